@@ -1,0 +1,46 @@
+"""Writing the audit trail. Each service calls `audit_record` inside its own transaction."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from django.db import models
+from django.utils import timezone
+
+from accounts.context import current_ip_address
+from accounts.models import AuditEntry, Organisation, Region, User
+
+
+def audit_record(
+    *,
+    actor: User | None,
+    action: str,
+    target: models.Model | None = None,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+    reason: str = "",
+    amount_fen: int | None = None,
+    organisation: Organisation | None = None,
+    region: Region | None = None,
+    now: datetime | None = None,
+) -> AuditEntry:
+    """Append one audit line. `region` is the region whose authority may read it."""
+    if organisation is None and actor is not None and actor.organisation_id:
+        organisation = actor.organisation
+    if region is None and organisation is not None:
+        region = organisation.region
+    return AuditEntry.objects.create(
+        created_at=now or timezone.now(),
+        actor=actor if actor is not None and actor.pk else None,
+        organisation=organisation,
+        region=region,
+        ip_address=current_ip_address.get(),
+        action=action,
+        object_type=target._meta.label_lower if target is not None else "",
+        object_id=str(target.pk) if target is not None else "",
+        before=before,
+        after=after,
+        reason=reason,
+        amount_fen=amount_fen,
+    )

@@ -1,0 +1,219 @@
+"""Reference data (regions, cities), organisations, users and the audit trail."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+class Region(models.Model):
+    """A provincial region of the Yangtze River Delta; its authority issues vouchers."""
+
+    code = models.CharField(_("行政区划代码"), max_length=2, unique=True)
+    short_code = models.CharField(_("简称代码"), max_length=2, unique=True)
+    name = models.CharField(_("名称"), max_length=32)
+    authority_name = models.CharField(_("科技主管部门"), max_length=64)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("省级区域")
+        verbose_name_plural = _("省级区域")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class City(models.Model):
+    """A prefecture-level city (Shanghai counts as one); the unit of the common-use area."""
+
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="cities")
+    code = models.CharField(_("行政区划代码"), max_length=6, unique=True)
+    name = models.CharField(_("名称"), max_length=32)
+    in_common_area = models.BooleanField(
+        _("属于通用区域"),
+        default=False,
+        help_text=_("安徽省仅部分城市属于通用区域，名单须由平台运营方核实确认。"),
+    )
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("地级市")
+        verbose_name_plural = _("地级市")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(code__regex=r"^[0-9]{4}00$"), name="city_code_is_city_level"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class District(models.Model):
+    """A county-level division, listed where the reference data names them (Shanghai)."""
+
+    city = models.ForeignKey(City, on_delete=models.PROTECT, related_name="districts")
+    code = models.CharField(_("行政区划代码"), max_length=6, unique=True)
+    name = models.CharField(_("名称"), max_length=32)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("区县")
+        verbose_name_plural = _("区县")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Organisation(models.Model):
+    class Kind(models.TextChoices):
+        ENTERPRISE = "enterprise", _("企业")
+        INSTITUTION = "institution", _("服务机构")
+        AUTHORITY = "authority", _("科技主管部门")
+        OPERATOR = "operator", _("平台运营方")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("待审核")
+        APPROVED = "approved", _("已通过")
+        REJECTED = "rejected", _("已驳回")
+
+    kind = models.CharField(_("类型"), max_length=16, choices=Kind.choices)
+    name = models.CharField(_("名称"), max_length=128)
+    credit_code = models.CharField(
+        _("统一社会信用代码"), max_length=18, unique=True, null=True, blank=True
+    )
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="organisations")
+    city = models.ForeignKey(
+        City, on_delete=models.PROTECT, related_name="organisations", null=True, blank=True
+    )
+    status = models.CharField(
+        _("状态"), max_length=16, choices=Status.choices, default=Status.PENDING
+    )
+    legal_representative = models.CharField(_("法定代表人"), max_length=64, blank=True)
+    contact_phone = models.CharField(_("联系电话"), max_length=32, blank=True)
+    address = models.CharField(_("地址"), max_length=256, blank=True)
+    actual_controller = models.CharField(
+        _("实际控制人"), max_length=128, blank=True, help_text=_("用于同一实际控制人的额度合计")
+    )
+    related_organisations = models.ManyToManyField(
+        "self",
+        blank=True,
+        symmetrical=True,
+        verbose_name=_("关联机构"),
+        help_text=_("隶属、共建、产权纽带等关联关系；关联双方之间不得使用创新券"),
+    )
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    reviewed_at = models.DateTimeField(_("审核时间"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["region__code", "kind", "name"]
+        verbose_name = _("机构")
+        verbose_name_plural = _("机构")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=["authority", "operator"]) | Q(credit_code__isnull=False),
+                name="organisation_market_party_has_credit_code",
+            ),
+            models.CheckConstraint(
+                condition=Q(kind__in=["authority", "operator"]) | Q(city__isnull=False),
+                name="organisation_market_party_has_city",
+            ),
+            models.UniqueConstraint(
+                fields=["region"],
+                condition=Q(kind="authority"),
+                name="organisation_one_authority_per_region",
+            ),
+        ]
+        indexes = [models.Index(fields=["kind", "status", "region"])]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_approved(self) -> bool:
+        return self.status == self.Status.APPROVED
+
+
+class User(AbstractUser):
+    """A person acting for exactly one organisation in one role."""
+
+    class Role(models.TextChoices):
+        ENTERPRISE = "enterprise", _("企业用户")
+        INSTITUTION = "institution", _("服务机构用户")
+        AUTHORITY_REVIEWER = "authority_reviewer", _("主管部门审核员")
+        AUTHORITY_FINANCE = "authority_finance", _("主管部门财务")
+        OPERATOR = "operator", _("平台运营方")
+
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="users",
+        null=True,
+        blank=True,
+        verbose_name=_("所属机构"),
+    )
+    role = models.CharField(_("角色"), max_length=32, choices=Role.choices, blank=True)
+
+    class Meta(AbstractUser.Meta):
+        verbose_name = _("用户")
+        verbose_name_plural = _("用户")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(role="") | Q(organisation__isnull=False),
+                name="user_with_role_has_organisation",
+            ),
+        ]
+
+    @property
+    def region_id_or_none(self) -> int | None:
+        return self.organisation.region_id if self.organisation_id else None
+
+    @property
+    def is_authority(self) -> bool:
+        return self.role in (self.Role.AUTHORITY_REVIEWER, self.Role.AUTHORITY_FINANCE)
+
+
+class AuditEntry(models.Model):
+    """One append-only line of the audit trail: who did what to which record, and why."""
+
+    created_at = models.DateTimeField(_("时间"), db_index=True)
+    actor = models.ForeignKey(
+        User, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    region = models.ForeignKey(
+        Region, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    ip_address = models.GenericIPAddressField(_("IP"), null=True, blank=True)
+    action = models.CharField(_("操作"), max_length=64)
+    object_type = models.CharField(_("对象类型"), max_length=64, blank=True)
+    object_id = models.CharField(_("对象编号"), max_length=64, blank=True)
+    before = models.JSONField(_("变更前"), null=True, blank=True)
+    after = models.JSONField(_("变更后"), null=True, blank=True)
+    reason = models.TextField(_("原因"), blank=True)
+    amount_fen = models.BigIntegerField(_("金额（分）"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("审计记录")
+        verbose_name_plural = _("审计记录")
+        indexes = [
+            models.Index(fields=["object_type", "object_id"]),
+            models.Index(fields=["region", "created_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.action} {self.object_type}#{self.object_id}"
+
+    def save(self, *args, **kwargs):
+        # Append-only: the database trigger says the same on PostgreSQL.
+        if self.pk is not None and not self._state.adding:
+            raise ValueError("审计记录只能追加，不能修改")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValueError("审计记录只能追加，不能删除")

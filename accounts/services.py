@@ -1,0 +1,156 @@
+"""Use cases of organisations and users. Each public service is one durable transaction."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.audit import audit_record
+from accounts.credit_codes import locate_credit_code
+from accounts.errors import Conflict, InvalidInput
+from accounts.models import City, Organisation, User
+from accounts.permissions import require_authority_of, require_operator
+from accounts.states import ORGANISATION_TRANSITIONS, require_transition
+
+SELF_REGISTERING_ROLES = {
+    Organisation.Kind.ENTERPRISE: User.Role.ENTERPRISE,
+    Organisation.Kind.INSTITUTION: User.Role.INSTITUTION,
+}
+
+
+@transaction.atomic(durable=True)
+def organisation_register(
+    *,
+    kind: str,
+    name: str,
+    credit_code: str,
+    username: str,
+    password: str,
+    email: str = "",
+    legal_representative: str = "",
+    contact_phone: str = "",
+    address: str = "",
+    now: datetime | None = None,
+) -> User:
+    """Self-registration of an enterprise or institution: a pending organisation and its user.
+
+    The region and city come from the credit code; the region's authority approves later.
+    """
+    if kind not in SELF_REGISTERING_ROLES:
+        raise InvalidInput("只有企业和服务机构可以自行注册", extra={"field": "kind"})
+    located = locate_credit_code(credit_code)
+    if Organisation.objects.filter(credit_code=located.code).exists():
+        raise Conflict("该统一社会信用代码已注册", code="credit_code_taken")
+    if User.objects.filter(username__iexact=username).exists():
+        raise Conflict("该用户名已被使用", code="username_taken")
+    try:
+        validate_password(password, User(username=username, email=email))
+    except ValidationError as error:
+        raise InvalidInput(" ".join(error.messages), extra={"field": "password"}) from error
+    organisation = Organisation.objects.create(
+        kind=kind,
+        name=name.strip(),
+        credit_code=located.code,
+        region=located.region,
+        city=located.city,
+        legal_representative=legal_representative.strip(),
+        contact_phone=contact_phone.strip(),
+        address=address.strip(),
+    )
+    user = User.objects.create_user(
+        username=username, password=password, email=email,
+        organisation=organisation, role=SELF_REGISTERING_ROLES[kind],
+    )
+    audit_record(
+        actor=user, action="organisation_register", target=organisation,
+        after={"status": organisation.status, "credit_code": located.code, "kind": kind},
+        now=now,
+    )
+    return user
+
+
+@transaction.atomic(durable=True)
+def organisation_approve(
+    *, actor: User, organisation: Organisation, reason: str = "", now: datetime | None = None
+) -> Organisation:
+    """The authority of the organisation's region admits it."""
+    return _organisation_review(
+        actor=actor, organisation=organisation, target=Organisation.Status.APPROVED,
+        reason=reason, now=now,
+    )
+
+
+@transaction.atomic(durable=True)
+def organisation_reject(
+    *, actor: User, organisation: Organisation, reason: str, now: datetime | None = None
+) -> Organisation:
+    """The authority of the organisation's region refuses it, with a reason."""
+    if not reason.strip():
+        raise InvalidInput("驳回时必须填写原因", extra={"field": "reason"})
+    return _organisation_review(
+        actor=actor, organisation=organisation, target=Organisation.Status.REJECTED,
+        reason=reason, now=now,
+    )
+
+
+def _organisation_review(
+    *, actor: User, organisation: Organisation, target: str, reason: str, now: datetime | None
+) -> Organisation:
+    require_authority_of(actor, organisation.region_id, User.Role.AUTHORITY_REVIEWER)
+    now = now or timezone.now()
+    current = organisation.status
+    require_transition(
+        ORGANISATION_TRANSITIONS, Organisation.Status, current, target, record=organisation.name
+    )
+    # Compare-and-set: a concurrent review of the same organisation updates nothing here.
+    updated = Organisation.objects.filter(pk=organisation.pk, status=current).update(
+        status=target, reviewed_at=now
+    )
+    if updated != 1:
+        raise Conflict("该机构已被他人审核，请刷新后查看", code="concurrent_review")
+    organisation.refresh_from_db()
+    audit_record(
+        actor=actor, action=f"organisation_{target}", target=organisation,
+        before={"status": current}, after={"status": target}, reason=reason,
+        region=organisation.region, now=now,
+    )
+    return organisation
+
+
+@transaction.atomic(durable=True)
+def city_set_common_area(
+    *, actor: User, city: City, in_common_area: bool, reason: str, now: datetime | None = None
+) -> City:
+    """The platform operator moves a city into or out of the common-use area (通用区域)."""
+    require_operator(actor)
+    if not reason.strip():
+        raise InvalidInput("修改通用区域必须填写原因", extra={"field": "reason"})
+    before = City.objects.select_for_update().get(pk=city.pk).in_common_area
+    City.objects.filter(pk=city.pk).update(in_common_area=in_common_area)
+    city.refresh_from_db()
+    audit_record(
+        actor=actor, action="city_common_area_changed", target=city,
+        before={"in_common_area": before}, after={"in_common_area": in_common_area},
+        reason=reason, region=city.region, now=now,
+    )
+    return city
+
+
+@transaction.atomic(durable=True)
+def user_create(
+    *, actor: User | None, organisation: Organisation, username: str, password: str,
+    role: str, email: str = "", now: datetime | None = None,
+) -> User:
+    """A user for an existing organisation (the operator's admin, the demo loader)."""
+    user = User.objects.create_user(
+        username=username, password=password, email=email, organisation=organisation, role=role
+    )
+    audit_record(
+        actor=actor, action="user_create", target=user, organisation=organisation,
+        after={"username": username, "role": role}, now=now,
+    )
+    return user

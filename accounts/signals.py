@@ -1,0 +1,22 @@
+"""Logins and failed logins go to the audit trail (Django sends these signals, we record them)."""
+
+from __future__ import annotations
+
+from django.contrib.auth.signals import user_logged_in, user_login_failed
+from django.dispatch import receiver
+
+from accounts.audit import audit_record
+
+
+@receiver(user_logged_in)
+def record_login(sender, request, user, **kwargs) -> None:
+    audit_record(actor=user, action="login", target=user)
+
+
+@receiver(user_login_failed)
+def record_failed_login(sender, credentials, request=None, **kwargs) -> None:
+    audit_record(
+        actor=None,
+        action="login_failed",
+        after={"username": str(credentials.get("username", ""))[:150]},
+    )

@@ -1,0 +1,17 @@
+"""Production: the base settings, tightened. Needs DJANGO_SECRET_KEY and DJANGO_ALLOWED_HOSTS."""
+
+from __future__ import annotations
+
+from config.settings.base import *  # noqa: F403
+
+SECRET_KEY = env.str("DJANGO_SECRET_KEY")  # noqa: F405 - no default: refuse to start without one
+ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS")  # noqa: F405
+DEBUG = False
+
+SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=True)  # noqa: F405
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_HSTS_SECONDS = 60 * 60 * 24 * 365
+SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+SECURE_HSTS_PRELOAD = True
+SESSION_COOKIE_SECURE = True
+CSRF_COOKIE_SECURE = True
