@@ -65,4 +65,19 @@ def _locate_division(code: str, division: str) -> dict:
 
 
 def _refuse(code: str, reason: str, message: str) -> None:
-    raise InvalidCreditCode(message, extra={"reason": reason, "credit_code": code})
+    raise InvalidCreditCode(
+        message, extra={"field": "credit_code", "reason": reason, "credit_code": code}
+    )
+
+
+_ORGANISATION_CODE_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+
+
+def compose_credit_code(*, division: str, serial: int, authority_and_type: str = "91") -> str:
+    """A valid code for `division` whose organisation part encodes `serial` (demo, simulation)."""
+    body = ""
+    for _ in range(9):
+        serial, digit = divmod(serial, len(_ORGANISATION_CODE_ALPHABET))
+        body = _ORGANISATION_CODE_ALPHABET[digit] + body
+    stem = f"{authority_and_type}{division}{body}"
+    return stem + uscc.calc_check_digit(stem)

@@ -76,6 +76,7 @@ class Organisation(models.Model):
 
     class Status(models.TextChoices):
         PENDING = "pending", _("待审核")
+        NOTICE = "notice", _("公示中")
         APPROVED = "approved", _("已通过")
         REJECTED = "rejected", _("已驳回")
 
@@ -106,6 +107,7 @@ class Organisation(models.Model):
     )
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     reviewed_at = models.DateTimeField(_("审核时间"), null=True, blank=True)
+    notice_ends_at = models.DateTimeField(_("公示截止时间"), null=True, blank=True)
 
     class Meta:
         ordering = ["region__code", "kind", "name"]
@@ -134,6 +136,34 @@ class Organisation(models.Model):
     @property
     def is_approved(self) -> bool:
         return self.status == self.Status.APPROVED
+
+
+class Objection(models.Model):
+    """An objection lodged by anyone against an institution during its public notice (公示)."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("待处理")
+        UPHELD = "upheld", _("异议成立")
+        DISMISSED = "dismissed", _("异议不成立")
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="objections"
+    )
+    lodged_by = models.CharField(_("异议人"), max_length=64)
+    contact = models.CharField(_("联系方式"), max_length=64)
+    text = models.TextField(_("异议内容"), max_length=2000)
+    status = models.CharField(_("状态"), max_length=16, choices=Status.choices, default=Status.OPEN)
+    resolution = models.TextField(_("处理意见"), blank=True)
+    created_at = models.DateTimeField(_("提出时间"))
+    resolved_at = models.DateTimeField(_("处理时间"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("公示异议")
+        verbose_name_plural = _("公示异议")
+
+    def __str__(self) -> str:
+        return f"{self.organisation} · {self.lodged_by}"
 
 
 class User(AbstractUser):

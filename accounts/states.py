@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from django.db import models
 
 from accounts.errors import IllegalTransition
-from accounts.models import Organisation
+from accounts.models import Objection, Organisation
 
 
 def require_transition(
@@ -26,8 +26,17 @@ def require_transition(
         )
 
 
+_Status = Organisation.Status
+# Enterprises are admitted straight from review; institutions go through a public notice first.
 ORGANISATION_TRANSITIONS: Mapping[str, frozenset[str]] = {
-    Organisation.Status.PENDING: frozenset({Organisation.Status.APPROVED, Organisation.Status.REJECTED}),
-    Organisation.Status.APPROVED: frozenset(),
-    Organisation.Status.REJECTED: frozenset(),
+    _Status.PENDING: frozenset({_Status.APPROVED, _Status.NOTICE, _Status.REJECTED}),
+    _Status.NOTICE: frozenset({_Status.APPROVED, _Status.REJECTED}),
+    _Status.APPROVED: frozenset(),
+    _Status.REJECTED: frozenset(),
+}
+
+OBJECTION_TRANSITIONS: Mapping[str, frozenset[str]] = {
+    Objection.Status.OPEN: frozenset({Objection.Status.UPHELD, Objection.Status.DISMISSED}),
+    Objection.Status.UPHELD: frozenset(),
+    Objection.Status.DISMISSED: frozenset(),
 }

@@ -1,6 +1,25 @@
 from __future__ import annotations
 
+from django.contrib.auth import views as auth_views
+from django.urls import path
 
+from accounts import views
 
 app_name = "accounts"
-urlpatterns: list = []
+urlpatterns = [
+    path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path(
+        "password/",
+        auth_views.PasswordChangeView.as_view(success_url="/accounts/password/done/"),
+        name="password_change",
+    ),
+    path(
+        "password/done/",
+        auth_views.PasswordChangeDoneView.as_view(),
+        name="password_change_done",
+    ),
+    path("register/", views.register, name="register"),
+    path("registrations/", views.registration_queue, name="registration_queue"),
+    path("registrations/<int:pk>/", views.registration_review, name="registration_review"),
+]

@@ -35,7 +35,8 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
     count = getattr(config, "_postgres_only_count", 0)
     if _is_postgres():
         passed = [
-            report for report in terminalreporter.stats.get("passed", [])
+            report
+            for report in terminalreporter.stats.get("passed", [])
             if "postgres" in report.keywords
         ]
         terminalreporter.write_line(f"PostgreSQL-only tests passed: {len(passed)} of {count}")

@@ -5,23 +5,18 @@ from __future__ import annotations
 import itertools
 
 import factory
-from stdnum.cn import uscc
 
+from accounts.credit_codes import compose_credit_code
 from accounts.models import City, Organisation, Region, User
 
-_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 _serial = itertools.count(1)
 
 
 def make_credit_code(division: str = "320102", serial: int | None = None) -> str:
     """A valid unified social credit code registered in `division` (6 digits)."""
-    number = next(_serial) if serial is None else serial
-    body = ""
-    for _ in range(9):
-        number, digit = divmod(number, len(_ALPHABET))
-        body = _ALPHABET[digit] + body
-    stem = f"91{division}{body}"
-    return stem + uscc.calc_check_digit(stem)
+    return compose_credit_code(
+        division=division, serial=next(_serial) if serial is None else serial
+    )
 
 
 DEFAULT_CITY = {"SH": "310100", "JS": "320100", "ZJ": "330100", "AH": "340100"}

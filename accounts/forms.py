@@ -1,0 +1,66 @@
+"""Forms for sign-up and review. Business rules stay in services; forms only shape input."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from accounts.errors import ApplicationError
+from accounts.models import Organisation
+
+
+def add_application_error(form: forms.Form, error: ApplicationError) -> None:
+    """Show a service refusal next to the field it concerns, or above the form."""
+    field = error.extra.get("field")
+    form.add_error(field if field in form.fields else None, error.message)
+
+
+class RegistrationForm(forms.Form):
+    kind = forms.ChoiceField(
+        label=_("注册类型"),
+        choices=[
+            (Organisation.Kind.ENTERPRISE, _("企业")),
+            (Organisation.Kind.INSTITUTION, _("服务机构")),
+        ],
+        widget=forms.RadioSelect,
+    )
+    name = forms.CharField(label=_("单位名称"), max_length=128)
+    credit_code = forms.CharField(
+        label=_("统一社会信用代码"),
+        max_length=40,
+        help_text=_("18位，由数字和大写字母组成；全角字符和小写字母会自动转换"),
+    )
+    legal_representative = forms.CharField(label=_("法定代表人"), max_length=64)
+    contact_phone = forms.RegexField(
+        label=_("联系电话"),
+        max_length=32,
+        regex=r"^[0-9+\-() ]{5,32}$",
+        error_messages={"invalid": _("请填写有效的电话号码（数字、空格、+、-、括号）")},
+    )
+    address = forms.CharField(label=_("地址"), max_length=256)
+    username = forms.RegexField(
+        label=_("登录用户名"),
+        max_length=150,
+        regex=r"^[A-Za-z0-9_.@+-]{3,150}$",
+        error_messages={"invalid": _("用户名只能包含字母、数字和 _ . @ + -，至少3位")},
+    )
+    email = forms.EmailField(label=_("电子邮箱"), required=False)
+    password = forms.CharField(label=_("密码"), widget=forms.PasswordInput(render_value=True))
+    password_again = forms.CharField(
+        label=_("确认密码"), widget=forms.PasswordInput(render_value=True)
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("password") and data.get("password") != data.get("password_again"):
+            self.add_error("password_again", _("两次输入的密码不一致"))
+        return data
+
+
+class ReviewForm(forms.Form):
+    decision = forms.ChoiceField(
+        label=_("审核结论"), choices=[("approve", _("通过")), ("reject", _("驳回"))]
+    )
+    reason = forms.CharField(
+        label=_("意见或原因"), required=False, max_length=1000, widget=forms.Textarea({"rows": 3})
+    )

@@ -1,0 +1,86 @@
+"""Sign-in, sign-up and the review of registrations. Views are thin: a form, a service call."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from accounts import selectors, services
+from accounts.errors import ApplicationError
+from accounts.forms import RegistrationForm, ReviewForm, add_application_error
+from accounts.models import Organisation, User
+
+
+@require_http_methods(["GET", "POST"])
+def register(request):
+    form = RegistrationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            user = services.organisation_register(
+                kind=data["kind"],
+                name=data["name"],
+                credit_code=data["credit_code"],
+                username=data["username"],
+                password=data["password"],
+                email=data["email"],
+                legal_representative=data["legal_representative"],
+                contact_phone=data["contact_phone"],
+                address=data["address"],
+            )
+        except ApplicationError as error:
+            add_application_error(form, error)
+        else:
+            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            messages.success(request, _("注册已提交，请等待所在地区科技主管部门审核。"))
+            return redirect("home")
+    return render(request, "accounts/register.html", {"form": form})
+
+
+@login_required
+def registration_queue(request):
+    if request.user.role != User.Role.AUTHORITY_REVIEWER:
+        raise PermissionDenied
+    organisations = selectors.organisations_awaiting_review(actor=request.user)
+    return render(request, "accounts/registration_queue.html", {"organisations": organisations})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def registration_review(request, pk: int):
+    if request.user.role != User.Role.AUTHORITY_REVIEWER:
+        raise PermissionDenied
+    # Another region's registration answers 404, never its data.
+    organisation = get_object_or_404(
+        Organisation.objects.select_related("region", "city"),
+        pk=pk,
+        region_id=request.user.organisation.region_id,
+        kind__in=[Organisation.Kind.ENTERPRISE, Organisation.Kind.INSTITUTION],
+    )
+    form = ReviewForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        review = (
+            services.organisation_approve
+            if form.cleaned_data["decision"] == "approve"
+            else services.organisation_reject
+        )
+        try:
+            review(
+                actor=request.user, organisation=organisation, reason=form.cleaned_data["reason"]
+            )
+        except ApplicationError as error:
+            add_application_error(form, error)
+        else:
+            messages.success(request, _("审核结果已保存。"))
+            return redirect("accounts:registration_queue")
+    trail = selectors.audit_trail_for(target=organisation)
+    return render(
+        request,
+        "accounts/registration_review.html",
+        {"organisation": organisation, "form": form, "trail": trail},
+    )
