@@ -64,3 +64,9 @@ class ReviewForm(forms.Form):
     reason = forms.CharField(
         label=_("意见或原因"), required=False, max_length=1000, widget=forms.Textarea({"rows": 3})
     )
+
+
+class ApiTokenForm(forms.Form):
+    name = forms.CharField(
+        label=_("令牌名称"), max_length=64, help_text=_("例如：本单位业务系统对接")
+    )

@@ -22,4 +22,6 @@ urlpatterns = [
     path("register/", views.register, name="register"),
     path("registrations/", views.registration_queue, name="registration_queue"),
     path("registrations/<int:pk>/", views.registration_review, name="registration_review"),
+    path("tokens/", views.api_tokens, name="api_tokens"),
+    path("tokens/<int:pk>/revoke/", views.api_token_revoke, name="api_token_revoke"),
 ]

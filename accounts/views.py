@@ -12,8 +12,8 @@ from django.views.decorators.http import require_http_methods
 
 from accounts import selectors, services
 from accounts.errors import ApplicationError
-from accounts.forms import RegistrationForm, ReviewForm, add_application_error
-from accounts.models import Organisation, User
+from accounts.forms import ApiTokenForm, RegistrationForm, ReviewForm, add_application_error
+from accounts.models import ApiToken, Organisation, User
 
 
 @require_http_methods(["GET", "POST"])
@@ -84,3 +84,34 @@ def registration_review(request, pk: int):
         "accounts/registration_review.html",
         {"organisation": organisation, "form": form, "trail": trail},
     )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def api_tokens(request):
+    """The user's API tokens: create one (its secret is shown once) or revoke one."""
+    form = ApiTokenForm(request.POST or None)
+    new_secret = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            _, new_secret = services.api_token_create(
+                actor=request.user, name=form.cleaned_data["name"]
+            )
+        except ApplicationError as error:
+            add_application_error(form, error)
+        else:
+            form = ApiTokenForm()
+    tokens = ApiToken.objects.filter(user=request.user)
+    return render(
+        request, "accounts/api_tokens.html",
+        {"form": form, "tokens": tokens, "new_secret": new_secret},
+    )
+
+
+@login_required
+@require_http_methods(["POST"])
+def api_token_revoke(request, pk: int):
+    token = get_object_or_404(ApiToken, pk=pk, user=request.user)
+    services.api_token_revoke(actor=request.user, token=token)
+    messages.success(request, _("令牌已吊销。"))
+    return redirect("accounts:api_tokens")

@@ -1,4 +1,4 @@
-"""Reference data (regions, cities), organisations, users and the audit trail."""
+"""Organisations, their users, and objections lodged during public notice."""
 
 from __future__ import annotations
 
@@ -7,64 +7,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-
-class Region(models.Model):
-    """A provincial region of the Yangtze River Delta; its authority issues vouchers."""
-
-    code = models.CharField(_("行政区划代码"), max_length=2, unique=True)
-    short_code = models.CharField(_("简称代码"), max_length=2, unique=True)
-    name = models.CharField(_("名称"), max_length=32)
-    authority_name = models.CharField(_("科技主管部门"), max_length=64)
-
-    class Meta:
-        ordering = ["code"]
-        verbose_name = _("省级区域")
-        verbose_name_plural = _("省级区域")
-
-    def __str__(self) -> str:
-        return self.name
-
-
-class City(models.Model):
-    """A prefecture-level city (Shanghai counts as one); the unit of the common-use area."""
-
-    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="cities")
-    code = models.CharField(_("行政区划代码"), max_length=6, unique=True)
-    name = models.CharField(_("名称"), max_length=32)
-    in_common_area = models.BooleanField(
-        _("属于通用区域"),
-        default=False,
-        help_text=_("安徽省仅部分城市属于通用区域，名单须由平台运营方核实确认。"),
-    )
-
-    class Meta:
-        ordering = ["code"]
-        verbose_name = _("地级市")
-        verbose_name_plural = _("地级市")
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(code__regex=r"^[0-9]{4}00$"), name="city_code_is_city_level"
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return self.name
-
-
-class District(models.Model):
-    """A county-level division, listed where the reference data names them (Shanghai)."""
-
-    city = models.ForeignKey(City, on_delete=models.PROTECT, related_name="districts")
-    code = models.CharField(_("行政区划代码"), max_length=6, unique=True)
-    name = models.CharField(_("名称"), max_length=32)
-
-    class Meta:
-        ordering = ["code"]
-        verbose_name = _("区县")
-        verbose_name_plural = _("区县")
-
-    def __str__(self) -> str:
-        return self.name
+from accounts.models.reference import City, Region
 
 
 class Organisation(models.Model):
@@ -203,47 +146,3 @@ class User(AbstractUser):
     @property
     def is_authority(self) -> bool:
         return self.role in (self.Role.AUTHORITY_REVIEWER, self.Role.AUTHORITY_FINANCE)
-
-
-class AuditEntry(models.Model):
-    """One append-only line of the audit trail: who did what to which record, and why."""
-
-    created_at = models.DateTimeField(_("时间"), db_index=True)
-    actor = models.ForeignKey(
-        User, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
-    organisation = models.ForeignKey(
-        Organisation, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
-    region = models.ForeignKey(
-        Region, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
-    ip_address = models.GenericIPAddressField(_("IP"), null=True, blank=True)
-    action = models.CharField(_("操作"), max_length=64)
-    object_type = models.CharField(_("对象类型"), max_length=64, blank=True)
-    object_id = models.CharField(_("对象编号"), max_length=64, blank=True)
-    before = models.JSONField(_("变更前"), null=True, blank=True)
-    after = models.JSONField(_("变更后"), null=True, blank=True)
-    reason = models.TextField(_("原因"), blank=True)
-    amount_fen = models.BigIntegerField(_("金额（分）"), null=True, blank=True)
-
-    class Meta:
-        ordering = ["-created_at", "-pk"]
-        verbose_name = _("审计记录")
-        verbose_name_plural = _("审计记录")
-        indexes = [
-            models.Index(fields=["object_type", "object_id"]),
-            models.Index(fields=["region", "created_at"]),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.created_at:%Y-%m-%d %H:%M} {self.action} {self.object_type}#{self.object_id}"
-
-    def save(self, *args, **kwargs):
-        # Append-only: the database trigger says the same on PostgreSQL.
-        if self.pk is not None and not self._state.adding:
-            raise ValueError("审计记录只能追加，不能修改")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise ValueError("审计记录只能追加，不能删除")

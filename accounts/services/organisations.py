@@ -1,4 +1,4 @@
-"""Use cases of organisations and users. Each public service is one durable transaction."""
+"""Registration and review of organisations, and their users."""
 
 from __future__ import annotations
 
@@ -13,9 +13,9 @@ from django.utils import timezone
 from accounts.audit import audit_record
 from accounts.credit_codes import locate_credit_code
 from accounts.errors import Conflict, InvalidInput
-from accounts.models import City, Objection, Organisation, User
-from accounts.permissions import require_authority_of, require_operator
-from accounts.states import OBJECTION_TRANSITIONS, ORGANISATION_TRANSITIONS, require_transition
+from accounts.models import Organisation, User
+from accounts.permissions import require_authority_of
+from accounts.states import ORGANISATION_TRANSITIONS, require_transition
 
 ROLES_BY_KIND = {
     Organisation.Kind.ENTERPRISE: {User.Role.ENTERPRISE},
@@ -99,7 +99,7 @@ def organisation_approve(
     now = now or timezone.now()
     if organisation.kind == Organisation.Kind.INSTITUTION:
         notice_ends_at = now + timedelta(days=settings.INSTITUTION_NOTICE_DAYS)
-        return _organisation_review(
+        return organisation_move_status(
             actor=actor,
             organisation=organisation,
             target=Organisation.Status.NOTICE,
@@ -107,7 +107,7 @@ def organisation_approve(
             now=now,
             notice_ends_at=notice_ends_at,
         )
-    return _organisation_review(
+    return organisation_move_status(
         actor=actor,
         organisation=organisation,
         target=Organisation.Status.APPROVED,
@@ -123,7 +123,7 @@ def organisation_reject(
     """The authority of the organisation's region refuses it, with a reason."""
     if not reason.strip():
         raise InvalidInput("驳回时必须填写原因", extra={"field": "reason"})
-    return _organisation_review(
+    return organisation_move_status(
         actor=actor,
         organisation=organisation,
         target=Organisation.Status.REJECTED,
@@ -132,7 +132,7 @@ def organisation_reject(
     )
 
 
-def _organisation_review(
+def organisation_move_status(
     *,
     actor: User | None,
     organisation: Organisation,
@@ -141,6 +141,7 @@ def _organisation_review(
     now: datetime | None,
     **fields: object,
 ) -> Organisation:
+    """Building block (joins the caller's transaction): check, compare-and-set, audit."""
     if actor is not None:  # None only for the scheduled conclusion of an unopposed notice
         require_authority_of(actor, organisation.region_id, User.Role.AUTHORITY_REVIEWER)
     now = now or timezone.now()
@@ -166,139 +167,6 @@ def _organisation_review(
         now=now,
     )
     return organisation
-
-
-@transaction.atomic(durable=True)
-def objection_lodge(
-    *,
-    organisation: Organisation,
-    lodged_by: str,
-    contact: str,
-    text: str,
-    now: datetime | None = None,
-) -> Objection:
-    """Anyone may object to an institution while its public notice runs."""
-    now = now or timezone.now()
-    locked = Organisation.objects.select_for_update().get(pk=organisation.pk)
-    if locked.status != Organisation.Status.NOTICE or now >= locked.notice_ends_at:
-        raise Conflict("该机构不在公示期内，无法提出异议", code="not_in_notice")
-    if not (lodged_by.strip() and contact.strip() and text.strip()):
-        raise InvalidInput("请填写异议人、联系方式和异议内容", extra={"field": "text"})
-    objection = Objection.objects.create(
-        organisation=locked,
-        lodged_by=lodged_by.strip(),
-        contact=contact.strip(),
-        text=text.strip(),
-        created_at=now,
-    )
-    audit_record(
-        actor=None,
-        action="objection_lodge",
-        target=objection,
-        organisation=locked,
-        after={"lodged_by": objection.lodged_by},
-        reason=objection.text,
-        now=now,
-    )
-    return objection
-
-
-@transaction.atomic(durable=True)
-def objection_resolve(
-    *,
-    actor: User,
-    objection: Objection,
-    upheld: bool,
-    resolution: str,
-    now: datetime | None = None,
-) -> Objection:
-    """The region's reviewer decides whether an objection stands, with reasons."""
-    require_authority_of(actor, objection.organisation.region_id, User.Role.AUTHORITY_REVIEWER)
-    if not resolution.strip():
-        raise InvalidInput("请填写处理意见", extra={"field": "resolution"})
-    now = now or timezone.now()
-    target = Objection.Status.UPHELD if upheld else Objection.Status.DISMISSED
-    require_transition(OBJECTION_TRANSITIONS, Objection.Status, objection.status, target)
-    updated = Objection.objects.filter(pk=objection.pk, status=Objection.Status.OPEN).update(
-        status=target, resolution=resolution.strip(), resolved_at=now
-    )
-    if updated != 1:
-        raise Conflict("该异议已被处理", code="concurrent_review")
-    objection.refresh_from_db()
-    audit_record(
-        actor=actor,
-        action=f"objection_{target}",
-        target=objection,
-        before={"status": Objection.Status.OPEN},
-        after={"status": target},
-        reason=resolution,
-        region=objection.organisation.region,
-        now=now,
-    )
-    return objection
-
-
-@transaction.atomic(durable=True)
-def organisation_conclude_notice(
-    *, actor: User | None, organisation: Organisation, now: datetime | None = None
-) -> Organisation:
-    """After the notice ends: admitted unless an objection was upheld; open ones block.
-
-    `actor=None` is the nightly job, which concludes only notices that drew no objection.
-    """
-    now = now or timezone.now()
-    if organisation.notice_ends_at is None or now < organisation.notice_ends_at:
-        raise Conflict("公示期尚未结束", code="notice_running")
-    objections = Objection.objects.filter(organisation=organisation)
-    if objections.filter(status=Objection.Status.OPEN).exists():
-        raise Conflict("尚有未处理的异议，请先处理", code="objections_open")
-    upheld = objections.filter(status=Objection.Status.UPHELD).exists()
-    if actor is None and objections.exists():
-        raise Conflict("有异议的公示须由主管部门办结", code="needs_reviewer")
-    target = Organisation.Status.REJECTED if upheld else Organisation.Status.APPROVED
-    reason = "公示期内异议成立" if upheld else "公示期满无异议或异议不成立"
-    return _organisation_review(
-        actor=actor, organisation=organisation, target=target, reason=reason, now=now
-    )
-
-
-def notices_conclude_due(*, now: datetime) -> int:
-    """Admit every institution whose notice has ended without any objection."""
-    due = Organisation.objects.filter(
-        status=Organisation.Status.NOTICE, notice_ends_at__lte=now, objections__isnull=True
-    ).order_by("pk")
-    concluded = 0
-    for organisation in due:  # few per night: each in its own transaction
-        try:
-            organisation_conclude_notice(actor=None, organisation=organisation, now=now)
-        except Conflict:
-            continue  # an objection arrived or a reviewer concluded it meanwhile
-        concluded += 1
-    return concluded
-
-
-@transaction.atomic(durable=True)
-def city_set_common_area(
-    *, actor: User, city: City, in_common_area: bool, reason: str, now: datetime | None = None
-) -> City:
-    """The platform operator moves a city into or out of the common-use area (通用区域)."""
-    require_operator(actor)
-    if not reason.strip():
-        raise InvalidInput("修改通用区域必须填写原因", extra={"field": "reason"})
-    before = City.objects.select_for_update().get(pk=city.pk).in_common_area
-    City.objects.filter(pk=city.pk).update(in_common_area=in_common_area)
-    city.refresh_from_db()
-    audit_record(
-        actor=actor,
-        action="city_common_area_changed",
-        target=city,
-        before={"in_common_area": before},
-        after={"in_common_area": in_common_area},
-        reason=reason,
-        region=city.region,
-        now=now,
-    )
-    return city
 
 
 @transaction.atomic(durable=True)

@@ -1,0 +1,1 @@
+"""Cross-cutting pieces of the HTTP API: authentication, errors, idempotency, paging."""

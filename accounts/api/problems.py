@@ -1,0 +1,96 @@
+"""Every API error as RFC 9457 problem details, with a stable `code`.
+
+Shape: {"type", "title", "status", "detail", "code", "errors": [{"field", "code", "message"}]}
+served as application/problem+json. Business refusals (ApplicationError) and DRF's own
+errors (validation, authentication, permission, throttling, 404) all come out this way.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.http import Http404
+from django.utils.translation import gettext as _
+from rest_framework import exceptions
+from rest_framework.response import Response
+
+from accounts.errors import ApplicationError
+
+PROBLEM_TYPE = "urn:yrd-vouchers:problem:"
+
+
+def problem_response(
+    *, status_code: int, code: str, detail: str, errors: list[dict] | None = None,
+    extra: dict | None = None, headers: dict | None = None,
+) -> Response:
+    body = {
+        "type": PROBLEM_TYPE + code,
+        "title": _http_title(status_code),
+        "status": status_code,
+        "detail": detail,
+        "code": code,
+        "errors": errors or [],
+    }
+    if extra:
+        body["extra"] = {key: value for key, value in extra.items() if _is_json_scalar(value)}
+    response = Response(body, status=status_code, headers=headers)
+    response.content_type = "application/problem+json"
+    return response
+
+
+def problem_exception_handler(exc, context):
+    if isinstance(exc, ApplicationError):
+        field = exc.extra.get("field")
+        errors = [{"field": field, "code": exc.code, "message": exc.message}] if field else []
+        return problem_response(
+            status_code=exc.http_status, code=exc.code, detail=exc.message, errors=errors,
+            extra=exc.extra,
+        )
+    if isinstance(exc, Http404):
+        exc = exceptions.NotFound()
+    elif isinstance(exc, DjangoPermissionDenied):
+        exc = exceptions.PermissionDenied()
+    if not isinstance(exc, exceptions.APIException):
+        return None  # a real server error: Django's 500 handling and logging take over
+    headers = {}
+    if getattr(exc, "auth_header", None):
+        headers["WWW-Authenticate"] = exc.auth_header
+    if getattr(exc, "wait", None):
+        headers["Retry-After"] = str(int(exc.wait))
+    if isinstance(exc, exceptions.ValidationError):
+        errors = list(_flatten(exc.detail))
+        return problem_response(
+            status_code=exc.status_code, code="invalid", detail=_("提交的数据有误，请检查各字段"),
+            errors=errors, headers=headers,
+        )
+    codes = exc.get_codes()
+    code = codes if isinstance(codes, str) else exc.default_code
+    return problem_response(
+        status_code=exc.status_code, code=str(code), detail=str(exc.detail), headers=headers
+    )
+
+
+def _flatten(detail, prefix: str = ""):
+    if isinstance(detail, dict):
+        for key, value in detail.items():
+            name = key if key != "non_field_errors" else ""
+            yield from _flatten(value, f"{prefix}.{name}" if prefix and name else prefix or name)
+    elif isinstance(detail, list):
+        for index, value in enumerate(detail):
+            nested = isinstance(value, dict | list)
+            yield from _flatten(value, f"{prefix}[{index}]" if nested else prefix)
+    else:
+        yield {"field": prefix or None, "code": getattr(detail, "code", "invalid"),
+               "message": str(detail)}
+
+
+def _http_title(status_code: int) -> str:
+    from http import HTTPStatus
+
+    try:
+        return HTTPStatus(status_code).phrase
+    except ValueError:
+        return "Error"
+
+
+def _is_json_scalar(value) -> bool:
+    return isinstance(value, str | int | float | bool) or value is None

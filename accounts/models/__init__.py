@@ -1,0 +1,20 @@
+"""Models of accounts, one module per concern; import them from `accounts.models`."""
+
+from __future__ import annotations
+
+from accounts.models.api import ApiToken, IdempotencyRecord
+from accounts.models.audit import AuditEntry
+from accounts.models.organisations import Objection, Organisation, User
+from accounts.models.reference import City, District, Region
+
+__all__ = [
+    "ApiToken",
+    "AuditEntry",
+    "City",
+    "District",
+    "IdempotencyRecord",
+    "Objection",
+    "Organisation",
+    "Region",
+    "User",
+]

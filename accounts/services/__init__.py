@@ -1,0 +1,32 @@
+"""Use cases of accounts. Each public service is one durable transaction."""
+
+from __future__ import annotations
+
+from accounts.services.notices import (
+    notices_conclude_due,
+    objection_lodge,
+    objection_resolve,
+    organisation_conclude_notice,
+)
+from accounts.services.organisations import (
+    organisation_approve,
+    organisation_register,
+    organisation_reject,
+    user_create,
+)
+from accounts.services.reference import city_set_common_area
+from accounts.services.tokens import api_token_create, api_token_revoke
+
+__all__ = [
+    "api_token_create",
+    "api_token_revoke",
+    "city_set_common_area",
+    "notices_conclude_due",
+    "objection_lodge",
+    "objection_resolve",
+    "organisation_approve",
+    "organisation_conclude_notice",
+    "organisation_register",
+    "organisation_reject",
+    "user_create",
+]

@@ -1,0 +1,59 @@
+"""API tokens: created in the web UI, shown once, stored hashed, revocable."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import datetime
+
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.audit import audit_record
+from accounts.errors import AccessDenied, Conflict, InvalidInput
+from accounts.models import ApiToken, User
+
+TOKEN_PREFIX = "yrd_"  # noqa: S105 - a public marker, not a secret
+MAX_ACTIVE_TOKENS = 10
+
+
+def hash_token_secret(raw: str) -> str:
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+@transaction.atomic(durable=True)
+def api_token_create(
+    *, actor: User, name: str, now: datetime | None = None
+) -> tuple[ApiToken, str]:
+    """A new token for the actor; the raw secret is returned once and never stored."""
+    name = name.strip()
+    if not name or len(name) > 64:
+        raise InvalidInput("令牌名称为1到64个字符", extra={"field": "name"})
+    User.objects.select_for_update().get(pk=actor.pk)  # serialises the count below
+    if ApiToken.objects.filter(user=actor, revoked_at__isnull=True).count() >= MAX_ACTIVE_TOKENS:
+        raise Conflict(f"每个用户最多{MAX_ACTIVE_TOKENS}个有效令牌，请先吊销不用的令牌")
+    raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    now = now or timezone.now()
+    token = ApiToken.objects.create(
+        user=actor,
+        name=name,
+        prefix=raw[len(TOKEN_PREFIX) : len(TOKEN_PREFIX) + 8],
+        secret_hash=hash_token_secret(raw),
+        created_at=now,
+    )
+    audit_record(
+        actor=actor, action="api_token_create", target=token, after={"name": name}, now=now
+    )
+    return token, raw
+
+
+@transaction.atomic(durable=True)
+def api_token_revoke(*, actor: User, token: ApiToken, now: datetime | None = None) -> ApiToken:
+    """Revoke one of the actor's own tokens (idempotent: revoking twice changes nothing)."""
+    if token.user_id != actor.pk:
+        raise AccessDenied("只能吊销自己的令牌")
+    now = now or timezone.now()
+    if ApiToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(revoked_at=now):
+        audit_record(actor=actor, action="api_token_revoke", target=token, now=now)
+    token.refresh_from_db()
+    return token
