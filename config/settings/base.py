@@ -199,10 +199,6 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
         "task": "vouchers.ledger.tasks.void_expired_pending_transfers",
         "schedule": 5 * 60,
     },
-    "ledger-void-expired-pending": {
-        "task": "vouchers.ledger.tasks.void_expired_pending_transfers",
-        "schedule": 5 * 60,
-    },
 }
 
 # Days an admitted institution stays in public notice (公示) before admission (Shanghai 2026: 7).
