@@ -69,3 +69,22 @@ def authority_reviewer(db):
 @pytest.fixture
 def enterprise_user(db):
     return UserFactory(organisation=OrganisationFactory(region_code="JS"), role="enterprise")
+
+
+@pytest.fixture
+def live_celery_worker(transactional_db):
+    """A real Celery worker thread consuming from the configured broker.
+
+    Embedded run: Kombu's filesystem broker; CI's real run: Redis. Tasks are sent for real
+    (not eagerly) for the duration of the test; data must be committed, hence transactional_db.
+    """
+    from celery.contrib.testing.worker import start_worker
+
+    from config.celery import app
+
+    app.conf.task_always_eager = False
+    try:
+        with start_worker(app, perform_ping_check=False, pool="solo", loglevel="WARNING"):
+            yield app
+    finally:
+        app.conf.task_always_eager = True

@@ -29,3 +29,13 @@ REST_FRAMEWORK = {
     **REST_FRAMEWORK,  # noqa: F405
     "DEFAULT_THROTTLE_RATES": {"write": "100000/min", "auth": "100000/min"},
 }
+
+if CELERY_BROKER_URL.startswith("filesystem://"):  # noqa: F405
+    # The live-worker tests get their own broker folders, apart from `make run`'s.
+    _broker = tempfile.mkdtemp(prefix="vouchers-test-broker-")
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "data_folder_in": _broker,
+        "data_folder_out": _broker,
+        "store_processed": False,
+    }
+    CELERY_RESULT_BACKEND = f"file://{tempfile.mkdtemp(prefix='vouchers-test-results-')}"
