@@ -36,6 +36,7 @@ if CELERY_BROKER_URL.startswith("filesystem://"):  # noqa: F405
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": _broker,
         "data_folder_out": _broker,
+        "control_folder": tempfile.mkdtemp(prefix="vouchers-test-control-"),
         "store_processed": False,
     }
     CELERY_RESULT_BACKEND = f"file://{tempfile.mkdtemp(prefix='vouchers-test-results-')}"
