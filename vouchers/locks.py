@@ -1,0 +1,64 @@
+"""Row locks of the voucher records, always taken in one fixed order.
+
+Every service that moves money locks in this order, each kind by ascending pk:
+programs → organisations → application → voucher → order → redemptions → batch, and the ledger locks
+its accounts last (inside ledger_post). Two transactions that need the same rows therefore
+queue instead of deadlocking. `no_key=True` (FOR NO KEY UPDATE) does not block inserts of rows
+that merely reference the locked ones (audit lines, transfers); `of=("self",)` keeps joined
+tables unlocked. SQLite ignores these locks: its IMMEDIATE transactions serialise writers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.db import models
+
+from accounts.models import Organisation
+from vouchers.models import (
+    Application,
+    PaymentBatch,
+    Program,
+    Redemption,
+    ServiceOrder,
+    Voucher,
+)
+
+
+def _locked(model: type[models.Model], pks: Iterable[int]) -> list:
+    return list(
+        model.objects.select_for_update(no_key=True, of=("self",))
+        .filter(pk__in=sorted(set(pks)))
+        .order_by("pk")
+    )
+
+
+def lock_organisations(pks: Iterable[int]) -> list[Organisation]:
+    """Quota checks: an enterprise (or its whole group) applies one claim at a time."""
+    return _locked(Organisation, pks)
+
+
+def lock_application(pk: int) -> Application:
+    return _locked(Application, [pk])[0]
+
+
+def lock_voucher(pk: int) -> Voucher:
+    """Spending: orders on one voucher read its available balance one after another."""
+    return _locked(Voucher, [pk])[0]
+
+
+def lock_order(pk: int) -> ServiceOrder:
+    return _locked(ServiceOrder, [pk])[0]
+
+
+def lock_redemptions(pks: Iterable[int]) -> list[Redemption]:
+    return _locked(Redemption, pks)
+
+
+def lock_batch(pk: int) -> PaymentBatch:
+    return _locked(PaymentBatch, [pk])[0]
+
+
+def lock_program(pk: int) -> Program:
+    """Funding and updates of one program queue behind each other."""
+    return _locked(Program, [pk])[0]

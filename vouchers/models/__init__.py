@@ -1,0 +1,31 @@
+"""Models of the voucher life cycle, one module per record."""
+
+from vouchers.models.application import Application
+from vouchers.models.delivery import Delivery, EvidenceFile
+from vouchers.models.order import ServiceOrder
+from vouchers.models.oversight import Blacklisting, ClawBack, SpotCheck, SpotCheckItem
+from vouchers.models.program import BASIS_POINTS, Program, ProgramCategory
+from vouchers.models.redemption import Redemption
+from vouchers.models.reference import EvidenceKind, InstitutionService, ServiceCategory
+from vouchers.models.settlement import PaymentBatch
+from vouchers.models.voucher import Voucher
+
+__all__ = [
+    "BASIS_POINTS",
+    "Application",
+    "Blacklisting",
+    "ClawBack",
+    "Delivery",
+    "EvidenceFile",
+    "EvidenceKind",
+    "InstitutionService",
+    "PaymentBatch",
+    "Program",
+    "ProgramCategory",
+    "Redemption",
+    "ServiceCategory",
+    "ServiceOrder",
+    "SpotCheck",
+    "SpotCheckItem",
+    "Voucher",
+]

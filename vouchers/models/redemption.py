@@ -1,0 +1,79 @@
+"""A request to redeem (兑付) the voucher portion of a delivered order."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Organisation
+from vouchers.models.delivery import Delivery
+from vouchers.models.order import ServiceOrder
+from vouchers.models.program import Program
+
+
+class Redemption(models.Model):
+    class State(models.TextChoices):
+        REQUESTED = "requested", _("待审核")
+        APPROVED = "approved", _("已批准")
+        REJECTED = "rejected", _("已驳回")
+        PAID = "paid", _("已支付")
+        CLAWED_BACK = "clawed_back", _("已追回")
+
+    order = models.ForeignKey(ServiceOrder, on_delete=models.PROTECT, related_name="redemptions")
+    delivery = models.ForeignKey(Delivery, on_delete=models.PROTECT, related_name="+")
+    program = models.ForeignKey(Program, on_delete=models.PROTECT, related_name="redemptions")
+    payee = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="redemptions")
+    invoice_number = models.CharField(_("发票号码"), max_length=64)
+    invoice_key = models.CharField(_("发票号码（规范化）"), max_length=64)
+    contract_key = models.CharField(_("合同编号（规范化）"), max_length=64)
+    requested_fen = models.BigIntegerField(_("申请兑付（分）"))
+    approved_fen = models.BigIntegerField(_("核定兑付（分）"), null=True, blank=True)
+    state = models.CharField(_("状态"), max_length=16, choices=State.choices)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    requested_at = models.DateTimeField(_("申请时间"))
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    reviewed_at = models.DateTimeField(_("审核时间"), null=True, blank=True)
+    reason = models.TextField(_("审核意见"), blank=True)
+    batch = models.ForeignKey(
+        "vouchers.PaymentBatch",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="redemptions",
+    )
+
+    class Meta:
+        ordering = ["requested_at", "pk"]
+        verbose_name = _("兑付申请")
+        verbose_name_plural = _("兑付申请")
+        constraints = [
+            # One invoice, and one contract, is redeemed once, ever (rejections free them).
+            models.UniqueConstraint(
+                fields=["invoice_key"],
+                condition=~Q(state="rejected"),
+                name="redemption_invoice_once",
+            ),
+            models.UniqueConstraint(
+                fields=["contract_key"],
+                condition=~Q(state="rejected"),
+                name="redemption_contract_once",
+            ),
+            models.CheckConstraint(
+                condition=Q(requested_fen__gt=0), name="redemption_requested_gt_0"
+            ),
+            models.CheckConstraint(
+                condition=Q(approved_fen__isnull=True)
+                | (Q(approved_fen__gt=0) & Q(approved_fen__lte=F("requested_fen"))),
+                name="redemption_approved_within_requested",
+            ),
+        ]
+        indexes = [models.Index(fields=["program", "state"])]
+
+    def __str__(self) -> str:
+        return f"兑付#{self.pk} 发票{self.invoice_number}"

@@ -1,0 +1,225 @@
+"""Applications (申领): an enterprise claims an amount; the issuing authority decides."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+
+from django.db import transaction
+from django.db.models import Case, F, Q, Sum, When
+
+from accounts.errors import InvalidInput
+from accounts.models import Organisation, User
+from accounts.permissions import require_authority_of, require_role
+from vouchers.errors import refuse
+from vouchers.ledger.models import Account
+from vouchers.locks import lock_application, lock_organisations
+from vouchers.models import Application, Program, ServiceCategory, Voucher
+from vouchers.services._common import audit, move_state, require_not_blacklisted
+from vouchers.services.vouchers import voucher_issue
+from vouchers.states import APPLICATION_TRANSITIONS
+
+
+@transaction.atomic(durable=True)
+def application_submit(
+    *,
+    actor: User,
+    program: Program,
+    amount_fen: int,
+    purpose: str,
+    planned_categories: Iterable[ServiceCategory],
+    now: datetime,
+) -> Application:
+    """An approved enterprise applies under an open program of its own region.
+
+    Refused (Refused.code) when: enterprise_not_approved, other_region, program_closed,
+    over_per_claim_max, over_annual_cap, over_group_cap, over_budget; Blacklisted if sanctioned.
+    """
+    require_role(actor, User.Role.ENTERPRISE)
+    enterprise = actor.organisation
+    _require_eligible_enterprise(enterprise, program, now)
+    planned = list(planned_categories)
+    _require_valid_claim(program, amount_fen, purpose, planned)
+    # Lock the enterprise and every company of its group: their quota is read then used.
+    lock_organisations(_group_members(enterprise).values_list("pk", flat=True))
+    _require_within_caps(program, enterprise, amount_fen)
+    application = Application.objects.create(
+        program=program,
+        enterprise=enterprise,
+        applicant=actor,
+        amount_fen=amount_fen,
+        purpose=purpose.strip(),
+        state=Application.State.SUBMITTED,
+        submitted_at=now,
+    )
+    application.planned_categories.set(planned)
+    audit(
+        actor=actor,
+        action="application_submit",
+        target=application,
+        region=program.region,
+        now=now,
+        after={"state": application.state},
+        amount_fen=amount_fen,
+    )
+    return application
+
+
+@transaction.atomic(durable=True)
+def application_approve(
+    *,
+    actor: User,
+    application: Application,
+    now: datetime,
+    amount_fen: int | None = None,
+    reason: str = "",
+) -> Voucher:
+    """The issuing region's reviewer approves (possibly less) and a voucher is issued.
+
+    The amount moves from the program budget to the voucher's account; the budget account
+    cannot go below zero, so concurrent approvals never allocate more than the budget.
+    """
+    program = application.program
+    require_authority_of(actor, program.region_id, User.Role.AUTHORITY_REVIEWER)
+    application = lock_application(application.pk)
+    approved = application.amount_fen if amount_fen is None else amount_fen
+    if not 0 < approved <= application.amount_fen:
+        raise InvalidInput("批准金额须大于0且不超过申领金额", extra={"field": "amount_fen"})
+    require_not_blacklisted(application.enterprise)
+    before = application.state
+    move_state(
+        application,
+        target=Application.State.APPROVED,
+        transitions=APPLICATION_TRANSITIONS,
+        approved_fen=approved,
+        reviewed_by=actor,
+        reviewed_at=now,
+        reason=reason.strip(),
+    )
+    audit(
+        actor=actor,
+        action="application_approve",
+        target=application,
+        region=program.region,
+        now=now,
+        before={"state": before, "amount_fen": application.amount_fen},
+        after={"state": application.state, "approved_fen": approved},
+        reason=reason,
+        amount_fen=approved,
+    )
+    return voucher_issue(actor=actor, application=application, now=now)
+
+
+@transaction.atomic(durable=True)
+def application_reject(
+    *, actor: User, application: Application, reason: str, now: datetime
+) -> Application:
+    """The issuing region's reviewer refuses the application, with a reason."""
+    require_authority_of(actor, application.program.region_id, User.Role.AUTHORITY_REVIEWER)
+    if not reason.strip():
+        raise InvalidInput("驳回时必须填写原因", extra={"field": "reason"})
+    application = lock_application(application.pk)
+    before = move_state(
+        application,
+        target=Application.State.REJECTED,
+        transitions=APPLICATION_TRANSITIONS,
+        reviewed_by=actor,
+        reviewed_at=now,
+        reason=reason.strip(),
+    )
+    audit(
+        actor=actor,
+        action="application_reject",
+        target=application,
+        region=application.program.region,
+        now=now,
+        before={"state": before},
+        after={"state": application.state},
+        reason=reason,
+        amount_fen=application.amount_fen,
+    )
+    return application
+
+
+def _require_eligible_enterprise(enterprise: Organisation, program: Program, now: datetime) -> None:
+    if not enterprise.is_approved:
+        refuse("enterprise_not_approved", "企业尚未通过审核，不能申领创新券")
+    require_not_blacklisted(enterprise)
+    if program.region_id != enterprise.region_id:
+        refuse("other_region", "只能申领本地区的创新券项目", program_region=program.region_id)
+    if not program.applications_open_at <= now < program.applications_close_at:
+        refuse("program_closed", "该项目不在申领期内")
+
+
+def _require_valid_claim(
+    program: Program, amount_fen: int, purpose: str, planned: list[ServiceCategory]
+) -> None:
+    if amount_fen <= 0:
+        raise InvalidInput("申领金额必须大于0", extra={"field": "amount_fen"})
+    if not purpose.strip():
+        raise InvalidInput("请填写申领用途", extra={"field": "purpose"})
+    eligible = set(program.category_rules.values_list("category_id", flat=True))
+    if not planned or any(category.pk not in eligible for category in planned):
+        raise InvalidInput(
+            "计划服务类别不在本项目支持范围内", extra={"field": "planned_categories"}
+        )
+    if program.per_claim_max_fen is not None and amount_fen > program.per_claim_max_fen:
+        refuse(
+            "over_per_claim_max",
+            f"申领金额超过单次申领上限（{program.per_claim_max_fen / 100:.2f}元）",
+            per_claim_max_fen=program.per_claim_max_fen,
+        )
+
+
+def _require_within_caps(program: Program, enterprise: Organisation, amount_fen: int) -> None:
+    used = _quota_used_fen(program, Q(enterprise=enterprise))
+    remaining = program.enterprise_annual_cap_fen - used
+    if amount_fen > remaining:
+        refuse(
+            "over_annual_cap",
+            f"超过企业年度额度，本年度剩余可申领{max(remaining, 0) / 100:.2f}元",
+            remaining_fen=max(remaining, 0),
+        )
+    if program.group_annual_cap_fen is not None and enterprise.actual_controller:
+        group_used = _quota_used_fen(
+            program, Q(enterprise__actual_controller=enterprise.actual_controller)
+        )
+        group_remaining = program.group_annual_cap_fen - group_used
+        if amount_fen > group_remaining:
+            refuse(
+                "over_group_cap",
+                f"超过同一实际控制人企业年度额度，剩余{max(group_remaining, 0) / 100:.2f}元",
+                remaining_fen=max(group_remaining, 0),
+            )
+    available = Account.objects.get(pk=program.budget_account_id).available_fen
+    if amount_fen > available:
+        refuse(
+            "over_budget",
+            f"超过项目剩余预算（{available / 100:.2f}元）",
+            available_fen=available,
+        )
+
+
+def _quota_used_fen(program: Program, whose: Q) -> int:
+    """Pending claims and issued vouchers of the region's programs of the same year."""
+    used = Application.objects.filter(
+        whose, program__region_id=program.region_id, program__year=program.year
+    ).aggregate(
+        used=Sum(
+            Case(
+                When(state=Application.State.SUBMITTED, then=F("amount_fen")),
+                When(state=Application.State.APPROVED, then=F("approved_fen")),
+                default=0,
+            )
+        )
+    )["used"]
+    return used or 0
+
+
+def _group_members(enterprise: Organisation):
+    if not enterprise.actual_controller:
+        return Organisation.objects.filter(pk=enterprise.pk)
+    return Organisation.objects.filter(
+        Q(pk=enterprise.pk)
+        | Q(kind=Organisation.Kind.ENTERPRISE, actual_controller=enterprise.actual_controller)
+    )

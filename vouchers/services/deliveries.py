@@ -1,0 +1,166 @@
+"""Deliveries: the institution logs what it delivered, the enterprise confirms or disputes."""
+
+from __future__ import annotations
+
+import hashlib
+import uuid
+from datetime import date, datetime
+
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db import transaction
+
+from accounts.errors import AccessDenied, InvalidInput
+from accounts.models import User
+from accounts.permissions import require_role
+from vouchers.errors import InvalidEvidence
+from vouchers.locks import lock_order
+from vouchers.models import Delivery, EvidenceFile, EvidenceKind, ServiceOrder
+from vouchers.services._common import audit, move_state
+from vouchers.states import DELIVERY_TRANSITIONS, ORDER_TRANSITIONS
+
+MAX_EVIDENCE_BYTES = 10 * 1024 * 1024
+# Recognised by their first bytes, never by the name or the browser's content type.
+MAGIC_NUMBERS = (
+    (b"%PDF-", "application/pdf", ".pdf"),
+    (b"\x89PNG\r\n\x1a\n", "image/png", ".png"),
+    (b"\xff\xd8\xff", "image/jpeg", ".jpg"),
+)
+
+
+@transaction.atomic(durable=True)
+def delivery_log(
+    *,
+    actor: User,
+    order: ServiceOrder,
+    delivered_on: date,
+    description: str,
+    invoice_number: str,
+    report_number: str,
+    now: datetime,
+) -> Delivery:
+    """The institution records the delivery of an order, for the enterprise to confirm."""
+    require_role(actor, User.Role.INSTITUTION)
+    if order.institution_id != actor.organisation_id:
+        raise AccessDenied("只能登记本机构的订单", code="not_your_order")
+    if not (description.strip() and invoice_number.strip() and report_number.strip()):
+        raise InvalidInput("请填写交付内容、发票号码和报告编号", extra={"field": "description"})
+    if delivered_on > now.date():
+        raise InvalidInput("交付日期不能晚于今天", extra={"field": "delivered_on"})
+    order = lock_order(order.pk)
+    before = move_state(order, target=ServiceOrder.State.DELIVERED, transitions=ORDER_TRANSITIONS)
+    delivery = Delivery.objects.create(
+        order=order,
+        delivered_on=delivered_on,
+        description=description.strip(),
+        invoice_number=invoice_number.strip(),
+        report_number=report_number.strip(),
+        state=Delivery.State.LOGGED,
+        logged_by=actor,
+        logged_at=now,
+    )
+    audit(
+        actor=actor,
+        action="delivery_log",
+        target=delivery,
+        region=order.voucher.program.region,
+        now=now,
+        before={"order_state": before},
+        after={"order_state": order.state, "state": delivery.state},
+    )
+    return delivery
+
+
+@transaction.atomic(durable=True)
+def delivery_confirm(*, actor: User, delivery: Delivery, now: datetime) -> Delivery:
+    """The enterprise confirms it received what was logged."""
+    return _answer(actor=actor, delivery=delivery, target=Delivery.State.CONFIRMED, now=now)
+
+
+@transaction.atomic(durable=True)
+def delivery_dispute(*, actor: User, delivery: Delivery, reason: str, now: datetime) -> Delivery:
+    """The enterprise disputes the delivery; the order is open for a new delivery again."""
+    if not reason.strip():
+        raise InvalidInput("请填写异议原因", extra={"field": "reason"})
+    return _answer(
+        actor=actor, delivery=delivery, target=Delivery.State.DISPUTED, now=now, reason=reason
+    )
+
+
+def _answer(
+    *, actor: User, delivery: Delivery, target: str, now: datetime, reason: str = ""
+) -> Delivery:
+    require_role(actor, User.Role.ENTERPRISE)
+    if delivery.order.enterprise_id != actor.organisation_id:
+        raise AccessDenied("只能确认本企业的订单", code="not_your_order")
+    order = lock_order(delivery.order_id)
+    delivery.refresh_from_db()
+    before = move_state(
+        delivery,
+        target=target,
+        transitions=DELIVERY_TRANSITIONS,
+        answered_by=actor,
+        answered_at=now,
+        dispute_reason=reason.strip(),
+    )
+    if target == Delivery.State.DISPUTED:
+        move_state(order, target=ServiceOrder.State.PLACED, transitions=ORDER_TRANSITIONS)
+    audit(
+        actor=actor,
+        action=f"delivery_{target}",
+        target=delivery,
+        region=order.voucher.program.region,
+        now=now,
+        before={"state": before},
+        after={"state": delivery.state, "order_state": order.state},
+        reason=reason,
+    )
+    return delivery
+
+
+@transaction.atomic(durable=True)
+def evidence_attach(
+    *, actor: User, order: ServiceOrder, kind: str, name: str, content: bytes, now: datetime
+) -> EvidenceFile:
+    """Either party of an order uploads a PDF, PNG or JPEG (at most 10 MB) as evidence.
+
+    The type is checked from the file's first bytes; it is stored under MEDIA_ROOT with a
+    random name. If the transaction rolls back the stored file is left behind unreferenced.
+    """
+    if actor.organisation_id not in (order.enterprise_id, order.institution_id):
+        raise AccessDenied("只能为本机构的订单上传材料", code="not_your_order")
+    if kind not in EvidenceKind.values:
+        raise InvalidInput("材料类型无效", extra={"field": "kind"})
+    content_type, extension = _sniff(content)
+    stored = default_storage.save(f"evidence/{uuid.uuid4().hex}{extension}", ContentFile(content))
+    evidence = EvidenceFile.objects.create(
+        order=order,
+        kind=kind,
+        file=stored,
+        original_name=name[:200],
+        content_type=content_type,
+        size_bytes=len(content),
+        sha256=hashlib.sha256(content).hexdigest(),
+        uploaded_by=actor,
+        uploaded_at=now,
+    )
+    audit(
+        actor=actor,
+        action="evidence_attach",
+        target=evidence,
+        region=order.voucher.program.region,
+        now=now,
+        after={"kind": kind, "sha256": evidence.sha256, "order": order.pk},
+    )
+    return evidence
+
+
+def _sniff(content: bytes) -> tuple[str, str]:
+    if not content:
+        raise InvalidEvidence("文件为空", extra={"reason": "empty"})
+    if len(content) > MAX_EVIDENCE_BYTES:
+        raise InvalidEvidence("文件不能超过10MB", extra={"reason": "too_large"})
+    for magic, content_type, extension in MAGIC_NUMBERS:
+        if content.startswith(magic):
+            return content_type, extension
+    raise InvalidEvidence("只接受PDF、PNG或JPEG文件", extra={"reason": "type"})

@@ -1,0 +1,280 @@
+"""Service orders: the voucher portion is held in the ledger until redeemed or released."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.db import transaction
+
+from accounts.errors import AccessDenied, InvalidInput
+from accounts.models import Organisation, User
+from accounts.permissions import require_role
+from vouchers.errors import ConcurrentUpdate, Refused, refuse
+from vouchers.ledger.errors import InsufficientBalance
+from vouchers.ledger.models import Account
+from vouchers.ledger.services import TransferSpec
+from vouchers.locks import lock_order, lock_voucher
+from vouchers.models import (
+    BASIS_POINTS,
+    InstitutionService,
+    Program,
+    ProgramCategory,
+    Redemption,
+    ServiceCategory,
+    ServiceOrder,
+    Voucher,
+)
+from vouchers.services._common import (
+    audit,
+    hold_key,
+    move_state,
+    normalise_number,
+    payable_account,
+    post,
+    release_hold,
+    require_not_blacklisted,
+)
+from vouchers.states import ORDER_TRANSITIONS
+
+OPEN_STATES = (ServiceOrder.State.PLACED, ServiceOrder.State.DELIVERED)
+
+
+@transaction.atomic(durable=True)
+def order_place(
+    *,
+    actor: User,
+    voucher: Voucher,
+    institution: Organisation,
+    category: ServiceCategory,
+    contract_number: str,
+    total_fee_fen: int,
+    now: datetime,
+) -> ServiceOrder:
+    """The enterprise orders a service paid partly by its voucher; the portion is held.
+
+    Portion = fee × ratio (rounded down to the fen; the whole fee under the small-order
+    threshold), capped by the voucher's available balance. Refusal codes: voucher_not_active,
+    voucher_expired, institution_not_eligible, outside_serving_area, same_legal_entity,
+    related_party, category_not_eligible, service_not_offered, contract_in_use, voucher_exhausted.
+    """
+    require_role(actor, User.Role.ENTERPRISE)
+    enterprise = actor.organisation
+    if voucher.enterprise_id != enterprise.pk:
+        raise AccessDenied("只能使用本企业的创新券", code="not_your_voucher")
+    if total_fee_fen <= 0 or not contract_number.strip():
+        raise InvalidInput("请填写合同编号和大于0的服务费", extra={"field": "total_fee_fen"})
+    require_not_blacklisted(enterprise)
+    voucher = lock_voucher(voucher.pk)
+    program = voucher.program
+    _require_usable_voucher(voucher, now)
+    _require_eligible_institution(program, enterprise, institution)
+    rule = _require_eligible_category(program, institution, category)
+    contract_key = normalise_number(contract_number)
+    if ServiceOrder.objects.filter(
+        institution=institution, contract_key=contract_key, state__in=OPEN_STATES
+    ).exists():
+        refuse("contract_in_use", "该合同已有进行中的创新券订单")
+    ratio_bp, portion = voucher_portion(program, enterprise, institution, rule, total_fee_fen)
+    portion = min(portion, Account.objects.get(pk=voucher.account_id).available_fen)
+    if portion <= 0:
+        refuse("voucher_exhausted", "创新券可用余额不足")
+    payee = institution if program.payee_mode == Program.PayeeMode.INSTITUTION else enterprise
+    order = ServiceOrder.objects.create(
+        voucher=voucher,
+        enterprise=enterprise,
+        institution=institution,
+        payee=payee,
+        category=category,
+        contract_number=contract_number.strip(),
+        contract_key=contract_key,
+        total_fee_fen=total_fee_fen,
+        ratio_bp=ratio_bp,
+        voucher_fen=portion,
+        enterprise_share_fen=total_fee_fen - portion,
+        payable_account=payable_account(program, payee),
+        state=ServiceOrder.State.PLACED,
+        placed_by=actor,
+        placed_at=now,
+    )
+    _hold(order, voucher, now=now, actor=actor)
+    audit(
+        actor=actor,
+        action="order_place",
+        target=order,
+        region=program.region,
+        now=now,
+        after={"state": order.state, "total_fee_fen": total_fee_fen, "ratio_bp": ratio_bp},
+        amount_fen=portion,
+    )
+    return order
+
+
+def voucher_portion(
+    program: Program,
+    enterprise: Organisation,
+    institution: Organisation,
+    rule: ProgramCategory,
+    total_fee_fen: int,
+) -> tuple[int, int]:
+    """(ratio in basis points, voucher portion in fen) before the balance cap.
+
+    Precedence: small-order threshold (whole fee), the category's own ratio, the
+    same-region or other-region ratio, the program's ratio.
+    """
+    threshold = program.small_order_threshold_fen
+    if threshold is not None and total_fee_fen < threshold:
+        return BASIS_POINTS, total_fee_fen
+    if rule.ratio_bp is not None:
+        ratio = rule.ratio_bp
+    elif institution.region_id == enterprise.region_id:
+        ratio = program.same_region_ratio_bp
+    else:
+        ratio = program.other_region_ratio_bp
+    ratio = program.ratio_bp if ratio is None else ratio
+    return ratio, total_fee_fen * ratio // BASIS_POINTS
+
+
+@transaction.atomic(durable=True)
+def order_cancel(*, actor: User, order: ServiceOrder, reason: str, now: datetime) -> ServiceOrder:
+    """The enterprise cancels an order before delivery; the hold returns to the voucher."""
+    require_role(actor, User.Role.ENTERPRISE)
+    if order.enterprise_id != actor.organisation_id:
+        raise AccessDenied("只能取消本企业的订单", code="not_your_order")
+    voucher = lock_voucher(order.voucher_id)
+    order = lock_order(order.pk)
+    order.voucher = voucher
+    before = move_state(
+        order,
+        target=ServiceOrder.State.CANCELLED,
+        transitions=ORDER_TRANSITIONS,
+        closed_at=now,
+        reason=reason.strip(),
+    )
+    release_hold(
+        order=order, key=f"order-cancel:{order.pk}", now=now, actor=actor, memo="订单取消，释放预留"
+    )
+    audit(
+        actor=actor,
+        action="order_cancel",
+        target=order,
+        region=voucher.program.region,
+        now=now,
+        before={"state": before},
+        after={"state": order.state},
+        reason=reason,
+        amount_fen=order.voucher_fen,
+    )
+    return order
+
+
+@transaction.atomic(durable=True)
+def order_lapse(*, order: ServiceOrder, now: datetime) -> ServiceOrder:
+    """At the redemption deadline an unredeemed hold is voided; its money returns (idempotent).
+
+    Orders with a redemption request made in time are left to the authority's review.
+    """
+    voucher = lock_voucher(order.voucher_id)
+    order = lock_order(order.pk)
+    order.voucher = voucher
+    program = voucher.program
+    if (
+        order.state not in OPEN_STATES
+        or order.redemptions.filter(state=Redemption.State.REQUESTED).exists()
+    ):
+        return order
+    if now < program.redemption_deadline_at:
+        refuse("before_deadline", "尚未到兑付截止时间")
+    before = move_state(
+        order,
+        target=ServiceOrder.State.LAPSED,
+        transitions=ORDER_TRANSITIONS,
+        closed_at=now,
+        reason="兑付截止时仍未兑付",
+    )
+    release_hold(
+        order=order, key=f"order-lapse:{order.pk}", now=now, actor=None, memo="兑付截止，释放预留"
+    )
+    audit(
+        actor=None,
+        action="order_lapse",
+        target=order,
+        region=program.region,
+        now=now,
+        before={"state": before},
+        after={"state": order.state},
+        amount_fen=order.voucher_fen,
+    )
+    return order
+
+
+def orders_lapse_due(*, now: datetime) -> int:
+    """Lapse every open order of programs past their redemption deadline."""
+    due = (
+        ServiceOrder.objects.filter(
+            state__in=OPEN_STATES, voucher__program__redemption_deadline_at__lte=now
+        )
+        .exclude(redemptions__state=Redemption.State.REQUESTED)
+        .order_by("pk")
+    )
+    lapsed = 0
+    for order in due:
+        try:
+            result = order_lapse(order=order, now=now)
+        except ConcurrentUpdate:
+            continue
+        lapsed += result.state == ServiceOrder.State.LAPSED
+    return lapsed
+
+
+def _hold(order: ServiceOrder, voucher: Voucher, *, now: datetime, actor: User) -> None:
+    try:
+        post(
+            TransferSpec(
+                idempotency_key=hold_key(order),
+                debit_account_id=voucher.account_id,
+                credit_account_id=order.payable_account_id,
+                amount_fen=order.voucher_fen,
+                phase="pending",
+                business_type="service_order",
+                business_id=str(order.pk),
+                memo=f"订单{order.contract_number}创新券预留",
+            ),
+            now=now,
+            actor=actor,
+        )
+    except InsufficientBalance as error:
+        raise Refused("创新券可用余额不足", code="voucher_exhausted") from error
+
+
+def _require_usable_voucher(voucher: Voucher, now: datetime) -> None:
+    if voucher.state != Voucher.State.ACTIVE:
+        refuse("voucher_not_active", f"创新券{voucher.code}已{voucher.get_state_display()}")
+    if now >= voucher.expires_at:
+        refuse("voucher_expired", f"创新券{voucher.code}已过使用截止时间")
+
+
+def _require_eligible_institution(
+    program: Program, enterprise: Organisation, institution: Organisation
+) -> None:
+    if institution.kind != Organisation.Kind.INSTITUTION or not institution.is_approved:
+        refuse("institution_not_eligible", f"{institution.name}不是已通过审核的服务机构")
+    require_not_blacklisted(institution)
+    if not program.serving_cities.filter(pk=institution.city_id).exists():
+        refuse("outside_serving_area", f"{institution.name}不在本项目的服务区域内")
+    if institution.credit_code[8:17] == enterprise.credit_code[8:17]:
+        refuse("same_legal_entity", "企业与服务机构属于同一法人，不能使用创新券")
+    if enterprise.related_organisations.filter(pk=institution.pk).exists():
+        refuse("related_party", "企业与服务机构存在关联关系，不能使用创新券")
+
+
+def _require_eligible_category(
+    program: Program, institution: Organisation, category: ServiceCategory
+) -> ProgramCategory:
+    rule = ProgramCategory.objects.filter(program=program, category=category).first()
+    if rule is None:
+        refuse("category_not_eligible", f"「{category.name}」不在本项目支持范围内")
+    if not InstitutionService.objects.filter(
+        institution=institution, category=category, is_active=True
+    ).exists():
+        refuse("service_not_offered", f"{institution.name}未登记提供「{category.name}」服务")
+    return rule

@@ -1,0 +1,197 @@
+"""Oversight: reproducible spot checks, claw-backs and blacklisting."""
+
+from __future__ import annotations
+
+import math
+import random
+import secrets
+from datetime import date, datetime
+
+from django.db import transaction
+
+from accounts.errors import InvalidInput
+from accounts.models import Organisation, User
+from accounts.permissions import require_authority_of
+from vouchers.errors import refuse
+from vouchers.ledger.services import TransferSpec
+from vouchers.locks import lock_redemptions
+from vouchers.models import Blacklisting, ClawBack, Redemption, SpotCheck, SpotCheckItem
+from vouchers.services._common import audit, clawback_account, move_state, paid_account, post
+from vouchers.states import REDEMPTION_TRANSITIONS, SPOT_CHECK_ITEM_TRANSITIONS
+
+REVIEWER = User.Role.AUTHORITY_REVIEWER
+SAMPLED_STATES = (Redemption.State.APPROVED, Redemption.State.PAID, Redemption.State.CLAWED_BACK)
+
+
+def spot_check_sample(*, population: list[int], percentage: int, seed: int) -> list[int]:
+    """The same population (sorted pks), percentage and seed always draw the same sample."""
+    size = math.ceil(len(population) * percentage / 100)
+    rng = random.Random(seed)  # noqa: S311 - reproducibility, not secrecy, is the point
+    return sorted(rng.sample(sorted(population), size))
+
+
+@transaction.atomic(durable=True)
+def spot_check_draw(
+    *,
+    actor: User,
+    period_start: date,
+    period_end: date,
+    percentage: int,
+    now: datetime,
+    seed: int | None = None,
+) -> SpotCheck:
+    """Draw `percentage` % of the region's redemptions reviewed in the period; record the seed."""
+    require_authority_of(actor, actor.organisation.region_id, REVIEWER)
+    if not 1 <= percentage <= 100 or period_end < period_start:
+        raise InvalidInput("抽查比例须在1–100之间，期间须有效", extra={"field": "percentage"})
+    region = actor.organisation.region
+    seed = secrets.randbits(62) if seed is None else seed
+    population = list(
+        Redemption.objects.filter(
+            program__region=region,
+            state__in=SAMPLED_STATES,
+            reviewed_at__date__gte=period_start,
+            reviewed_at__date__lte=period_end,
+        ).values_list("pk", flat=True)
+    )
+    spot_check = SpotCheck.objects.create(
+        region=region,
+        period_start=period_start,
+        period_end=period_end,
+        percentage=percentage,
+        seed=seed,
+        population_count=len(population),
+        drawn_by=actor,
+        drawn_at=now,
+    )
+    chosen = spot_check_sample(population=population, percentage=percentage, seed=seed)
+    SpotCheckItem.objects.bulk_create(
+        SpotCheckItem(spot_check=spot_check, redemption_id=pk, state=SpotCheckItem.State.PENDING)
+        for pk in chosen
+    )
+    audit(
+        actor=actor,
+        action="spot_check_draw",
+        target=spot_check,
+        region=region,
+        now=now,
+        after={"seed": seed, "population": len(population), "sample": chosen},
+    )
+    return spot_check
+
+
+@transaction.atomic(durable=True)
+def spot_check_record(
+    *, actor: User, item: SpotCheckItem, passed: bool, note: str, now: datetime
+) -> SpotCheckItem:
+    """Record the result of re-checking one sampled redemption."""
+    require_authority_of(actor, item.spot_check.region_id, REVIEWER)
+    if not note.strip():
+        raise InvalidInput("请填写核查结果", extra={"field": "note"})
+    item.refresh_from_db()
+    target = SpotCheckItem.State.PASSED if passed else SpotCheckItem.State.FAILED
+    before = move_state(
+        item,
+        target=target,
+        transitions=SPOT_CHECK_ITEM_TRANSITIONS,
+        note=note.strip(),
+        checked_by=actor,
+        checked_at=now,
+    )
+    audit(
+        actor=actor,
+        action="spot_check_record",
+        target=item,
+        region=item.spot_check.region,
+        now=now,
+        before={"state": before},
+        after={"state": item.state, "redemption": item.redemption_id},
+        reason=note,
+    )
+    return item
+
+
+@transaction.atomic(durable=True)
+def redemption_claw_back(
+    *, actor: User, redemption: Redemption, reason: str, now: datetime
+) -> ClawBack:
+    """Fraud found: a paid redemption is reversed by a compensating entry, never an edit.
+
+    The paid amount moves from the program's paid account to a claw-back account of the
+    payee: what the payee owes back. Recovering it is the treasury's business.
+    """
+    require_authority_of(actor, redemption.program.region_id, REVIEWER)
+    if not reason.strip():
+        raise InvalidInput("追回必须填写原因", extra={"field": "reason"})
+    (locked,) = lock_redemptions([redemption.pk])
+    before = move_state(
+        locked, target=Redemption.State.CLAWED_BACK, transitions=REDEMPTION_TRANSITIONS
+    )
+    program, payee = locked.program, locked.payee
+    post(
+        TransferSpec(
+            idempotency_key=f"clawback:{locked.pk}",
+            debit_account_id=paid_account(program).pk,
+            credit_account_id=clawback_account(program, payee).pk,
+            amount_fen=locked.approved_fen,
+            business_type="redemption",
+            business_id=str(locked.pk),
+            memo=f"追回兑付款 发票{locked.invoice_number}",
+        ),
+        now=now,
+        actor=actor,
+    )
+    claw_back = ClawBack.objects.create(
+        redemption=locked,
+        amount_fen=locked.approved_fen,
+        reason=reason.strip(),
+        created_by=actor,
+        created_at=now,
+    )
+    audit(
+        actor=actor,
+        action="redemption_claw_back",
+        target=locked,
+        region=program.region,
+        now=now,
+        before={"state": before},
+        after={"state": locked.state},
+        reason=reason,
+        amount_fen=claw_back.amount_fen,
+    )
+    return claw_back
+
+
+@transaction.atomic(durable=True)
+def organisation_blacklist(
+    *, actor: User, organisation: Organisation, reason: str, now: datetime
+) -> Blacklisting:
+    """A region's reviewer blacklists an enterprise or institution anywhere in the area.
+
+    From then on it can no longer apply, order or redeem, under any region's program.
+    """
+    require_authority_of(actor, actor.organisation.region_id, REVIEWER)
+    if organisation.kind not in (Organisation.Kind.ENTERPRISE, Organisation.Kind.INSTITUTION):
+        raise InvalidInput("只能将企业或服务机构列入黑名单", extra={"field": "organisation"})
+    if not reason.strip():
+        raise InvalidInput("列入黑名单必须填写原因", extra={"field": "reason"})
+    region = actor.organisation.region
+    if Blacklisting.objects.filter(organisation=organisation, region=region).exists():
+        refuse("already_blacklisted", f"{organisation.name}已被本地区列入黑名单")
+    blacklisting = Blacklisting.objects.create(
+        organisation=organisation,
+        region=region,
+        reason=reason.strip(),
+        created_by=actor,
+        created_at=now,
+    )
+    audit(
+        actor=actor,
+        action="organisation_blacklist",
+        target=organisation,
+        region=region,
+        now=now,
+        after={"blacklisted": True},
+        reason=reason,
+    )
+    return blacklisting

@@ -1,0 +1,206 @@
+"""Programs: created, changed and funded by the authority of their region."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from datetime import datetime
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Sum
+
+from accounts.errors import InvalidInput
+from accounts.models import City, User
+from accounts.permissions import AUTHORITY_ROLES, require_authority_of, require_role
+from vouchers.errors import refuse
+from vouchers.ledger.models import Transfer
+from vouchers.ledger.services import TransferSpec
+from vouchers.locks import lock_program
+from vouchers.models import Program, ProgramCategory, ServiceCategory
+from vouchers.services._common import audit, budget_account_open, funding_account, post
+
+UPDATABLE_FIELDS = frozenset(
+    {
+        "name",
+        "budget_fen",
+        "payee_mode",
+        "enterprise_annual_cap_fen",
+        "group_annual_cap_fen",
+        "per_claim_max_fen",
+        "ratio_bp",
+        "same_region_ratio_bp",
+        "other_region_ratio_bp",
+        "small_order_threshold_fen",
+        "applications_open_at",
+        "applications_close_at",
+        "use_by_at",
+        "redemption_deadline_at",
+        "required_evidence",
+    }
+)
+
+
+@transaction.atomic(durable=True)
+def program_create(
+    *,
+    actor: User,
+    now: datetime,
+    categories: Mapping[ServiceCategory, int | None],
+    serving_cities: Iterable[City] | None = None,
+    **fields: Any,
+) -> Program:
+    """The region's authority opens a year's program (fields: see UPDATABLE_FIELDS and `year`).
+
+    `categories` maps each eligible category to its own ratio in basis points (or None).
+    Without `serving_cities` the program serves the cities now in the common-use area.
+    """
+    require_role(actor, *AUTHORITY_ROLES)
+    unknown = set(fields) - UPDATABLE_FIELDS - {"year"}
+    if unknown:
+        raise InvalidInput(f"未知字段：{', '.join(sorted(unknown))}")
+    if not categories:
+        raise InvalidInput("请至少选择一个服务类别", extra={"field": "categories"})
+    region = actor.organisation.region
+    program = Program(region=region, created_by=actor, created_at=now, **fields)
+    _clean(program)
+    program.save()
+    program.budget_account = budget_account_open(program)
+    program.save(update_fields=["budget_account"])
+    _set_categories(program, categories)
+    cities = City.objects.filter(in_common_area=True) if serving_cities is None else serving_cities
+    program.serving_cities.set(list(cities))
+    audit(
+        actor=actor,
+        action="program_create",
+        target=program,
+        region=region,
+        now=now,
+        after=_snapshot(program),
+        amount_fen=program.budget_fen,
+    )
+    return program
+
+
+@transaction.atomic(durable=True)
+def program_update(
+    *,
+    actor: User,
+    program: Program,
+    now: datetime,
+    reason: str,
+    categories: Mapping[ServiceCategory, int | None] | None = None,
+    serving_cities: Iterable[City] | None = None,
+    **changes: Any,
+) -> Program:
+    """The region's authority changes a program's rules, with a reason (audited before/after)."""
+    require_authority_of(actor, program.region_id)
+    unknown = set(changes) - UPDATABLE_FIELDS
+    if unknown:
+        raise InvalidInput(f"不可修改的字段：{', '.join(sorted(unknown))}")
+    program = lock_program(program.pk)
+    before = _snapshot(program)
+    for name, value in changes.items():
+        setattr(program, name, value)
+    _clean(program)
+    if program.budget_fen < program_funded_fen(program):
+        raise InvalidInput("预算不能低于已拨付金额", extra={"field": "budget_fen"})
+    program.save()
+    if categories is not None:
+        program.category_rules.all().delete()
+        _set_categories(program, categories)
+    if serving_cities is not None:
+        program.serving_cities.set(list(serving_cities))
+    audit(
+        actor=actor,
+        action="program_update",
+        target=program,
+        region=program.region,
+        now=now,
+        before=before,
+        after=_snapshot(program),
+        reason=reason,
+    )
+    return program
+
+
+@transaction.atomic(durable=True)
+def program_fund(
+    *, actor: User, program: Program, amount_fen: int, reference: str, now: datetime
+) -> Program:
+    """Move `amount_fen` from the region's funding into the program's budget account.
+
+    `reference` is the appropriation document's number; replaying it funds nothing twice.
+    """
+    require_authority_of(actor, program.region_id)
+    if amount_fen <= 0:
+        raise InvalidInput("拨付金额必须大于0", extra={"field": "amount_fen"})
+    if not reference.strip():
+        raise InvalidInput("请填写拨款文号", extra={"field": "reference"})
+    program = lock_program(program.pk)
+    key = f"program-fund:{program.pk}:{reference.strip()}"
+    if Transfer.objects.filter(idempotency_key=key).exists():
+        return program
+    if program_funded_fen(program) + amount_fen > program.budget_fen:
+        refuse("over_budget", "拨付后将超过项目预算", budget_fen=program.budget_fen)
+    post(
+        TransferSpec(
+            idempotency_key=key,
+            debit_account_id=funding_account(program.region).pk,
+            credit_account_id=program.budget_account_id,
+            amount_fen=amount_fen,
+            business_type="program",
+            business_id=str(program.pk),
+            memo=f"拨付预算 {reference.strip()}",
+        ),
+        now=now,
+        actor=actor,
+    )
+    audit(
+        actor=actor,
+        action="program_fund",
+        target=program,
+        region=program.region,
+        now=now,
+        reason=reference.strip(),
+        amount_fen=amount_fen,
+    )
+    return program
+
+
+def program_funded_fen(program: Program) -> int:
+    """Everything ever moved from the region's funding into this program's budget."""
+    total = Transfer.objects.filter(
+        credit_account_id=program.budget_account_id,
+        debit_account__kind="funding",
+        phase=Transfer.Phase.POSTED,
+    ).aggregate(total=Sum("amount_fen"))["total"]
+    return total or 0
+
+
+def _set_categories(program: Program, categories: Mapping[ServiceCategory, int | None]) -> None:
+    rules = [
+        ProgramCategory(program=program, category=category, ratio_bp=ratio)
+        for category, ratio in categories.items()
+    ]
+    for rule in rules:
+        _clean(rule, exclude=["program"])
+    ProgramCategory.objects.bulk_create(rules)
+
+
+def _clean(instance: Any, exclude: list[str] | None = None) -> None:
+    try:
+        instance.full_clean(exclude=[*(exclude or []), "budget_account", "created_by"])
+    except ValidationError as error:
+        messages = [message for values in error.message_dict.values() for message in values]
+        raise InvalidInput(
+            "；".join(messages), extra={"fields": sorted(error.message_dict)}
+        ) from error
+
+
+def _snapshot(program: Program) -> dict[str, Any]:
+    return {
+        name: (value.isoformat() if isinstance(value, datetime) else value)
+        for name in sorted(UPDATABLE_FIELDS)
+        for value in [getattr(program, name)]
+    }

@@ -1,0 +1,223 @@
+"""Redemption (兑付): the payee claims the held voucher portion; the issuing region decides."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.db import IntegrityError, transaction
+
+from accounts.errors import AccessDenied, InvalidInput
+from accounts.models import User
+from accounts.permissions import require_authority_of
+from vouchers.errors import DuplicateClaim, refuse
+from vouchers.ledger.services import TransferSpec
+from vouchers.locks import lock_order, lock_redemptions, lock_voucher
+from vouchers.models import Delivery, Redemption, ServiceOrder, Voucher
+from vouchers.services._common import (
+    audit,
+    hold_key,
+    move_state,
+    normalise_number,
+    post,
+    release_hold,
+    require_not_blacklisted,
+    return_to_budget,
+)
+from vouchers.states import ORDER_TRANSITIONS, REDEMPTION_TRANSITIONS
+
+LIVE_STATES = (
+    Redemption.State.REQUESTED,
+    Redemption.State.APPROVED,
+    Redemption.State.PAID,
+    Redemption.State.CLAWED_BACK,
+)
+
+
+@transaction.atomic(durable=True)
+def redemption_request(*, actor: User, order: ServiceOrder, now: datetime) -> Redemption:
+    """The payee asks the issuing region to redeem a confirmed delivery.
+
+    Refusal codes: payee_not_approved, redemption_deadline_passed, delivery_not_confirmed,
+    evidence_missing; DuplicateClaim (invoice_already_redeemed, contract_already_redeemed).
+    """
+    if order.payee_id != actor.organisation_id or actor.role not in (
+        User.Role.INSTITUTION,
+        User.Role.ENTERPRISE,
+    ):
+        raise AccessDenied("只有本订单的收款方可以申请兑付", code="not_payee")
+    payee = actor.organisation
+    if not payee.is_approved:
+        refuse("payee_not_approved", "收款方尚未通过审核")
+    require_not_blacklisted(payee)
+    order = lock_order(order.pk)
+    program = order.voucher.program
+    if now > program.redemption_deadline_at:
+        refuse("redemption_deadline_passed", "已过本项目的兑付截止时间")
+    delivery = order.deliveries.filter(state=Delivery.State.CONFIRMED).first()
+    if order.state != ServiceOrder.State.DELIVERED or delivery is None:
+        refuse("delivery_not_confirmed", "服务交付尚未经企业确认")
+    missing = set(program.required_evidence) - set(order.evidence.values_list("kind", flat=True))
+    if missing:
+        refuse("evidence_missing", "兑付材料不全", missing=sorted(missing))
+    invoice_key = normalise_number(delivery.invoice_number)
+    _require_unclaimed(invoice_key=invoice_key, contract_key=order.contract_key)
+    try:
+        with transaction.atomic():  # the unique indexes are the last word under a race
+            redemption = Redemption.objects.create(
+                order=order,
+                delivery=delivery,
+                program=program,
+                payee=payee,
+                invoice_number=delivery.invoice_number,
+                invoice_key=invoice_key,
+                contract_key=order.contract_key,
+                requested_fen=order.voucher_fen,
+                state=Redemption.State.REQUESTED,
+                requested_by=actor,
+                requested_at=now,
+            )
+    except IntegrityError as error:
+        raise DuplicateClaim("该发票或合同已申请过兑付", code="already_redeemed") from error
+    audit(
+        actor=actor,
+        action="redemption_request",
+        target=redemption,
+        region=program.region,
+        now=now,
+        after={"state": redemption.state, "invoice": invoice_key},
+        amount_fen=redemption.requested_fen,
+    )
+    return redemption
+
+
+@transaction.atomic(durable=True)
+def redemption_approve(
+    *,
+    actor: User,
+    redemption: Redemption,
+    now: datetime,
+    amount_fen: int | None = None,
+    reason: str = "",
+) -> Redemption:
+    """The issuing region's reviewer approves, possibly for less; the rest goes back.
+
+    The held portion is posted to the payee's payable account; a shortfall returns to the
+    voucher (or, once the voucher is no longer active, on to the program budget).
+    """
+    require_authority_of(actor, redemption.program.region_id, User.Role.AUTHORITY_REVIEWER)
+    voucher, order, redemption = _lock(redemption)
+    approved = redemption.requested_fen if amount_fen is None else amount_fen
+    if not 0 < approved <= redemption.requested_fen:
+        raise InvalidInput("核定金额须大于0且不超过申请金额", extra={"field": "amount_fen"})
+    if approved < redemption.requested_fen and not reason.strip():
+        raise InvalidInput("核减金额时必须填写原因", extra={"field": "reason"})
+    before = move_state(
+        redemption,
+        target=Redemption.State.APPROVED,
+        transitions=REDEMPTION_TRANSITIONS,
+        approved_fen=approved,
+        reviewed_by=actor,
+        reviewed_at=now,
+        reason=reason.strip(),
+    )
+    move_state(
+        order,
+        target=ServiceOrder.State.REDEEMED,
+        transitions=ORDER_TRANSITIONS,
+        redeemed_fen=approved,
+        closed_at=now,
+    )
+    post(
+        TransferSpec(
+            idempotency_key=f"redemption-approve:{redemption.pk}",
+            phase="post_pending",
+            pending_key=hold_key(order),
+            amount_fen=approved,
+            business_type="redemption",
+            business_id=str(redemption.pk),
+            memo=f"兑付发票{redemption.invoice_number}",
+        ),
+        now=now,
+        actor=actor,
+    )
+    if voucher.state != Voucher.State.ACTIVE:
+        return_to_budget(
+            voucher=voucher,
+            amount_fen=redemption.requested_fen - approved,
+            key=f"redemption-approve:{redemption.pk}:return",
+            now=now,
+            actor=actor,
+        )
+    _audit_review(actor, redemption, before, now, reason)
+    return redemption
+
+
+@transaction.atomic(durable=True)
+def redemption_reject(
+    *, actor: User, redemption: Redemption, reason: str, now: datetime
+) -> Redemption:
+    """The issuing region's reviewer refuses; the hold is voided and the money goes back."""
+    require_authority_of(actor, redemption.program.region_id, User.Role.AUTHORITY_REVIEWER)
+    if not reason.strip():
+        raise InvalidInput("驳回时必须填写原因", extra={"field": "reason"})
+    _voucher, order, redemption = _lock(redemption)
+    before = move_state(
+        redemption,
+        target=Redemption.State.REJECTED,
+        transitions=REDEMPTION_TRANSITIONS,
+        reviewed_by=actor,
+        reviewed_at=now,
+        reason=reason.strip(),
+    )
+    move_state(
+        order,
+        target=ServiceOrder.State.REFUSED,
+        transitions=ORDER_TRANSITIONS,
+        closed_at=now,
+        reason=reason.strip(),
+    )
+    release_hold(
+        order=order,
+        key=f"redemption-reject:{redemption.pk}",
+        now=now,
+        actor=actor,
+        memo="兑付驳回，释放预留",
+    )
+    _audit_review(actor, redemption, before, now, reason)
+    return redemption
+
+
+def _lock(redemption: Redemption) -> tuple[Voucher, ServiceOrder, Redemption]:
+    voucher = lock_voucher(redemption.order.voucher_id)
+    order = lock_order(redemption.order_id)
+    order.voucher = voucher
+    (locked,) = lock_redemptions([redemption.pk])
+    return voucher, order, locked
+
+
+def _audit_review(
+    actor: User, redemption: Redemption, before: str, now: datetime, reason: str
+) -> None:
+    audit(
+        actor=actor,
+        action=f"redemption_{redemption.state}",
+        target=redemption,
+        region=redemption.program.region,
+        now=now,
+        before={"state": before, "requested_fen": redemption.requested_fen},
+        after={"state": redemption.state, "approved_fen": redemption.approved_fen},
+        reason=reason,
+        amount_fen=redemption.approved_fen or redemption.requested_fen,
+    )
+
+
+def _require_unclaimed(*, invoice_key: str, contract_key: str) -> None:
+    live = Redemption.objects.filter(state__in=LIVE_STATES)
+    if live.filter(invoice_key=invoice_key).exists():
+        raise DuplicateClaim(
+            "该发票已申请过兑付，同一发票只能兑付一次", code="invoice_already_redeemed"
+        )
+    if live.filter(contract_key=contract_key).exists():
+        raise DuplicateClaim(
+            "该合同已申请过兑付，同一合同只能兑付一次", code="contract_already_redeemed"
+        )

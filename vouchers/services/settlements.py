@@ -1,0 +1,150 @@
+"""Settlement: approved redemptions are paid to each payee in batches through the treasury."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+
+from django.db import transaction
+
+from accounts.errors import AccessDenied, InvalidInput
+from accounts.models import Organisation, User
+from accounts.permissions import require_authority_of
+from vouchers.errors import ConcurrentUpdate, refuse
+from vouchers.ledger.services import TransferSpec
+from vouchers.locks import lock_batch, lock_redemptions
+from vouchers.models import PaymentBatch, Redemption
+from vouchers.services._common import audit, move_state, paid_account, post
+from vouchers.states import BATCH_TRANSITIONS, REDEMPTION_TRANSITIONS
+
+FINANCE = User.Role.AUTHORITY_FINANCE
+
+
+@transaction.atomic(durable=True)
+def payment_batch_create(*, actor: User, payee: Organisation, now: datetime) -> PaymentBatch:
+    """The region's finance officer gathers every approved, unbatched redemption of one payee."""
+    require_authority_of(actor, actor.organisation.region_id, FINANCE)
+    region = actor.organisation.region
+    pending = Redemption.objects.filter(
+        program__region=region, payee=payee, state=Redemption.State.APPROVED, batch__isnull=True
+    )
+    redemptions = lock_redemptions(pending.values_list("pk", flat=True))
+    if not redemptions:
+        refuse("nothing_to_pay", f"{payee.name}没有待支付的已批准兑付")
+    batch = PaymentBatch.objects.create(
+        region=region,
+        payee=payee,
+        number=f"draft-{uuid.uuid4().hex}",  # replaced below once the pk is known
+        total_fen=sum(redemption.approved_fen for redemption in redemptions),
+        state=PaymentBatch.State.OPEN,
+        created_by=actor,
+        created_at=now,
+    )
+    batch.number = f"{region.short_code}-PAY-{now:%Y}-{batch.pk:06d}"
+    batch.save(update_fields=["number"])
+    claimed = Redemption.objects.filter(
+        pk__in=[redemption.pk for redemption in redemptions],
+        state=Redemption.State.APPROVED,
+        batch__isnull=True,
+    ).update(batch=batch)
+    if claimed != len(redemptions):
+        raise ConcurrentUpdate("部分兑付已被其他批次收录，请重试")
+    audit(
+        actor=actor,
+        action="payment_batch_create",
+        target=batch,
+        region=region,
+        now=now,
+        after={"state": batch.state, "redemptions": [r.pk for r in redemptions]},
+        amount_fen=batch.total_fen,
+    )
+    return batch
+
+
+@transaction.atomic(durable=True)
+def payment_batch_pay(
+    *,
+    actor: User,
+    batch: PaymentBatch,
+    payment_reference: str,
+    paid_on: date,
+    now: datetime,
+) -> PaymentBatch:
+    """Record the treasury's payment; the money moves from payable to paid.
+
+    Separation of duties: whoever approved one of the batch's redemptions may not pay it.
+    """
+    require_authority_of(actor, batch.region_id, FINANCE)
+    if not payment_reference.strip():
+        raise InvalidInput("请填写国库支付凭证号", extra={"field": "payment_reference"})
+    redemptions = lock_redemptions(batch.redemptions.values_list("pk", flat=True))
+    batch = lock_batch(batch.pk)
+    if any(redemption.reviewed_by_id == actor.pk for redemption in redemptions):
+        raise AccessDenied("审核兑付的人员不能登记同一批次的支付", code="separation_of_duties")
+    before = move_state(
+        batch,
+        target=PaymentBatch.State.PAID,
+        transitions=BATCH_TRANSITIONS,
+        paid_by=actor,
+        paid_at=now,
+        paid_on=paid_on,
+        payment_reference=payment_reference.strip(),
+    )
+    for redemption in redemptions:
+        move_state(redemption, target=Redemption.State.PAID, transitions=REDEMPTION_TRANSITIONS)
+    post(*[_payment(redemption) for redemption in redemptions], now=now, actor=actor)
+    audit(
+        actor=actor,
+        action="payment_batch_pay",
+        target=batch,
+        region=batch.region,
+        now=now,
+        before={"state": before},
+        after={"state": batch.state, "payment_reference": batch.payment_reference},
+        amount_fen=batch.total_fen,
+    )
+    return batch
+
+
+@transaction.atomic(durable=True)
+def payment_batch_cancel(
+    *, actor: User, batch: PaymentBatch, reason: str, now: datetime
+) -> PaymentBatch:
+    """Withdraw an unpaid batch; its redemptions wait for the next one."""
+    require_authority_of(actor, batch.region_id, FINANCE)
+    if not reason.strip():
+        raise InvalidInput("撤销批次必须填写原因", extra={"field": "reason"})
+    lock_redemptions(batch.redemptions.values_list("pk", flat=True))
+    batch = lock_batch(batch.pk)
+    before = move_state(
+        batch,
+        target=PaymentBatch.State.CANCELLED,
+        transitions=BATCH_TRANSITIONS,
+        reason=reason.strip(),
+    )
+    Redemption.objects.filter(batch=batch, state=Redemption.State.APPROVED).update(batch=None)
+    audit(
+        actor=actor,
+        action="payment_batch_cancel",
+        target=batch,
+        region=batch.region,
+        now=now,
+        before={"state": before},
+        after={"state": batch.state},
+        reason=reason,
+        amount_fen=batch.total_fen,
+    )
+    return batch
+
+
+def _payment(redemption: Redemption) -> TransferSpec:
+    order = redemption.order
+    return TransferSpec(
+        idempotency_key=f"settlement-pay:{redemption.pk}",
+        debit_account_id=order.payable_account_id,
+        credit_account_id=paid_account(redemption.program).pk,
+        amount_fen=redemption.approved_fen,
+        business_type="redemption",
+        business_id=str(redemption.pk),
+        memo=f"国库支付 批次{redemption.batch_id}",
+    )

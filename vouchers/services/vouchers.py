@@ -1,0 +1,187 @@
+"""Vouchers: issued on approval, expired at the use-by date, revoked as a sanction."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.db import transaction
+
+from accounts.errors import InvalidInput
+from accounts.models import User
+from accounts.permissions import require_authority_of
+from vouchers.errors import ConcurrentUpdate, Refused, refuse
+from vouchers.ledger.errors import InsufficientBalance
+from vouchers.ledger.models import Account
+from vouchers.ledger.services import TransferSpec
+from vouchers.locks import lock_order, lock_voucher
+from vouchers.models import Application, Redemption, ServiceOrder, Voucher
+from vouchers.services._common import (
+    audit,
+    move_state,
+    post,
+    release_hold,
+    return_to_budget,
+    voucher_account_open,
+)
+from vouchers.states import ORDER_TRANSITIONS, VOUCHER_TRANSITIONS
+
+
+def voucher_code(application: Application) -> str:
+    """Unique and readable: region, year, application number (JS-2024-000123)."""
+    program = application.program
+    return f"{program.region.short_code}-{program.year}-{application.pk:06d}"
+
+
+def voucher_issue(*, actor: User, application: Application, now: datetime) -> Voucher:
+    """Building block of application_approve (joins its transaction; checks no permission).
+
+    Moves the approved amount from the program budget to a new voucher account.
+    """
+    program = application.program
+    code = voucher_code(application)
+    account = voucher_account_open(code=code)
+    try:
+        post(
+            TransferSpec(
+                idempotency_key=f"voucher-issue:{application.pk}",
+                debit_account_id=program.budget_account_id,
+                credit_account_id=account.pk,
+                amount_fen=application.approved_fen,
+                business_type="application",
+                business_id=str(application.pk),
+                memo=f"发放创新券{code}",
+            ),
+            now=now,
+            actor=actor,
+        )
+    except InsufficientBalance as error:
+        raise Refused(
+            "项目预算已用完，无法按此金额发放创新券",
+            code="budget_exhausted",
+            extra={"available_fen": error.extra.get("available_fen")},
+        ) from error
+    voucher = Voucher.objects.create(
+        code=code,
+        application=application,
+        program=program,
+        enterprise=application.enterprise,
+        amount_fen=application.approved_fen,
+        account=account,
+        state=Voucher.State.ACTIVE,
+        issued_at=now,
+        expires_at=program.use_by_at,
+    )
+    audit(
+        actor=actor,
+        action="voucher_issue",
+        target=voucher,
+        region=program.region,
+        now=now,
+        after={"state": voucher.state, "code": code},
+        amount_fen=voucher.amount_fen,
+    )
+    return voucher
+
+
+@transaction.atomic(durable=True)
+def voucher_expire(*, voucher: Voucher, now: datetime, actor: User | None = None) -> Voucher:
+    """At the use-by date the unused balance returns to the program budget (idempotent).
+
+    Money held for orders stays held: those orders may still be redeemed until the
+    redemption deadline; whatever they release later goes straight back to the budget.
+    """
+    voucher = lock_voucher(voucher.pk)
+    if voucher.state != Voucher.State.ACTIVE:
+        return voucher
+    if now < voucher.expires_at:
+        refuse("not_yet_expired", "创新券尚未到使用截止时间")
+    available = Account.objects.get(pk=voucher.account_id).available_fen
+    before = move_state(
+        voucher, target=Voucher.State.EXPIRED, transitions=VOUCHER_TRANSITIONS, closed_at=now
+    )
+    return_to_budget(
+        voucher=voucher,
+        amount_fen=available,
+        key=f"voucher-expire:{voucher.pk}",
+        now=now,
+        actor=actor,
+    )
+    audit(
+        actor=actor,
+        action="voucher_expire",
+        target=voucher,
+        region=voucher.program.region,
+        now=now,
+        before={"state": before},
+        after={"state": voucher.state},
+        amount_fen=available,
+    )
+    return voucher
+
+
+def vouchers_expire_due(*, now: datetime) -> int:
+    """Expire every active voucher past its use-by date, each in its own transaction."""
+    due = Voucher.objects.filter(state=Voucher.State.ACTIVE, expires_at__lte=now).order_by("pk")
+    expired = 0
+    for voucher in due.select_related("program__region"):
+        try:
+            voucher_expire(voucher=voucher, now=now)
+        except ConcurrentUpdate:
+            continue  # expired or revoked meanwhile
+        expired += 1
+    return expired
+
+
+@transaction.atomic(durable=True)
+def voucher_revoke(*, actor: User, voucher: Voucher, reason: str, now: datetime) -> Voucher:
+    """A sanction: the issuing reviewer voids the voucher; its balance and open holds return.
+
+    Orders already sent for redemption are left to the redemption review.
+    """
+    require_authority_of(actor, voucher.program.region_id, User.Role.AUTHORITY_REVIEWER)
+    if not reason.strip():
+        raise InvalidInput("作废创新券必须填写原因", extra={"field": "reason"})
+    voucher = lock_voucher(voucher.pk)
+    available = Account.objects.get(pk=voucher.account_id).available_fen
+    before = move_state(
+        voucher, target=Voucher.State.REVOKED, transitions=VOUCHER_TRANSITIONS, closed_at=now
+    )
+    return_to_budget(
+        voucher=voucher,
+        amount_fen=available,
+        key=f"voucher-revoke:{voucher.pk}",
+        now=now,
+        actor=actor,
+    )
+    open_orders = voucher.orders.filter(
+        state__in=[ServiceOrder.State.PLACED, ServiceOrder.State.DELIVERED]
+    ).exclude(redemptions__state=Redemption.State.REQUESTED)
+    for order_pk in open_orders.order_by("pk").values_list("pk", flat=True):
+        order = lock_order(order_pk)
+        move_state(
+            order,
+            target=ServiceOrder.State.CANCELLED,
+            transitions=ORDER_TRANSITIONS,
+            closed_at=now,
+            reason=f"创新券作废：{reason.strip()}",
+        )
+        order.voucher = voucher
+        release_hold(
+            order=order,
+            key=f"voucher-revoke:{voucher.pk}:order:{order.pk}",
+            now=now,
+            actor=actor,
+            memo="创新券作废，释放预留",
+        )
+    audit(
+        actor=actor,
+        action="voucher_revoke",
+        target=voucher,
+        region=voucher.program.region,
+        now=now,
+        before={"state": before},
+        after={"state": voucher.state},
+        reason=reason,
+        amount_fen=available,
+    )
+    return voucher

@@ -1,0 +1,78 @@
+"""State machines of the voucher records: one TRANSITIONS table each.
+
+Services call `require_transition` before a compare-and-set update; nothing else writes
+a state field.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from accounts.states import require_transition
+from vouchers.models import (
+    Application,
+    Delivery,
+    PaymentBatch,
+    Redemption,
+    ServiceOrder,
+    SpotCheckItem,
+    Voucher,
+)
+
+__all__ = ["require_transition"]
+
+_A = Application.State
+APPLICATION_TRANSITIONS: Mapping[str, frozenset[str]] = {
+    _A.SUBMITTED: frozenset({_A.APPROVED, _A.REJECTED}),
+    _A.APPROVED: frozenset(),
+    _A.REJECTED: frozenset(),
+}
+
+_V = Voucher.State
+# A voucher expires at its use-by date or is revoked as a sanction; either way for good.
+VOUCHER_TRANSITIONS: Mapping[str, frozenset[str]] = {
+    _V.ACTIVE: frozenset({_V.EXPIRED, _V.REVOKED}),
+    _V.EXPIRED: frozenset({_V.REVOKED}),
+    _V.REVOKED: frozenset(),
+}
+
+_O = ServiceOrder.State
+# A disputed delivery sends the order back to PLACED: the institution may deliver again.
+ORDER_TRANSITIONS: Mapping[str, frozenset[str]] = {
+    _O.PLACED: frozenset({_O.DELIVERED, _O.CANCELLED, _O.LAPSED}),
+    _O.DELIVERED: frozenset({_O.PLACED, _O.REDEEMED, _O.REFUSED, _O.LAPSED}),
+    _O.REDEEMED: frozenset(),
+    _O.REFUSED: frozenset(),
+    _O.CANCELLED: frozenset(),
+    _O.LAPSED: frozenset(),
+}
+
+_D = Delivery.State
+DELIVERY_TRANSITIONS: Mapping[str, frozenset[str]] = {
+    _D.LOGGED: frozenset({_D.CONFIRMED, _D.DISPUTED}),
+    _D.CONFIRMED: frozenset(),
+    _D.DISPUTED: frozenset(),
+}
+
+_R = Redemption.State
+REDEMPTION_TRANSITIONS: Mapping[str, frozenset[str]] = {
+    _R.REQUESTED: frozenset({_R.APPROVED, _R.REJECTED}),
+    _R.APPROVED: frozenset({_R.PAID}),
+    _R.REJECTED: frozenset(),
+    _R.PAID: frozenset({_R.CLAWED_BACK}),
+    _R.CLAWED_BACK: frozenset(),
+}
+
+_B = PaymentBatch.State
+BATCH_TRANSITIONS: Mapping[str, frozenset[str]] = {
+    _B.OPEN: frozenset({_B.PAID, _B.CANCELLED}),
+    _B.PAID: frozenset(),
+    _B.CANCELLED: frozenset(),
+}
+
+_S = SpotCheckItem.State
+SPOT_CHECK_ITEM_TRANSITIONS: Mapping[str, frozenset[str]] = {
+    _S.PENDING: frozenset({_S.PASSED, _S.FAILED}),
+    _S.PASSED: frozenset(),
+    _S.FAILED: frozenset(),
+}
