@@ -211,3 +211,14 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
 }
+
+# Voucher life cycle (vouchers/tasks.py): both jobs are idempotent, so an hourly run that
+# repeats or overlaps does no harm; vouchers expire before holds lapse.
+CELERY_BEAT_SCHEDULE["vouchers-expire-due"] = {
+    "task": "vouchers.tasks.expire_due_vouchers",
+    "schedule": 60 * 60,
+}
+CELERY_BEAT_SCHEDULE["vouchers-lapse-due-orders"] = {
+    "task": "vouchers.tasks.lapse_due_orders",
+    "schedule": 60 * 60,
+}
