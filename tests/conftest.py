@@ -7,14 +7,17 @@ the database is PostgreSQL and every one of them ran and passed.
 
 from __future__ import annotations
 
+import importlib
 import os
 
 import pytest
+from django.apps import apps as django_apps
 from django.conf import settings
 
 from tests.factories.accounts import OrganisationFactory, UserFactory
 
 REQUIRE_POSTGRES = os.environ.get("VOUCHERS_REQUIRE_POSTGRES") == "1"
+REQUIRE_BROWSER = os.environ.get("VOUCHERS_REQUIRE_BROWSER") == "1"
 
 
 def _is_postgres() -> bool:
@@ -24,6 +27,7 @@ def _is_postgres() -> bool:
 def pytest_collection_modifyitems(config, items):
     if REQUIRE_POSTGRES and not _is_postgres():
         raise pytest.UsageError("VOUCHERS_REQUIRE_POSTGRES=1 but DATABASE_URL is not PostgreSQL")
+    _deselect_browser_tests_without_chromium(config, items)
     postgres_only = [item for item in items if item.get_closest_marker("postgres")]
     config._postgres_only_count = len(postgres_only)
     if not _is_postgres() and postgres_only:
@@ -31,7 +35,25 @@ def pytest_collection_modifyitems(config, items):
         items[:] = [item for item in items if not item.get_closest_marker("postgres")]
 
 
+def _deselect_browser_tests_without_chromium(config, items) -> None:
+    from tests.browser.conftest import chromium_available
+
+    browser_tests = [item for item in items if "tests/browser/" in item.nodeid]
+    config._browser_test_count = len(browser_tests)
+    if browser_tests and not chromium_available():
+        if REQUIRE_BROWSER:
+            raise pytest.UsageError("VOUCHERS_REQUIRE_BROWSER=1 but Chromium is not installed")
+        config.hook.pytest_deselected(items=browser_tests)
+        items[:] = [item for item in items if item not in browser_tests]
+        config._browser_tests_deselected = True
+
+
 def pytest_terminal_summary(terminalreporter, exitstatus, config):
+    if getattr(config, "_browser_tests_deselected", False):
+        terminalreporter.write_line(
+            f"Browser tests deselected, Chromium missing: {config._browser_test_count} "
+            "(apt-get install chromium; CI installs it and requires them)"
+        )
     count = getattr(config, "_postgres_only_count", 0)
     if _is_postgres():
         passed = [
@@ -52,6 +74,24 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
 def pytest_sessionfinish(session, exitstatus):
     if getattr(session.config, "_postgres_requirement_failed", False):
         session.exitstatus = 1
+
+
+def _is_transactional(request) -> bool:
+    marker = request.node.get_closest_marker("django_db")
+    marked = marker is not None and (
+        marker.kwargs.get("transaction") or (marker.args and marker.args[0])
+    )
+    return bool(marked) or "transactional_db" in request.fixturenames
+
+
+@pytest.fixture(autouse=True)
+def _reference_data_survives_flush(request):
+    """Transactional tests flush every table, data migrations' rows included: reload them."""
+    if _is_transactional(request):
+        request.getfixturevalue("transactional_db")
+        reference_data = importlib.import_module("accounts.migrations.0002_reference_data")
+        reference_data.load(django_apps, None)
+    yield
 
 
 @pytest.fixture

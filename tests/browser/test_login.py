@@ -1,0 +1,36 @@
+"""A person signs in through the real browser, in Chinese, then switches to English."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.browser.conftest import log_in
+from tests.factories.accounts import UserFactory
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def test_enterprise_user_signs_in_and_switches_language(new_page):
+    user = UserFactory(username="browser_user")
+    page = new_page()
+
+    log_in(page, user.username, "correct-horse-battery")
+
+    assert page.locator("html").get_attribute("lang") == "zh-Hans"
+    assert page.get_by_text("您好").is_visible()
+    page.get_by_label("语言").select_option("en")
+    page.get_by_role("button", name="切换").click()
+    page.wait_for_load_state()
+    assert page.locator("html").get_attribute("lang") == "en"
+    assert page.get_by_role("link", name="Change password").is_visible()
+
+
+def test_wrong_password_keeps_the_user_out_with_a_chinese_message(new_page):
+    UserFactory(username="browser_user2")
+    page = new_page()
+    page.goto("/accounts/login/")
+    page.get_by_label("用户名").fill("browser_user2")
+    page.get_by_label("密码").fill("wrong-password")
+    page.get_by_role("button", name="登录").click()
+    assert page.get_by_role("alert").first.is_visible()
+    assert "/accounts/login/" in page.url
