@@ -91,7 +91,6 @@ def _reference_data_survives_flush(request):
         request.getfixturevalue("transactional_db")
         reference_data = importlib.import_module("accounts.migrations.0002_reference_data")
         reference_data.load(django_apps, None)
-    yield
 
 
 @pytest.fixture
