@@ -34,7 +34,7 @@ def payment_batch_create(*, actor: User, payee: Organisation, now: datetime) -> 
     batch = PaymentBatch.objects.create(
         region=region,
         payee=payee,
-        number=f"draft-{uuid.uuid4().hex}",  # replaced below once the pk is known
+        number=f"draft-{uuid.uuid4().hex[:24]}",  # replaced below once the pk is known
         total_fen=sum(redemption.approved_fen for redemption in redemptions),
         state=PaymentBatch.State.OPEN,
         created_by=actor,
