@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from django.core.management.base import BaseCommand
+from django.utils import timezone
 
 from accounts.demo import DEMO_PASSWORD, load_accounts_demo
+from vouchers.demo import demo_parties_from_usernames, load_voucher_demo
 
 
 class Command(BaseCommand):
@@ -12,6 +14,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options) -> None:
         logins = load_accounts_demo()
+        programs = load_voucher_demo(now=timezone.now(), parties=demo_parties_from_usernames())
+        self.stdout.write(f"Demo programs: {', '.join(str(program) for program in programs)}")
         self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
         for demo_login in logins:
             self.stdout.write(

@@ -1,0 +1,298 @@
+"""Demo vouchers for `make run`: per region a funded program with records in every state.
+
+Idempotent: every step first looks for what it would create (programs by region, year and
+name; orders by contract number; later steps by the state they leave behind), so a second
+run creates nothing. Everything goes through the services, so the ledger is real.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from accounts.models import Organisation, Region, User
+from vouchers.models import (
+    Application,
+    InstitutionService,
+    Program,
+    Redemption,
+    ServiceCategory,
+    ServiceOrder,
+    Voucher,
+)
+from vouchers.services import (
+    applications,
+    deliveries,
+    orders,
+    programs,
+    redemptions,
+    settlements,
+    vouchers,
+)
+
+DEMO_PDF = b"%PDF-1.4\n% demo evidence\n"
+PROGRAM_NAME = "科技创新券（演示）"
+# Anhui pays the enterprise (通用) in the demo; the other regions pay the institution (通兑).
+ENTERPRISE_PAYEE_REGIONS = {"AH"}
+
+
+@dataclass(frozen=True)
+class RegionParties:
+    """The demo users of one region (accounts.demo creates them: js_reviewer, ...)."""
+
+    reviewer: User
+    finance: User
+    enterprise: User
+    institution: User
+
+
+def demo_parties_from_usernames(prefixes: tuple[str, ...] = ("sh", "js", "zj", "ah")):
+    """Look up `<prefix>_reviewer`, `_finance`, `_enterprise`, `_institution`; skip incomplete."""
+    parties = {}
+    for prefix in prefixes:
+        users = {u.username: u for u in User.objects.filter(username__startswith=f"{prefix}_")}
+        names = [
+            f"{prefix}_{role}" for role in ("reviewer", "finance", "enterprise", "institution")
+        ]
+        if all(name in users for name in names):
+            parties[prefix.upper()] = RegionParties(*(users[name] for name in names))
+    return parties
+
+
+def load_voucher_demo(*, now: datetime, parties: Mapping[str, RegionParties]) -> list[Program]:
+    """For each region (short code → its users): this year's program, funded, with vouchers,
+    orders, deliveries, redemptions and batches in every state, and last year's expired one.
+
+    Each region's enterprise buys mostly from the next region's institution (cross-region).
+    """
+    codes = sorted(parties)
+    loaded = []
+    for index, code in enumerate(codes):
+        own = parties[code]
+        neighbour = parties[codes[(index + 1) % len(codes)]].institution.organisation
+        for user in (own.institution, parties[codes[(index + 1) % len(codes)]].institution):
+            _catalogue(user.organisation)
+        loaded.append(_this_year(own, neighbour, now))
+        _last_year(own, neighbour, now)
+    return loaded
+
+
+def _catalogue(institution: Organisation) -> None:
+    for category in ServiceCategory.objects.filter(is_active=True):
+        InstitutionService.objects.get_or_create(
+            institution=institution, category=category, defaults={"price_note": "面议"}
+        )
+
+
+def _program(own: RegionParties, *, year: int, opens: datetime, now: datetime) -> Program:
+    region: Region = own.reviewer.organisation.region
+    existing = Program.objects.filter(region=region, year=year, name=PROGRAM_NAME).first()
+    if existing is not None:
+        return existing
+    mode = Program.PayeeMode.INSTITUTION
+    if region.short_code in ENTERPRISE_PAYEE_REGIONS:
+        mode = Program.PayeeMode.ENTERPRISE
+    program = programs.program_create(
+        actor=own.reviewer,
+        now=now,
+        categories={category: None for category in ServiceCategory.objects.exclude(code="pilot")},
+        name=PROGRAM_NAME,
+        year=year,
+        budget_fen=5_000_000_00,
+        payee_mode=mode,
+        enterprise_annual_cap_fen=300_000_00,
+        ratio_bp=5000,
+        other_region_ratio_bp=4000,
+        small_order_threshold_fen=1_000_00,
+        applications_open_at=opens,
+        applications_close_at=opens + timedelta(days=120),
+        use_by_at=opens + timedelta(days=180),
+        redemption_deadline_at=opens + timedelta(days=240),
+    )
+    programs.program_fund(
+        actor=own.finance, program=program, amount_fen=5_000_000_00, reference="演示拨款", now=now
+    )
+    return program
+
+
+def _application(program: Program, own: RegionParties, purpose: str, amount: int, now):
+    found = Application.objects.filter(program=program, purpose=purpose).first()
+    return found or applications.application_submit(
+        actor=own.enterprise,
+        program=program,
+        amount_fen=amount,
+        purpose=purpose,
+        planned_categories=[ServiceCategory.objects.get(code="testing")],
+        now=now,
+    )
+
+
+def _voucher(program, own, purpose, amount, now) -> Voucher:
+    application = _application(program, own, purpose, amount, now)
+    if application.state == Application.State.SUBMITTED:
+        applications.application_approve(
+            actor=own.reviewer,
+            application=application,
+            now=now,
+            amount_fen=amount * 9 // 10,
+            reason="演示：按九成核定",
+        )
+    return Voucher.objects.get(application=application)
+
+
+def _this_year(own: RegionParties, neighbour: Organisation, now: datetime) -> Program:
+    program = _program(own, year=now.year, opens=now - timedelta(days=30), now=now)
+    _application(program, own, "演示：待审核的申领", 50_000_00, now)
+    rejected = _application(program, own, "演示：被驳回的申领", 30_000_00, now)
+    if rejected.state == Application.State.SUBMITTED:
+        applications.application_reject(
+            actor=own.reviewer, application=rejected, reason="演示：材料不全", now=now
+        )
+    voucher = _voucher(program, own, "演示：已发放的创新券", 200_000_00, now)
+    local = own.institution.organisation
+    # Order matters: each batch takes every approved, unbatched redemption of its payee.
+    scripts = [
+        ("paid", neighbour, ["deliver", "confirm", "request", "approve", "batch", "pay"]),
+        ("batched", neighbour, ["deliver", "confirm", "request", "approve", "batch"]),
+        ("approved-partly", neighbour, ["deliver", "confirm", "request", "approve_less"]),
+        ("rejected", neighbour, ["deliver", "confirm", "request", "reject"]),
+        ("requested", neighbour, ["deliver", "confirm", "request"]),
+        ("disputed", neighbour, ["deliver", "dispute"]),
+        ("delivered", neighbour, ["deliver"]),
+        ("cancelled", local, ["cancel"]),
+        ("placed", local, []),
+    ]
+    for number, (label, institution, steps) in enumerate(scripts, start=1):
+        order = _order(voucher, own, institution, f"DEMO-{program.pk}-{number:02d}", now)
+        for step in steps:
+            STEPS[step](order=order, own=own, now=now, label=label)
+    return program
+
+
+def _last_year(own: RegionParties, neighbour: Organisation, now: datetime) -> None:
+    """Last year's program: its voucher has expired and an unredeemed order has lapsed."""
+    opens = now - timedelta(days=400)
+    program = _program(own, year=now.year - 1, opens=opens, now=opens)
+    voucher = _voucher(program, own, "演示：上年度创新券", 20_000_00, opens)
+    order = _order(voucher, own, neighbour, f"DEMO-{program.pk}-01", opens)
+    vouchers.voucher_expire(voucher=voucher, now=program.use_by_at)
+    orders.order_lapse(order=order, now=program.redemption_deadline_at)
+
+
+def _order(voucher, own, institution, contract, now) -> ServiceOrder:
+    found = ServiceOrder.objects.filter(voucher=voucher, contract_number=contract).first()
+    return found or orders.order_place(
+        actor=own.enterprise,
+        voucher=voucher,
+        institution=institution,
+        category=ServiceCategory.objects.get(code="testing"),
+        contract_number=contract,
+        total_fee_fen=12_000_00,
+        now=now,
+    )
+
+
+def _payee(order: ServiceOrder, own: RegionParties) -> User:
+    if order.payee_id == own.enterprise.organisation_id:
+        return own.enterprise
+    return _institution_user(order)
+
+
+def _deliver(*, order, own, now, label) -> None:
+    if order.deliveries.exists():
+        return
+    deliveries.delivery_log(
+        actor=_institution_user(order),
+        order=order,
+        delivered_on=now.date(),
+        description=f"演示交付（{label}）",
+        invoice_number=f"INV-{order.contract_number}",
+        report_number=f"RPT-{order.contract_number}",
+        now=now,
+    )
+    for kind in ("contract", "invoice", "payment_proof", "report"):
+        deliveries.evidence_attach(
+            actor=_institution_user(order),
+            order=order,
+            kind=kind,
+            name=f"{kind}.pdf",
+            content=DEMO_PDF,
+            now=now,
+        )
+
+
+def _institution_user(order: ServiceOrder) -> User:
+    return order.institution.users.filter(role=User.Role.INSTITUTION).order_by("pk").first()
+
+
+def _answer(*, order, own, now, label, confirm: bool = True) -> None:
+    delivery = order.deliveries.order_by("-pk").first()
+    if delivery.state != delivery.State.LOGGED:
+        return
+    if confirm:
+        deliveries.delivery_confirm(actor=own.enterprise, delivery=delivery, now=now)
+    else:
+        deliveries.delivery_dispute(
+            actor=own.enterprise, delivery=delivery, reason="演示：报告缺页", now=now
+        )
+
+
+def _request(*, order, own, now, label) -> None:
+    if not order.redemptions.exists():
+        redemptions.redemption_request(actor=_payee(order, own), order=order, now=now)
+
+
+def _decide(*, order, own, now, label, decision: str = "approve") -> None:
+    redemption = order.redemptions.get()
+    if redemption.state != Redemption.State.REQUESTED:
+        return
+    if decision == "reject":
+        redemptions.redemption_reject(
+            actor=own.reviewer, redemption=redemption, reason="演示：发票不符", now=now
+        )
+    else:
+        amount = redemption.requested_fen - 500_00 if decision == "less" else None
+        redemptions.redemption_approve(
+            actor=own.reviewer,
+            redemption=redemption,
+            now=now,
+            amount_fen=amount,
+            reason="演示：核减部分费用" if amount else "",
+        )
+
+
+def _batch(*, order, own, now, label) -> None:
+    if order.redemptions.get().batch_id is None:
+        settlements.payment_batch_create(actor=own.finance, payee=order.payee, now=now)
+
+
+def _pay(*, order, own, now, label) -> None:
+    batch = order.redemptions.get().batch
+    if batch.state == batch.State.OPEN:
+        settlements.payment_batch_pay(
+            actor=own.finance,
+            batch=batch,
+            payment_reference=f"GK-DEMO-{batch.pk}",
+            paid_on=now.date(),
+            now=now,
+        )
+
+
+def _cancel(*, order, own, now, label) -> None:
+    if order.state == ServiceOrder.State.PLACED:
+        orders.order_cancel(actor=own.enterprise, order=order, reason="演示：企业取消", now=now)
+
+
+STEPS: dict[str, Callable[..., None]] = {
+    "deliver": _deliver,
+    "confirm": _answer,
+    "dispute": lambda **kwargs: _answer(**kwargs, confirm=False),
+    "request": _request,
+    "approve": _decide,
+    "approve_less": lambda **kwargs: _decide(**kwargs, decision="less"),
+    "reject": lambda **kwargs: _decide(**kwargs, decision="reject"),
+    "batch": _batch,
+    "pay": _pay,
+    "cancel": _cancel,
+}
