@@ -90,6 +90,15 @@ class IdempotencyKeyReused(Conflict):
         )
 
 
+class ConcurrentTransferConflict(Conflict):
+    """A concurrent batch wrote a conflicting row first and no precise refusal applies."""
+
+    code = "ledger_concurrent_conflict"
+
+    def __init__(self) -> None:
+        super().__init__("转账与并发提交的转账冲突，请重试")
+
+
 class PendingTransferError(Conflict):
     """Base of the refusals about the pending transfer a post or void names."""
 

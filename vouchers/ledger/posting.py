@@ -19,7 +19,7 @@ from vouchers.ledger import checks
 from vouchers.ledger.errors import (
     AccountNotFound,
     AmountExceedsPending,
-    Conflict,
+    ConcurrentTransferConflict,
     InvalidTransfer,
     PendingTransferNotFound,
 )
@@ -217,15 +217,17 @@ def _row(
 def _write(batch: _Batch, rows: list[Transfer]) -> None:
     if not rows:
         return
-    holds = [row for row in rows if row.phase in (Phase.POSTED, Phase.PENDING)]
-    resolutions = [row for row in rows if row.phase not in (Phase.POSTED, Phase.PENDING)]
+    direct = [row for row in rows if row.phase not in Transfer.RESOLVING_PHASES]
+    resolutions = [row for row in rows if row.phase in Transfer.RESOLVING_PHASES]
     try:
+        # A savepoint: a unique violation by a concurrent batch (same key, other accounts,
+        # so not serialised by our locks) leaves the caller's transaction usable.
         with transaction.atomic():
-            Transfer.objects.bulk_create(holds)
+            Transfer.objects.bulk_create(direct)
             Transfer.objects.bulk_create(resolutions)
     except IntegrityError as error:
         _explain_conflict(batch, rows)
-        raise Conflict("转账与并发提交冲突，请重试", code="ledger_concurrent_conflict") from error
+        raise ConcurrentTransferConflict from error
     touched = [batch.accounts[account_id] for account_id in sorted(batch.touched)]
     Account.objects.bulk_update(
         touched,

@@ -13,6 +13,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from vouchers.ledger.errors import AccountConflict
@@ -100,7 +101,7 @@ def expiry_key(pending: Transfer) -> str:
     return f"void-expired:sha256:{hashlib.sha256(pending.idempotency_key.encode()).hexdigest()}"
 
 
-def _expired_holds(*, now: datetime):  # type: ignore[no-untyped-def]
+def _expired_holds(*, now: datetime) -> QuerySet[Transfer]:
     return Transfer.objects.filter(
         phase=Transfer.Phase.PENDING, timeout_at__lte=now, resolutions__isnull=True
     )

@@ -18,6 +18,7 @@ from django.db import connection
 from tests.factories.ledger import AccountFactory, fund
 from tests.vouchers.ledger.helpers import balances
 from vouchers.ledger.errors import (
+    IdempotencyKeyReused,
     InsufficientBalance,
     PendingTransferAlreadyPosted,
     PendingTransferAlreadyVoided,
@@ -101,6 +102,26 @@ def replay_scenario(now) -> None:
     assert len({transfer.pk for [transfer] in results}) == 1
     assert Transfer.objects.filter(idempotency_key="same-key").count() == 1
     assert balances(wallet) == (0, 700, 0, 10_000)
+    assert ledger_verify().ok
+
+
+def key_reuse_scenario(now) -> None:
+    pairs = [(AccountFactory(), AccountFactory()) for _ in range(THREADS)]
+
+    # One key, other accounts in every thread: no shared lock serialises these, so the
+    # losers meet the unique index and must still get the precise refusal.
+    results = run_concurrently(
+        lambda n: ledger_post(
+            transfers=[TransferSpec("reused", pairs[n][0].pk, pairs[n][1].pk, 100)], now=now
+        )
+    )
+
+    assert kinds(results) == {"list": 1, "IdempotencyKeyReused": THREADS - 1}
+    fields = {r.extra["field"] for r in results if isinstance(r, IdempotencyKeyReused)}
+    assert fields == {"debit_account_id"}
+    assert Transfer.objects.filter(idempotency_key="reused").count() == 1
+    moved = [balances(debit)[1] for debit, _ in pairs]
+    assert sorted(moved) == [0] * (THREADS - 1) + [100]
     assert ledger_verify().ok
 
 
@@ -192,3 +213,13 @@ def test_concurrent_posts_and_voids_resolve_a_hold_once_on_postgres(now):
 @apply_marks(on_sqlite)
 def test_concurrent_posts_and_voids_resolve_a_hold_once_on_sqlite(now):
     resolve_once_scenario(now)
+
+
+@apply_marks(on_postgres)
+def test_one_key_with_different_accounts_writes_one_transfer_on_postgres(now):
+    key_reuse_scenario(now)
+
+
+@apply_marks(on_sqlite)
+def test_one_key_with_different_accounts_writes_one_transfer_on_sqlite(now):
+    key_reuse_scenario(now)
