@@ -196,9 +196,7 @@ def program_budget_use(*, region_id: int, year: int | None = None) -> QuerySet[P
             returned_fen=_total(vouchers, "returned_fen"),
             redeemed_fen=_total(redemptions.filter(state__in=REDEEMED_STATES), "approved_fen"),
             paid_fen=_total(
-                redemptions.filter(
-                    state__in=[Redemption.State.PAID, Redemption.State.CLAWED_BACK]
-                ),
+                redemptions.filter(state__in=[Redemption.State.PAID, Redemption.State.CLAWED_BACK]),
                 "approved_fen",
             ),
             clawed_back_fen=_total(

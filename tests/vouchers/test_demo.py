@@ -41,9 +41,11 @@ def test_demo_covers_every_state_and_a_second_run_creates_nothing(db):
         expected = set(model.State.values) - {"revoked", "clawed_back"}
         assert states >= expected, (model, expected - states)
     assert set(PaymentBatch.objects.values_list("state", flat=True)) >= {"open", "paid"}
-    assert ServiceOrder.objects.filter(institution__region__short_code="SH").exclude(
-        enterprise__region__short_code="SH"
-    ).exists()
+    assert (
+        ServiceOrder.objects.filter(institution__region__short_code="SH")
+        .exclude(enterprise__region__short_code="SH")
+        .exists()
+    )
     report = ledger_verify()
     assert report.ok, report.mismatches
 

@@ -201,3 +201,12 @@ def test_refused_for_a_category_the_program_does_not_cover(world, refused):
             planned_categories=[build.category("ip_services")],
             now=NOW,
         )
+
+
+def test_approval_for_a_since_blacklisted_enterprise_is_refused(world, refused):
+    application = submit(world.program, world.enterprise)
+    oversight.organisation_blacklist(
+        actor=world.reviewer, organisation=world.enterprise.organisation, reason="x", now=NOW
+    )
+    with refused("blacklisted", application):
+        applications.application_approve(actor=world.reviewer, application=application, now=NOW)

@@ -102,3 +102,36 @@ def test_partial_redemption_dispute_and_expiry_story(world, ledger_clean):
         7_000_00,
     )
     assert fen(world.program.budget_account_id) == (997_000_00, 0)
+
+
+def test_every_step_leaves_an_audit_line_for_the_issuing_region(world, voucher):
+    from accounts.models import AuditEntry
+
+    order = build.place_order(voucher, world.enterprise, world.institution.organisation)
+    build.delivered_and_confirmed(order, world.institution, world.enterprise)
+    redemption = build.request_redemption(order, world.institution)
+    redemptions.redemption_approve(
+        actor=world.reviewer, redemption=redemption, now=NOW, amount_fen=4_000_00, reason="核减"
+    )
+
+    entries = AuditEntry.objects.exclude(action__startswith="program").order_by("pk")
+    assert [entry.action for entry in entries] == [
+        "application_submit",
+        "application_approve",
+        "voucher_issue",
+        "order_place",
+        "delivery_log",
+        "evidence_attach",
+        "evidence_attach",
+        "evidence_attach",
+        "evidence_attach",
+        "delivery_confirmed",
+        "redemption_request",
+        "redemption_approved",
+    ]
+    assert {entry.region.short_code for entry in entries} == {"JS"}
+    assert all(entry.created_at == NOW for entry in entries)
+    last = entries.last()
+    assert (last.actor, last.reason, last.amount_fen) == (world.reviewer, "核减", 4_000_00)
+    assert (last.before["state"], last.after["state"]) == ("requested", "approved")
+    assert entries.get(action="delivery_log").actor == world.institution
