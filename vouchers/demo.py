@@ -47,7 +47,9 @@ class RegionParties:
     institution: User
 
 
-def demo_parties_from_usernames(prefixes: tuple[str, ...] = ("sh", "js", "zj", "ah")):
+def demo_parties_from_usernames(
+    prefixes: tuple[str, ...] = ("sh", "js", "zj", "ah"),
+) -> dict[str, RegionParties]:
     """Look up `<prefix>_reviewer`, `_finance`, `_enterprise`, `_institution`; skip incomplete."""
     parties = {}
     for prefix in prefixes:

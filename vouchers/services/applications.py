@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from datetime import datetime
 
 from django.db import transaction
-from django.db.models import Case, F, Q, Sum, When
+from django.db.models import Case, F, Q, QuerySet, Sum, When
 
 from accounts.errors import InvalidInput
 from accounts.models import Organisation, User
@@ -216,7 +216,7 @@ def _quota_used_fen(program: Program, whose: Q) -> int:
     return used or 0
 
 
-def _group_members(enterprise: Organisation):
+def _group_members(enterprise: Organisation) -> QuerySet[Organisation]:
     if not enterprise.actual_controller:
         return Organisation.objects.filter(pk=enterprise.pk)
     return Organisation.objects.filter(

@@ -38,7 +38,8 @@ def redemption_request(*, actor: User, order: ServiceOrder, now: datetime) -> Re
     """The payee asks the issuing region to redeem a confirmed delivery.
 
     Refusal codes: payee_not_approved, redemption_deadline_passed, delivery_not_confirmed,
-    evidence_missing; DuplicateClaim (invoice_already_redeemed, contract_already_redeemed).
+    order_not_redeemable, evidence_missing; DuplicateClaim (invoice_already_redeemed,
+    contract_already_redeemed).
     """
     if order.payee_id != actor.organisation_id or actor.role not in (
         User.Role.INSTITUTION,
@@ -54,8 +55,10 @@ def redemption_request(*, actor: User, order: ServiceOrder, now: datetime) -> Re
     if now > program.redemption_deadline_at:
         refuse("redemption_deadline_passed", "已过本项目的兑付截止时间")
     delivery = order.deliveries.filter(state=Delivery.State.CONFIRMED).first()
-    if order.state != ServiceOrder.State.DELIVERED or delivery is None:
+    if delivery is None:
         refuse("delivery_not_confirmed", "服务交付尚未经企业确认")
+    if order.state != ServiceOrder.State.DELIVERED:
+        refuse("order_not_redeemable", f"订单{order.get_state_display()}，不能申请兑付")
     missing = set(program.required_evidence) - set(order.evidence.values_list("kind", flat=True))
     if missing:
         refuse("evidence_missing", "兑付材料不全", missing=sorted(missing))

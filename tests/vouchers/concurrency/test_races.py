@@ -108,3 +108,25 @@ def test_parallel_orders_spend_one_voucher_exactly_once():
     account = Account.objects.get(pk=voucher.account_id)
     assert (account.available_fen, account.debits_pending_fen) == (0, 100_00)
     assert ledger_verify().ok
+
+
+def test_parallel_claims_of_one_enterprise_stay_within_its_annual_cap():
+    program = build.make_program(enterprise_annual_cap_fen=1_000_00)
+    enterprise = build.enterprise_user()
+
+    outcomes = race(
+        [
+            lambda: applications.application_submit(
+                actor=enterprise,
+                program=program,
+                amount_fen=300_00,
+                purpose="检测",
+                planned_categories=[build.category()],
+                now=NOW,
+            )
+            for _ in range(6)
+        ]
+    )
+
+    assert outcomes == Counter({"ok": 3, "over_annual_cap": 3})
+    assert Application.objects.filter(enterprise=enterprise.organisation).count() == 3

@@ -192,3 +192,9 @@ def test_under_general_use_the_enterprise_redeems(world, ledger_clean):
     assert balance(order.payable_account_id).owner_id == (
         f"{program.pk}:{world.enterprise.organisation.pk}"
     )
+
+
+def test_a_redeemed_order_cannot_be_claimed_again(world, order, redemption, refused):
+    redemptions.redemption_approve(actor=world.reviewer, redemption=redemption, now=NOW)
+    with refused("order_not_redeemable", order):
+        build.request_redemption(order, world.institution)
