@@ -3,8 +3,8 @@
 A batch costs a constant number of queries whatever its size: one to read the pending
 transfers it resolves, one to lock its accounts, one for existing keys, one for earlier
 resolutions, at most two bulk inserts (posted transfers and holds first, so that posts and
-voids in the same
-batch can point at those holds) inside a savepoint, and one bulk update of the balances.
+voids in the same batch can point at those holds) inside a savepoint, and one bulk update
+of the balances.
 """
 
 from __future__ import annotations
