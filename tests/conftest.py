@@ -18,6 +18,11 @@ from tests.factories.accounts import OrganisationFactory, UserFactory
 
 REQUIRE_POSTGRES = os.environ.get("VOUCHERS_REQUIRE_POSTGRES") == "1"
 REQUIRE_BROWSER = os.environ.get("VOUCHERS_REQUIRE_BROWSER") == "1"
+# Rows that data migrations load; a transactional test's flush removes them, so they are reloaded.
+DATA_MIGRATIONS = [
+    ("accounts.migrations.0002_reference_data", "load"),
+    ("vouchers.migrations.0002_seed_service_categories", "seed"),
+]
 
 
 def _is_postgres() -> bool:
@@ -29,10 +34,13 @@ def pytest_collection_modifyitems(config, items):
         raise pytest.UsageError("VOUCHERS_REQUIRE_POSTGRES=1 but DATABASE_URL is not PostgreSQL")
     _deselect_browser_tests_without_chromium(config, items)
     postgres_only = [item for item in items if item.get_closest_marker("postgres")]
+    sqlite_only = [item for item in items if item.get_closest_marker("sqlite")]
     config._postgres_only_count = len(postgres_only)
-    if not _is_postgres() and postgres_only:
-        config.hook.pytest_deselected(items=postgres_only)
-        items[:] = [item for item in items if not item.get_closest_marker("postgres")]
+    config._sqlite_only_count = len(sqlite_only)
+    other_database_only = sqlite_only if _is_postgres() else postgres_only
+    if other_database_only:
+        config.hook.pytest_deselected(items=other_database_only)
+        items[:] = [item for item in items if item not in other_database_only]
 
 
 def _deselect_browser_tests_without_chromium(config, items) -> None:
@@ -62,6 +70,10 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
             if "postgres" in report.keywords
         ]
         terminalreporter.write_line(f"PostgreSQL-only tests passed: {len(passed)} of {count}")
+        terminalreporter.write_line(
+            f"SQLite forms deselected on PostgreSQL: {config._sqlite_only_count} "
+            "(they run in the embedded run)"
+        )
         if REQUIRE_POSTGRES and (count == 0 or len(passed) != count):
             terminalreporter.write_line("FAILED: not every PostgreSQL-only test ran and passed")
             config._postgres_requirement_failed = True
@@ -89,8 +101,8 @@ def _reference_data_survives_flush(request):
     """Transactional tests flush every table, data migrations' rows included: reload them."""
     if _is_transactional(request):
         request.getfixturevalue("transactional_db")
-        reference_data = importlib.import_module("accounts.migrations.0002_reference_data")
-        reference_data.load(django_apps, None)
+        for module, loader in DATA_MIGRATIONS:
+            getattr(importlib.import_module(module), loader)(django_apps, None)
 
 
 @pytest.fixture

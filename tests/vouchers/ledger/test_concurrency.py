@@ -12,7 +12,6 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from django.conf import settings
 from django.db import connection
 
 from tests.factories.ledger import AccountFactory, fund
@@ -28,10 +27,9 @@ from vouchers.ledger.selectors import ledger_verify
 from vouchers.ledger.services import TransferSpec, ledger_post
 
 THREADS = 12
-ON_POSTGRES = settings.DATABASES["default"]["ENGINE"].endswith("postgresql")
 on_postgres = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 on_sqlite = [
-    pytest.mark.skipif(ON_POSTGRES, reason="the PostgreSQL variant runs instead"),
+    pytest.mark.sqlite,  # deselected on PostgreSQL, where the variant above runs instead
     pytest.mark.django_db(transaction=True),
 ]
 
