@@ -4,19 +4,29 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from accounts import views
+from accounts.access import action_required
 
 app_name = "accounts"
 urlpatterns = [
-    path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
-    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path(
+        "login/",
+        action_required("account.login")(
+            auth_views.LoginView.as_view(redirect_authenticated_user=True)
+        ),
+        name="login",
+    ),
+    path("logout/", action_required("account.login")(auth_views.LogoutView.as_view()),
+         name="logout"),
     path(
         "password/",
-        auth_views.PasswordChangeView.as_view(success_url="/accounts/password/done/"),
+        action_required("account.password_change")(
+            auth_views.PasswordChangeView.as_view(success_url="/accounts/password/done/")
+        ),
         name="password_change",
     ),
     path(
         "password/done/",
-        auth_views.PasswordChangeDoneView.as_view(),
+        action_required("account.password_change")(auth_views.PasswordChangeDoneView.as_view()),
         name="password_change_done",
     ),
     path("register/", views.register, name="register"),

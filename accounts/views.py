@@ -4,18 +4,18 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth import login
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from accounts import selectors, services
+from accounts.access import action_required
 from accounts.errors import ApplicationError
 from accounts.forms import ApiTokenForm, RegistrationForm, ReviewForm, add_application_error
-from accounts.models import ApiToken, Organisation, User
+from accounts.models import ApiToken, Organisation
 
 
+@action_required("account.register")
 @require_http_methods(["GET", "POST"])
 def register(request):
     form = RegistrationForm(request.POST or None)
@@ -42,19 +42,15 @@ def register(request):
     return render(request, "accounts/register.html", {"form": form})
 
 
-@login_required
+@action_required("registration.review")
 def registration_queue(request):
-    if request.user.role != User.Role.AUTHORITY_REVIEWER:
-        raise PermissionDenied
     organisations = selectors.organisations_awaiting_review(actor=request.user)
     return render(request, "accounts/registration_queue.html", {"organisations": organisations})
 
 
-@login_required
+@action_required("registration.review")
 @require_http_methods(["GET", "POST"])
 def registration_review(request, pk: int):
-    if request.user.role != User.Role.AUTHORITY_REVIEWER:
-        raise PermissionDenied
     # Another region's registration answers 404, never its data.
     organisation = get_object_or_404(
         Organisation.objects.select_related("region", "city"),
@@ -86,7 +82,7 @@ def registration_review(request, pk: int):
     )
 
 
-@login_required
+@action_required("api_token.manage")
 @require_http_methods(["GET", "POST"])
 def api_tokens(request):
     """The user's API tokens: create one (its secret is shown once) or revoke one."""
@@ -108,7 +104,7 @@ def api_tokens(request):
     )
 
 
-@login_required
+@action_required("api_token.manage")
 @require_http_methods(["POST"])
 def api_token_revoke(request, pk: int):
     token = get_object_or_404(ApiToken, pk=pk, user=request.user)

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 
 from accounts import selectors as account_selectors
+from accounts.access import action_required
 from accounts.models import User
 
 
-@login_required
+@action_required("home.view")
 def home(request):
     """What waits for this user, by role."""
     user = request.user

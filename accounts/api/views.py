@@ -4,14 +4,17 @@ from __future__ import annotations
 
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, serializers
-from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts.access import ActionPermission
 from accounts.models import City, Region
 
 
 class MeApi(APIView):
+    permission_classes = [ActionPermission]
+    access_action = "me.view"
+
     class MeOutputSerializer(serializers.Serializer):
         id = serializers.IntegerField()
         username = serializers.CharField()
@@ -28,7 +31,8 @@ class MeApi(APIView):
 
 
 class RegionListApi(generics.ListAPIView):
-    permission_classes = [AllowAny]
+    permission_classes = [ActionPermission]
+    access_action = "reference.view"
     pagination_class = None
     queryset = Region.objects.order_by("code")
 
@@ -41,7 +45,8 @@ class RegionListApi(generics.ListAPIView):
 
 
 class CityListApi(generics.ListAPIView):
-    permission_classes = [AllowAny]
+    permission_classes = [ActionPermission]
+    access_action = "reference.view"
     queryset = City.objects.select_related("region").order_by("code")
     filterset_fields = ["in_common_area", "region__short_code"]
     ordering_fields = ["code", "name"]

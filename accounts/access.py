@@ -1,0 +1,171 @@
+"""The permission matrix, written once as data and enforced in one place.
+
+For each action, the roles that may take it and on which objects (the scope). Web views
+declare their action with `@action_required`, API views with `access_action` and
+`ActionPermission`; both end in `require_action`. Which *objects* a scope covers is applied by
+the selectors (they take the actor); services check role and region again before writing.
+A role missing from an action's row is refused.
+"""
+
+from __future__ import annotations
+
+import functools
+from enum import StrEnum
+
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from rest_framework.permissions import BasePermission
+
+from accounts.audit import audit_record
+from accounts.errors import AccessDenied
+from accounts.models import User
+
+ANONYMOUS = "anonymous"
+
+
+class Scope(StrEnum):
+    ANY = "any"  # the action concerns no particular object (signing in, searching)
+    OWN_ORGANISATION = "own_organisation"
+    OWN_REGION_AS_ISSUER = "own_region_as_issuer"  # vouchers, programs its region issued
+    OWN_REGION_AS_SERVER = "own_region_as_server"  # services delivered by its institutions
+    OWN_REGION = "own_region"  # either of the two above
+    ALL = "all"
+
+
+_E, _I = User.Role.ENTERPRISE, User.Role.INSTITUTION
+_R, _F, _O = User.Role.AUTHORITY_REVIEWER, User.Role.AUTHORITY_FINANCE, User.Role.OPERATOR
+_SIGNED_IN = {_E: Scope.ANY, _I: Scope.ANY, _R: Scope.ANY, _F: Scope.ANY, _O: Scope.ANY}
+_EVERYONE = {ANONYMOUS: Scope.ANY, **_SIGNED_IN}
+_AUTHORITIES_AND_OPERATOR = {_R: Scope.OWN_REGION, _F: Scope.OWN_REGION, _O: Scope.ALL}
+
+MATRIX: dict[str, dict[str, Scope]] = {
+    # Public pages and the account itself
+    "account.login": _EVERYONE,
+    "account.register": {ANONYMOUS: Scope.ANY},
+    "directory.view": _EVERYONE,
+    "notice.view": _EVERYONE,
+    "notice.object": _EVERYONE,
+    "reference.view": _EVERYONE,
+    "api.docs": _EVERYONE,
+    "home.view": _SIGNED_IN,
+    "account.password_change": _SIGNED_IN,
+    "api_token.manage": _SIGNED_IN,
+    "me.view": _SIGNED_IN,
+    # Enterprise
+    "program.view": {_E: Scope.OWN_REGION_AS_ISSUER, _R: Scope.OWN_REGION_AS_ISSUER,
+                     _F: Scope.OWN_REGION_AS_ISSUER, _O: Scope.ALL},
+    "application.submit": {_E: Scope.OWN_ORGANISATION},
+    "application.view": {_E: Scope.OWN_ORGANISATION, _R: Scope.OWN_REGION_AS_ISSUER,
+                         _F: Scope.OWN_REGION_AS_ISSUER, _O: Scope.ALL},
+    "voucher.view": {_E: Scope.OWN_ORGANISATION, _R: Scope.OWN_REGION_AS_ISSUER,
+                     _F: Scope.OWN_REGION_AS_ISSUER, _O: Scope.ALL},
+    "institution.search": _SIGNED_IN,
+    "order.place": {_E: Scope.OWN_ORGANISATION},
+    "order.cancel": {_E: Scope.OWN_ORGANISATION},
+    "order.view": {_E: Scope.OWN_ORGANISATION, _I: Scope.OWN_ORGANISATION,
+                   **_AUTHORITIES_AND_OPERATOR},
+    "delivery.confirm": {_E: Scope.OWN_ORGANISATION},
+    "delivery.dispute": {_E: Scope.OWN_ORGANISATION},
+    "delivery.view": {_E: Scope.OWN_ORGANISATION, _I: Scope.OWN_ORGANISATION,
+                      **_AUTHORITIES_AND_OPERATOR},
+    # Institution
+    "catalogue.manage": {_I: Scope.OWN_ORGANISATION},
+    "delivery.log": {_I: Scope.OWN_ORGANISATION},
+    "evidence.upload": {_I: Scope.OWN_ORGANISATION, _E: Scope.OWN_ORGANISATION},
+    "evidence.view": {_E: Scope.OWN_ORGANISATION, _I: Scope.OWN_ORGANISATION,
+                      _R: Scope.OWN_REGION, _O: Scope.ALL},
+    "redemption.request": {_I: Scope.OWN_ORGANISATION, _E: Scope.OWN_ORGANISATION},
+    "redemption.view": {_E: Scope.OWN_ORGANISATION, _I: Scope.OWN_ORGANISATION,
+                        _R: Scope.OWN_REGION_AS_ISSUER, _F: Scope.OWN_REGION_AS_ISSUER,
+                        _O: Scope.ALL},
+    "payment.view": {_E: Scope.OWN_ORGANISATION, _I: Scope.OWN_ORGANISATION,
+                     _F: Scope.OWN_REGION_AS_ISSUER, _O: Scope.ALL},
+    "history.view": {_E: Scope.OWN_ORGANISATION, _I: Scope.OWN_ORGANISATION,
+                     **_AUTHORITIES_AND_OPERATOR},
+    # Authority reviewer
+    "registration.review": {_R: Scope.OWN_REGION},
+    "notice.conclude": {_R: Scope.OWN_REGION},
+    "application.review": {_R: Scope.OWN_REGION_AS_ISSUER},
+    "redemption.review": {_R: Scope.OWN_REGION_AS_ISSUER},
+    "program.manage": {_R: Scope.OWN_REGION_AS_ISSUER},
+    "spotcheck.manage": {_R: Scope.OWN_REGION_AS_ISSUER},
+    "clawback.perform": {_R: Scope.OWN_REGION_AS_ISSUER},
+    "blacklist.manage": {_R: Scope.OWN_REGION},
+    # Authority finance
+    "batch.manage": {_F: Scope.OWN_REGION_AS_ISSUER},
+    "batch.view": {_F: Scope.OWN_REGION_AS_ISSUER, _R: Scope.OWN_REGION_AS_ISSUER,
+                   _O: Scope.ALL},
+    "treasury.import": {_F: Scope.OWN_REGION_AS_ISSUER},
+    "reconciliation.resolve": {_F: Scope.OWN_REGION_AS_ISSUER, _R: Scope.OWN_REGION_AS_ISSUER},
+    # Oversight, reports, ledger
+    "budget.view": {**_AUTHORITIES_AND_OPERATOR},
+    "report.view": {**_AUTHORITIES_AND_OPERATOR},
+    "report.request": {**_AUTHORITIES_AND_OPERATOR},
+    "report.download": {**_AUTHORITIES_AND_OPERATOR},
+    "audit.view": {**_AUTHORITIES_AND_OPERATOR},
+    "ledger.view": {_F: Scope.OWN_REGION_AS_ISSUER, _R: Scope.OWN_REGION_AS_ISSUER,
+                    _O: Scope.ALL},
+    # Platform operator
+    "overview.view": {_O: Scope.ALL},
+    "reference.manage": {_O: Scope.ALL},
+}
+
+
+def role_of(user) -> str:
+    if user is None or not user.is_authenticated:
+        return ANONYMOUS
+    return user.role or ANONYMOUS
+
+
+def scope_for(user, action: str) -> Scope | None:
+    """The scope on which `user` may take `action`, or None. Unknown actions are a bug."""
+    return MATRIX[action].get(role_of(user))
+
+
+def require_action(user, action: str) -> Scope:
+    """The scope, or AccessDenied — and every denial goes to the audit trail."""
+    scope = scope_for(user, action)
+    if scope is None:
+        actor = user if user is not None and user.is_authenticated else None
+        audit_record(actor=actor, action="permission_denied", after={"action": action})
+        raise AccessDenied("您的角色无权执行此操作", code="permission_denied",
+                           extra={"action": action})
+    return scope
+
+
+def action_required(action: str):
+    """Decorate a web view: anonymous users go to the login page, others get 403."""
+    if action not in MATRIX:
+        raise KeyError(f"unknown action {action!r}: add it to accounts.access.MATRIX")
+
+    def decorate(view):
+        @functools.wraps(view)
+        def wrapper(request, *args, **kwargs):
+            if scope_for(request.user, action) is None:
+                if not request.user.is_authenticated:
+                    return redirect_to_login(request.get_full_path())
+                try:
+                    require_action(request.user, action)
+                except AccessDenied as error:
+                    raise PermissionDenied(error.message) from error
+            request.access_scope = scope_for(request.user, action)
+            return view(request, *args, **kwargs)
+
+        wrapper.access_action = action
+        return wrapper
+
+    return decorate
+
+
+class ActionPermission(BasePermission):
+    """DRF: the view names its action in `access_action` (or per method in a dict)."""
+
+    def has_permission(self, request, view) -> bool:
+        action = view.access_action
+        if isinstance(action, dict):
+            action = action[request.method]
+        if scope_for(request.user, action) is None:
+            if request.user.is_authenticated:
+                require_action(request.user, action)  # raises, and audits the denial
+            return False
+        return True
