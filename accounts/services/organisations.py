@@ -180,11 +180,16 @@ def user_create(
     email: str = "",
     now: datetime | None = None,
 ) -> User:
-    """A user for an existing organisation (the operator's admin, the demo loader)."""
+    """A user for an existing organisation (the operator's admin, the demo loader).
+
+    Platform operators keep the reference data in the Django admin, so they are staff there.
+    """
     if role not in ROLES_BY_KIND[organisation.kind]:
         raise InvalidInput("角色与机构类型不符", extra={"field": "role"})
+    is_operator = role == User.Role.OPERATOR
     user = User.objects.create_user(
-        username=username, password=password, email=email, organisation=organisation, role=role
+        username=username, password=password, email=email, organisation=organisation, role=role,
+        is_staff=is_operator, is_superuser=is_operator,
     )
     audit_record(
         actor=actor,

@@ -48,3 +48,12 @@ def test_celery_task_runs_through_the_configured_app():
     from accounts.tasks import ping
 
     assert ping.delay(value="x").get(timeout=10) == "pong:x"
+
+
+def test_demo_operator_keeps_reference_data_in_the_admin(client, db):
+    call_command("load_demo")
+    client.force_login(User.objects.get(username="operator"))
+    assert client.get("/admin/accounts/city/").status_code == 200
+    assert client.get("/admin/accounts/organisation/").status_code == 200
+    client.force_login(User.objects.get(username="js_reviewer"))
+    assert client.get("/admin/accounts/city/").status_code == 302
