@@ -88,6 +88,8 @@ MATRIX: dict[str, dict[str, Scope]] = {
     "application.review": {_R: Scope.OWN_REGION_AS_ISSUER},
     "redemption.review": {_R: Scope.OWN_REGION_AS_ISSUER},
     "program.manage": {_R: Scope.OWN_REGION_AS_ISSUER},
+    # Either authority role records an appropriation into its region's program budget.
+    "program.fund": {_R: Scope.OWN_REGION_AS_ISSUER, _F: Scope.OWN_REGION_AS_ISSUER},
     "spotcheck.manage": {_R: Scope.OWN_REGION_AS_ISSUER},
     "clawback.perform": {_R: Scope.OWN_REGION_AS_ISSUER},
     "blacklist.manage": {_R: Scope.OWN_REGION},

@@ -1,0 +1,144 @@
+"""Applications (申领): enterprises submit; the issuing region's reviewer approves or rejects."""
+
+from __future__ import annotations
+
+from drf_spectacular.utils import extend_schema, extend_schema_field
+from rest_framework import generics, serializers, status
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from accounts.access import ActionPermission
+from accounts.api.idempotency import idempotent
+from vouchers.api import selectors
+from vouchers.api.common import fen_field, now, responses, visible_or_404
+from vouchers.api.filters import ApplicationFilter
+from vouchers.models import Application, ServiceCategory
+from vouchers.services import applications as services
+
+
+class ApplicationOutputSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    program_id = serializers.IntegerField()
+    program_name = serializers.CharField(source="program.name")
+    region_code = serializers.CharField(source="program.region.short_code")
+    enterprise_id = serializers.IntegerField()
+    enterprise_name = serializers.CharField(source="enterprise.name")
+    amount_fen = serializers.IntegerField()
+    approved_fen = serializers.IntegerField(allow_null=True)
+    purpose = serializers.CharField()
+    planned_categories = serializers.SerializerMethodField()
+    state = serializers.ChoiceField(choices=Application.State.choices)
+    reason = serializers.CharField()
+    submitted_at = serializers.DateTimeField()
+    reviewed_at = serializers.DateTimeField(allow_null=True)
+    voucher_id = serializers.IntegerField(source="issued_voucher_id", allow_null=True)
+
+    @extend_schema_field(serializers.ListField(child=serializers.CharField()))
+    def get_planned_categories(self, application) -> list[str]:
+        return [category.code for category in application.planned_categories.all()]
+
+
+def _reload(request, application_id: int) -> Application:
+    return selectors.applications_visible(actor=request.user).get(pk=application_id)
+
+
+class ApplicationListApi(generics.ListAPIView):
+    permission_classes = [ActionPermission]
+    access_action = "application.view"
+    serializer_class = ApplicationOutputSerializer
+    filterset_class = ApplicationFilter
+    ordering_fields = ["submitted_at", "amount_fen", "id"]
+
+    def get_queryset(self):
+        return selectors.applications_visible(actor=self.request.user)
+
+
+class ApplicationDetailApi(APIView):
+    permission_classes = [ActionPermission]
+    access_action = "application.view"
+
+    @extend_schema(responses=responses({200: ApplicationOutputSerializer}, 404))
+    def get(self, request, application_id: int):
+        queryset = selectors.applications_visible(actor=request.user)
+        return Response(ApplicationOutputSerializer(visible_or_404(queryset, application_id)).data)
+
+
+class ApplicationSubmitApi(APIView):
+    permission_classes = [ActionPermission]
+    access_action = "application.submit"
+
+    class ApplicationSubmitInputSerializer(serializers.Serializer):
+        program_id = serializers.IntegerField(min_value=1)
+        amount_fen = fen_field()
+        purpose = serializers.CharField(max_length=2000)
+        planned_categories = serializers.SlugRelatedField(
+            slug_field="code", queryset=ServiceCategory.objects.all(), many=True,
+            allow_empty=False,
+        )
+
+    @extend_schema(
+        request=ApplicationSubmitInputSerializer,
+        responses=responses({201: ApplicationOutputSerializer}, 400, 403, 404, 409, 422),
+    )
+    @idempotent
+    def post(self, request):
+        data = self.ApplicationSubmitInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        fields = dict(data.validated_data)
+        program = visible_or_404(
+            selectors.programs_visible(actor=request.user), fields.pop("program_id")
+        )
+        application = services.application_submit(
+            actor=request.user, program=program, now=now(), **fields
+        )
+        return Response(
+            ApplicationOutputSerializer(_reload(request, application.pk)).data,
+            status=status.HTTP_201_CREATED,
+        )
+
+
+class ApplicationApproveApi(APIView):
+    permission_classes = [ActionPermission]
+    access_action = "application.review"
+
+    class ApplicationApproveInputSerializer(serializers.Serializer):
+        amount_fen = fen_field(required=False, help_text="less than requested; default all")
+        reason = serializers.CharField(max_length=2000, required=False, default="")
+
+    @extend_schema(
+        request=ApplicationApproveInputSerializer,
+        responses=responses({200: ApplicationOutputSerializer}, 400, 403, 404, 409, 422),
+    )
+    @idempotent
+    def post(self, request, application_id: int):
+        queryset = selectors.applications_visible(actor=request.user)
+        application = visible_or_404(queryset, application_id)
+        data = self.ApplicationApproveInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.application_approve(
+            actor=request.user, application=application, now=now(), **data.validated_data
+        )
+        return Response(ApplicationOutputSerializer(_reload(request, application.pk)).data)
+
+
+class ApplicationRejectApi(APIView):
+    permission_classes = [ActionPermission]
+    access_action = "application.review"
+
+    class ApplicationRejectInputSerializer(serializers.Serializer):
+        reason = serializers.CharField(max_length=2000)
+
+    @extend_schema(
+        request=ApplicationRejectInputSerializer,
+        responses=responses({200: ApplicationOutputSerializer}, 400, 403, 404, 409, 422),
+    )
+    @idempotent
+    def post(self, request, application_id: int):
+        queryset = selectors.applications_visible(actor=request.user)
+        application = visible_or_404(queryset, application_id)
+        data = self.ApplicationRejectInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.application_reject(
+            actor=request.user, application=application, now=now(), **data.validated_data
+        )
+        return Response(ApplicationOutputSerializer(_reload(request, application.pk)).data)

@@ -1,0 +1,57 @@
+"""Small pieces shared by the voucher API views: money fields, scoped lookups, the clock."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.db.models import Model, QuerySet
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from drf_spectacular.utils import OpenApiResponse
+from rest_framework import serializers
+
+MAX_FEN = 2**63 - 1
+
+
+def fen_field(**kwargs) -> serializers.IntegerField:
+    """An amount in fen: a positive 64-bit integer."""
+    return serializers.IntegerField(min_value=1, max_value=MAX_FEN, **kwargs)
+
+
+def basis_points_field(**kwargs) -> serializers.IntegerField:
+    return serializers.IntegerField(min_value=0, max_value=10_000, **kwargs)
+
+
+def visible_or_404(queryset: QuerySet, pk: int) -> Model:
+    """The object if it is in the actor's scoped queryset; otherwise 404, whoever owns it."""
+    return get_object_or_404(queryset, pk=pk)
+
+
+def now() -> datetime:
+    """The clock is read here, at the edge, and passed into the services."""
+    return timezone.now()
+
+
+class ProblemSerializer(serializers.Serializer):
+    """RFC 9457 problem details (accounts.api.problems)."""
+
+    class ProblemErrorSerializer(serializers.Serializer):
+        field = serializers.CharField(allow_null=True)
+        code = serializers.CharField()
+        message = serializers.CharField()
+
+    type = serializers.CharField()
+    title = serializers.CharField()
+    status = serializers.IntegerField()
+    detail = serializers.CharField()
+    code = serializers.CharField()
+    errors = ProblemErrorSerializer(many=True)
+    extra = serializers.DictField(required=False)
+
+
+PROBLEM = OpenApiResponse(ProblemSerializer, description="Problem details (RFC 9457)")
+
+
+def responses(ok: dict, *statuses: int) -> dict:
+    """`ok` (status → serializer) plus problem responses for `statuses`."""
+    return {**ok, **{status: PROBLEM for status in statuses}}

@@ -1,0 +1,197 @@
+"""Programs: read by the enterprises and authorities of their region; opened, changed and
+funded by the region's authority."""
+
+from __future__ import annotations
+
+from drf_spectacular.utils import extend_schema
+from rest_framework import generics, serializers, status
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from accounts.access import ActionPermission
+from accounts.api.idempotency import idempotent
+from accounts.models import City
+from vouchers.api import selectors
+from vouchers.api.common import basis_points_field, fen_field, now, responses, visible_or_404
+from vouchers.api.filters import ProgramFilter
+from vouchers.models import EvidenceKind, Program, ServiceCategory
+from vouchers.services import programs as services
+
+
+class ProgramOutputSerializer(serializers.Serializer):
+    class ProgramCategoryOutputSerializer(serializers.Serializer):
+        code = serializers.CharField(source="category.code")
+        name = serializers.CharField(source="category.name")
+        ratio_bp = serializers.IntegerField(allow_null=True)
+
+    id = serializers.IntegerField()
+    region_code = serializers.CharField(source="region.short_code")
+    year = serializers.IntegerField()
+    name = serializers.CharField()
+    budget_fen = serializers.IntegerField()
+    budget_available_fen = serializers.IntegerField(source="budget_account.available_fen")
+    payee_mode = serializers.ChoiceField(choices=Program.PayeeMode.choices)
+    enterprise_annual_cap_fen = serializers.IntegerField()
+    group_annual_cap_fen = serializers.IntegerField(allow_null=True)
+    per_claim_max_fen = serializers.IntegerField(allow_null=True)
+    ratio_bp = serializers.IntegerField()
+    same_region_ratio_bp = serializers.IntegerField(allow_null=True)
+    other_region_ratio_bp = serializers.IntegerField(allow_null=True)
+    small_order_threshold_fen = serializers.IntegerField(allow_null=True)
+    applications_open_at = serializers.DateTimeField()
+    applications_close_at = serializers.DateTimeField()
+    use_by_at = serializers.DateTimeField()
+    redemption_deadline_at = serializers.DateTimeField()
+    required_evidence = serializers.ListField(child=serializers.CharField())
+    categories = ProgramCategoryOutputSerializer(source="category_rules", many=True)
+    created_at = serializers.DateTimeField()
+
+
+class ProgramListApi(generics.ListAPIView):
+    permission_classes = [ActionPermission]
+    access_action = "program.view"
+    serializer_class = ProgramOutputSerializer
+    filterset_class = ProgramFilter
+    ordering_fields = ["year", "created_at", "budget_fen", "id"]
+
+    def get_queryset(self):
+        return selectors.programs_visible(actor=self.request.user)
+
+
+class ProgramDetailApi(APIView):
+    permission_classes = [ActionPermission]
+    access_action = "program.view"
+
+    @extend_schema(responses=responses({200: ProgramOutputSerializer}, 404))
+    def get(self, request, program_id: int):
+        program = visible_or_404(selectors.programs_visible(actor=request.user), program_id)
+        return Response(ProgramOutputSerializer(program).data)
+
+
+class ProgramCategoryInputSerializer(serializers.Serializer):
+    code = serializers.SlugRelatedField(
+        slug_field="code", queryset=ServiceCategory.objects.filter(is_active=True)
+    )
+    ratio_bp = basis_points_field(required=False, allow_null=True, default=None)
+
+
+class ProgramFieldsInputSerializer(serializers.Serializer):
+    """The rules of a program; on update every field is optional."""
+
+    name = serializers.CharField(max_length=128)
+    budget_fen = fen_field()
+    payee_mode = serializers.ChoiceField(choices=Program.PayeeMode.choices)
+    enterprise_annual_cap_fen = fen_field()
+    group_annual_cap_fen = fen_field(required=False, allow_null=True)
+    per_claim_max_fen = fen_field(required=False, allow_null=True)
+    ratio_bp = basis_points_field()
+    same_region_ratio_bp = basis_points_field(required=False, allow_null=True)
+    other_region_ratio_bp = basis_points_field(required=False, allow_null=True)
+    small_order_threshold_fen = fen_field(required=False, allow_null=True)
+    applications_open_at = serializers.DateTimeField()
+    applications_close_at = serializers.DateTimeField()
+    use_by_at = serializers.DateTimeField()
+    redemption_deadline_at = serializers.DateTimeField()
+    # Plain strings checked below: a second enum of the evidence kinds would collide in the
+    # schema with the `kind` of an evidence upload.
+    required_evidence = serializers.ListField(
+        child=serializers.CharField(), required=False,
+        help_text="evidence kinds: contract, invoice, payment_proof, report",
+    )
+    categories = ProgramCategoryInputSerializer(many=True, required=False)
+    serving_city_codes = serializers.SlugRelatedField(
+        slug_field="code", queryset=City.objects.all(), many=True, required=False
+    )
+
+    def validate_required_evidence(self, kinds: list[str]) -> list[str]:
+        unknown = sorted(set(kinds) - set(EvidenceKind.values))
+        if unknown:
+            raise serializers.ValidationError(f"未知的材料类型：{', '.join(unknown)}")
+        return kinds
+
+
+def _service_arguments(data: dict) -> dict:
+    """Input fields → the service's keyword arguments (categories as a mapping)."""
+    arguments = dict(data)
+    if "categories" in arguments:
+        arguments["categories"] = {
+            rule["code"]: rule.get("ratio_bp") for rule in arguments.pop("categories")
+        }
+    if "serving_city_codes" in arguments:
+        arguments["serving_cities"] = arguments.pop("serving_city_codes")
+    return arguments
+
+
+class ProgramCreateApi(APIView):
+    permission_classes = [ActionPermission]
+    access_action = "program.manage"
+
+    class ProgramCreateInputSerializer(ProgramFieldsInputSerializer):
+        year = serializers.IntegerField(min_value=2000, max_value=2100)
+        categories = ProgramCategoryInputSerializer(many=True, allow_empty=False)
+
+    @extend_schema(
+        request=ProgramCreateInputSerializer,
+        responses=responses({201: ProgramOutputSerializer}, 400, 403, 422),
+    )
+    @idempotent
+    def post(self, request):
+        data = self.ProgramCreateInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        program = services.program_create(
+            actor=request.user, now=now(), **_service_arguments(data.validated_data)
+        )
+        program = selectors.programs_visible(actor=request.user).get(pk=program.pk)
+        return Response(ProgramOutputSerializer(program).data, status=status.HTTP_201_CREATED)
+
+
+class ProgramUpdateApi(APIView):
+    permission_classes = [ActionPermission]
+    access_action = "program.manage"
+
+    class ProgramUpdateInputSerializer(ProgramFieldsInputSerializer):
+        reason = serializers.CharField(max_length=2000)
+
+        def validate(self, attrs):
+            if not attrs.get("reason"):  # partial input, yet every change says why
+                raise serializers.ValidationError({"reason": "请填写修改原因"}, code="required")
+            return attrs
+
+    @extend_schema(
+        request=ProgramUpdateInputSerializer,
+        responses=responses({200: ProgramOutputSerializer}, 400, 403, 404, 422),
+    )
+    @idempotent
+    def post(self, request, program_id: int):
+        program = visible_or_404(selectors.programs_visible(actor=request.user), program_id)
+        data = self.ProgramUpdateInputSerializer(data=request.data, partial=True)
+        data.is_valid(raise_exception=True)
+        arguments = _service_arguments(data.validated_data)
+        services.program_update(
+            actor=request.user, program=program, now=now(),
+            reason=arguments.pop("reason", ""), **arguments,
+        )
+        program = selectors.programs_visible(actor=request.user).get(pk=program.pk)
+        return Response(ProgramOutputSerializer(program).data)
+
+
+class ProgramFundApi(APIView):
+    permission_classes = [ActionPermission]
+    access_action = "program.fund"
+
+    class ProgramFundInputSerializer(serializers.Serializer):
+        amount_fen = fen_field()
+        reference = serializers.CharField(max_length=100, help_text="拨款文号; a replay funds once")
+
+    @extend_schema(
+        request=ProgramFundInputSerializer,
+        responses=responses({200: ProgramOutputSerializer}, 400, 403, 404, 409, 422),
+    )
+    @idempotent
+    def post(self, request, program_id: int):
+        program = visible_or_404(selectors.programs_visible(actor=request.user), program_id)
+        data = self.ProgramFundInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.program_fund(actor=request.user, program=program, now=now(), **data.validated_data)
+        program = selectors.programs_visible(actor=request.user).get(pk=program.pk)
+        return Response(ProgramOutputSerializer(program).data)

@@ -1,0 +1,146 @@
+"""Routes of the voucher life cycle under /api/v1/: one view per operation."""
+
+from __future__ import annotations
+
+from django.urls import path
+
+from vouchers.api import (
+    applications,
+    deliveries,
+    ledger,
+    orders,
+    programs,
+    redemptions,
+    settlements,
+    vouchers,
+)
+
+urlpatterns = [
+    path("programs/", programs.ProgramListApi.as_view(), name="program-list"),
+    path("programs/create/", programs.ProgramCreateApi.as_view(), name="program-create"),
+    path("programs/<int:program_id>/", programs.ProgramDetailApi.as_view(), name="program-detail"),
+    path(
+        "programs/<int:program_id>/update/",
+        programs.ProgramUpdateApi.as_view(),
+        name="program-update",
+    ),
+    path("programs/<int:program_id>/fund/", programs.ProgramFundApi.as_view(), name="program-fund"),
+    path("applications/", applications.ApplicationListApi.as_view(), name="application-list"),
+    path(
+        "applications/submit/",
+        applications.ApplicationSubmitApi.as_view(),
+        name="application-submit",
+    ),
+    path(
+        "applications/<int:application_id>/",
+        applications.ApplicationDetailApi.as_view(),
+        name="application-detail",
+    ),
+    path(
+        "applications/<int:application_id>/approve/",
+        applications.ApplicationApproveApi.as_view(),
+        name="application-approve",
+    ),
+    path(
+        "applications/<int:application_id>/reject/",
+        applications.ApplicationRejectApi.as_view(),
+        name="application-reject",
+    ),
+    path("vouchers/", vouchers.VoucherListApi.as_view(), name="voucher-list"),
+    path("vouchers/<int:voucher_id>/", vouchers.VoucherDetailApi.as_view(), name="voucher-detail"),
+    path("institutions/", vouchers.InstitutionListApi.as_view(), name="institution-list"),
+    path(
+        "institutions/<int:institution_id>/",
+        vouchers.InstitutionDetailApi.as_view(),
+        name="institution-detail",
+    ),
+    path("orders/", orders.OrderListApi.as_view(), name="order-list"),
+    path("orders/place/", orders.OrderPlaceApi.as_view(), name="order-place"),
+    path("orders/<int:order_id>/", orders.OrderDetailApi.as_view(), name="order-detail"),
+    path("orders/<int:order_id>/cancel/", orders.OrderCancelApi.as_view(), name="order-cancel"),
+    path(
+        "orders/<int:order_id>/evidence/",
+        deliveries.EvidenceListApi.as_view(),
+        name="evidence-list",
+    ),
+    path(
+        "orders/<int:order_id>/evidence/upload/",
+        deliveries.EvidenceUploadApi.as_view(),
+        name="evidence-upload",
+    ),
+    path("deliveries/", deliveries.DeliveryListApi.as_view(), name="delivery-list"),
+    path("deliveries/log/", deliveries.DeliveryLogApi.as_view(), name="delivery-log"),
+    path(
+        "deliveries/<int:delivery_id>/",
+        deliveries.DeliveryDetailApi.as_view(),
+        name="delivery-detail",
+    ),
+    path(
+        "deliveries/<int:delivery_id>/confirm/",
+        deliveries.DeliveryConfirmApi.as_view(),
+        name="delivery-confirm",
+    ),
+    path(
+        "deliveries/<int:delivery_id>/dispute/",
+        deliveries.DeliveryDisputeApi.as_view(),
+        name="delivery-dispute",
+    ),
+    path("redemptions/", redemptions.RedemptionListApi.as_view(), name="redemption-list"),
+    path(
+        "redemptions/request/",
+        redemptions.RedemptionRequestApi.as_view(),
+        name="redemption-request",
+    ),
+    path(
+        "redemptions/<int:redemption_id>/",
+        redemptions.RedemptionDetailApi.as_view(),
+        name="redemption-detail",
+    ),
+    path(
+        "redemptions/<int:redemption_id>/approve/",
+        redemptions.RedemptionApproveApi.as_view(),
+        name="redemption-approve",
+    ),
+    path(
+        "redemptions/<int:redemption_id>/reject/",
+        redemptions.RedemptionRejectApi.as_view(),
+        name="redemption-reject",
+    ),
+    path("payment-batches/", settlements.PaymentBatchListApi.as_view(), name="batch-list"),
+    path(
+        "payment-batches/create/",
+        settlements.PaymentBatchCreateApi.as_view(),
+        name="batch-create",
+    ),
+    path(
+        "payment-batches/<int:batch_id>/",
+        settlements.PaymentBatchDetailApi.as_view(),
+        name="batch-detail",
+    ),
+    path(
+        "payment-batches/<int:batch_id>/pay/",
+        settlements.PaymentBatchPayApi.as_view(),
+        name="batch-pay",
+    ),
+    path(
+        "payment-batches/<int:batch_id>/export/",
+        settlements.PaymentBatchExportApi.as_view(),
+        name="batch-export",
+    ),
+    path(
+        "payment-batches/<int:batch_id>/export.csv",
+        settlements.PaymentBatchExportCsvApi.as_view(),
+        name="batch-export-csv",
+    ),
+    path("ledger/accounts/", ledger.LedgerAccountListApi.as_view(), name="ledger-account-list"),
+    path(
+        "ledger/accounts/<int:account_id>/",
+        ledger.LedgerAccountDetailApi.as_view(),
+        name="ledger-account-detail",
+    ),
+    path(
+        "ledger/accounts/<int:account_id>/transfers/",
+        ledger.LedgerAccountTransferListApi.as_view(),
+        name="ledger-account-transfers",
+    ),
+]

@@ -1,0 +1,93 @@
+"""Vouchers with their available, held and spent amounts, and the institution directory."""
+
+from __future__ import annotations
+
+from drf_spectacular.utils import extend_schema
+from rest_framework import generics, serializers
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from accounts.access import ActionPermission
+from vouchers.api import selectors
+from vouchers.api.common import responses, visible_or_404
+from vouchers.api.filters import InstitutionFilter, VoucherFilter
+from vouchers.models import Voucher
+
+
+class VoucherOutputSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    code = serializers.CharField()
+    application_id = serializers.IntegerField()
+    program_id = serializers.IntegerField()
+    program_name = serializers.CharField(source="program.name")
+    region_code = serializers.CharField(source="program.region.short_code")
+    enterprise_id = serializers.IntegerField()
+    enterprise_name = serializers.CharField(source="enterprise.name")
+    amount_fen = serializers.IntegerField()
+    available_fen = serializers.IntegerField()
+    held_fen = serializers.IntegerField()
+    spent_fen = serializers.IntegerField()
+    returned_fen = serializers.IntegerField()
+    state = serializers.ChoiceField(choices=Voucher.State.choices)
+    issued_at = serializers.DateTimeField()
+    expires_at = serializers.DateTimeField()
+    closed_at = serializers.DateTimeField(allow_null=True)
+
+
+class VoucherListApi(generics.ListAPIView):
+    permission_classes = [ActionPermission]
+    access_action = "voucher.view"
+    serializer_class = VoucherOutputSerializer
+    filterset_class = VoucherFilter
+    ordering_fields = ["issued_at", "amount_fen", "expires_at", "id"]
+
+    def get_queryset(self):
+        return selectors.vouchers_visible(actor=self.request.user)
+
+
+class VoucherDetailApi(APIView):
+    permission_classes = [ActionPermission]
+    access_action = "voucher.view"
+
+    @extend_schema(responses=responses({200: VoucherOutputSerializer}, 404))
+    def get(self, request, voucher_id: int):
+        voucher = visible_or_404(selectors.vouchers_visible(actor=request.user), voucher_id)
+        return Response(VoucherOutputSerializer(voucher).data)
+
+
+class InstitutionOutputSerializer(serializers.Serializer):
+    class InstitutionServiceOutputSerializer(serializers.Serializer):
+        category_code = serializers.CharField(source="category.code")
+        category_name = serializers.CharField(source="category.name")
+        price_note = serializers.CharField()
+
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    credit_code = serializers.CharField()
+    region_code = serializers.CharField(source="region.short_code")
+    city_code = serializers.CharField(source="city.code")
+    city_name = serializers.CharField(source="city.name")
+    services = InstitutionServiceOutputSerializer(source="catalogue_entries", many=True)
+
+
+class InstitutionListApi(generics.ListAPIView):
+    """The directory of admitted institutions of the common-use area and their catalogue."""
+
+    permission_classes = [ActionPermission]
+    access_action = "institution.search"
+    serializer_class = InstitutionOutputSerializer
+    filterset_class = InstitutionFilter
+    ordering_fields = ["name", "id"]
+
+    def get_queryset(self):
+        return selectors.institutions_directory()
+
+
+class InstitutionDetailApi(APIView):
+    permission_classes = [ActionPermission]
+    access_action = "institution.search"
+
+    @extend_schema(responses=responses({200: InstitutionOutputSerializer}, 404))
+    def get(self, request, institution_id: int):
+        institution = visible_or_404(selectors.institutions_directory(), institution_id)
+        return Response(InstitutionOutputSerializer(institution).data)
