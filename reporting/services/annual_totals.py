@@ -1,0 +1,59 @@
+"""Annual totals (年度统计): the year's figures and their breakdowns, computed in the database."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from accounts.models import Region
+from reporting import selectors
+
+Progress = Callable[[int, int], None]
+
+
+def annual_totals_compute(
+    *, year: int, region: Region | None, progress: Progress | None = None
+) -> dict:
+    """The headline figures and every breakdown of `year`, as plain JSON-ready data.
+
+    `region` limits the figures to its business as issuer or as server (None: all regions).
+    """
+    labels = selectors.reference_labels()
+    result: dict = {
+        "year": year,
+        "region": region.short_code if region else None,
+        "headline": selectors.annual_headline(year=year, region=region),
+    }
+    steps = len(selectors.BREAKDOWNS) + 1
+    if progress:
+        progress(1, steps)
+    for index, (name, dims) in enumerate(selectors.BREAKDOWNS.items(), start=2):
+        rows = selectors.annual_breakdown(year=year, region=region, dims=dims)
+        result[name] = [_labelled(row, labels) for row in rows]
+        if progress:
+            progress(index, steps)
+    result["by_flow"] = _full_matrix(result["by_flow"], labels["region"])
+    return result
+
+
+def _labelled(row: dict, labels: dict[str, dict[str, str]]) -> dict:
+    for dim, table in (("issuing_region", "region"), ("serving_region", "region"),
+                       ("category", "category"), ("city", "city")):
+        if dim in row:
+            row[f"{dim}_name"] = labels[table].get(row[dim], row[dim] or "")
+    return row
+
+
+def _full_matrix(rows: list[dict], region_names: dict[str, str]) -> list[dict]:
+    """All 4 × 4 cells, zero where there was no business, in region-code order."""
+    cells = {(row["issuing_region"], row["serving_region"]): row for row in rows}
+    codes = list(Region.objects.order_by("code").values_list("short_code", flat=True))
+    matrix = []
+    for issuing in codes:
+        for serving in codes:
+            empty = selectors._empty_row(("issuing_region", "serving_region"), (issuing, serving))
+            empty["returned_fen"] = None
+            cell = cells.get((issuing, serving), empty)
+            cell["issuing_region_name"] = region_names[issuing]
+            cell["serving_region_name"] = region_names[serving]
+            matrix.append(cell)
+    return matrix

@@ -1,0 +1,137 @@
+"""Report generators: a run's figures and findings as a document of sections.
+
+The exporters (CSV, XLSX, PDF) only render a `ReportDocument`; rows are collected here,
+through the selectors, and stay lazy so that large sections stream.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from reporting import selectors
+from reporting.models import Discrepancy, ReportRun
+
+TEXT, MONEY, COUNT = "text", "money", "count"
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    label: str
+    kind: str = TEXT
+
+
+@dataclass
+class Section:
+    key: str
+    title: str
+    columns: list[Column]
+    rows: Callable[[], Iterable[dict]]  # called once per rendering: a fresh iterator
+
+    def cells(self) -> Iterable[list]:
+        """Rows as cell values: money in yuan (Decimal, two places), counts as ints."""
+        for row in self.rows():
+            yield [_cell(row.get(column.key), column.kind) for column in self.columns]
+
+
+@dataclass
+class ReportDocument:
+    title: str
+    period: str
+    authority: str
+    headline: list[tuple[str, object, str]]
+    sections: list[Section]
+    charts: dict = field(default_factory=dict)
+    kind: str = ""
+
+
+def _cell(value, kind: str):
+    if value is None:
+        return None
+    if kind == MONEY:
+        return (Decimal(int(value)) / 100).quantize(Decimal("0.01"))
+    if kind == COUNT:
+        return int(value)
+    return str(value)
+
+
+FIGURE_COLUMNS = [
+    Column("service_fen", "服务金额（元）", MONEY),
+    Column("voucher_used_fen", "创新券使用金额（元）", MONEY),
+    Column("redeemed_fen", "兑付金额（元）", MONEY),
+    Column("paid_fen", "支付金额（元）", MONEY),
+    Column("returned_fen", "到期退回金额（元）", MONEY),
+    Column("orders", "订单数", COUNT),
+    Column("enterprises", "企业数", COUNT),
+    Column("institutions", "服务机构数", COUNT),
+]
+HEADLINE_LABELS = {column.key: (column.label.replace("（元）", ""), column.kind)
+                   for column in FIGURE_COLUMNS}
+BREAKDOWN_SECTIONS = {
+    "by_flow": ("跨区域流向（发券地区×服务地区）",
+                [Column("issuing_region_name", "发券地区"),
+                 Column("serving_region_name", "服务地区")]),
+    "by_category": ("按服务类别", [Column("category_name", "服务类别")]),
+    "by_city": ("按城市（企业所在地）", [Column("city_name", "城市")]),
+    "by_month": ("按月份", [Column("month", "月份", COUNT)]),
+}
+DISCREPANCY_COLUMNS = [
+    Column("kind_label", "差异类型"), Column("subject", "对象"), Column("description", "说明"),
+    Column("expected_fen", "应为（元）", MONEY), Column("actual_fen", "实为（元）", MONEY),
+    Column("status", "处理状态"), Column("resolution_note", "处理说明"),
+]
+
+
+def run_document(run: ReportRun) -> ReportDocument:
+    """The document of a finished run (its stored figures, and its findings from the DB)."""
+    if run.kind == ReportRun.Kind.ANNUAL_TOTALS:
+        return annual_document(run.result, authority=_authority(run))
+    return reconciliation_document(run, authority=_authority(run))
+
+
+def _authority(run: ReportRun) -> str:
+    return run.region.authority_name if run.region else "长三角科技创新券通用通兑平台"
+
+
+def annual_document(result: dict, *, authority: str) -> ReportDocument:
+    sections = [
+        Section(name, title, [*dims, *FIGURE_COLUMNS], rows=lambda name=name: result[name])
+        for name, (title, dims) in BREAKDOWN_SECTIONS.items()
+    ]
+    headline = [(label, result["headline"][key], kind)
+                for key, (label, kind) in HEADLINE_LABELS.items()]
+    scope = f"（{result['region']}）" if result.get("region") else "（全部地区）"
+    return ReportDocument(
+        title=f"{result['year']}年度长三角科技创新券统计{scope}",
+        period=f"{result['year']}-01-01 至 {result['year']}-12-31",
+        authority=authority, headline=headline, sections=sections,
+        charts={"by_month": result["by_month"], "by_flow": result["by_flow"]},
+        kind=ReportRun.Kind.ANNUAL_TOTALS,
+    )
+
+
+def reconciliation_document(
+    run: ReportRun, *, authority: str, rows: Callable[[], Iterable[dict]] | None = None,
+    counts: dict[str, int] | None = None,
+) -> ReportDocument:
+    """The findings of a reconciliation run: given (at the run's end) or read from the DB."""
+    labels = dict(Discrepancy.Kind.choices)
+    source = rows or (lambda: selectors.run_discrepancy_rows(run=run))
+
+    def labelled() -> Iterable[dict]:
+        for row in source():
+            yield {**row, "kind_label": str(labels[row["kind"]]),
+                   "status": "已处理" if row["resolved_at"] else "未处理"}
+
+    counts = counts if counts is not None else (run.result or {}).get("counts", {})
+    params = run.parameters
+    return ReportDocument(
+        title=f"{run.region.name if run.region else ''}创新券兑付对账报告",
+        period=f"{params['date_from']} 至 {params['date_to']}",
+        authority=authority,
+        headline=[(str(label), counts.get(kind, 0), COUNT) for kind, label in labels.items()],
+        sections=[Section("discrepancies", "对账差异", DISCREPANCY_COLUMNS, rows=labelled)],
+        kind=ReportRun.Kind.RECONCILIATION,
+    )

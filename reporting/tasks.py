@@ -1,0 +1,32 @@
+"""Report jobs: thin, keyword-only, acks_late; each calls one service.
+
+A run writes its results in one final transaction, so a redelivered task (worker killed
+mid-run) recomputes from scratch and a finished run is never computed twice.
+"""
+
+from __future__ import annotations
+
+from celery import shared_task
+from django.db import InterfaceError, OperationalError
+from django.utils import timezone
+
+from reporting.services import runs
+
+
+@shared_task(bind=True, acks_late=True, max_retries=3)
+def execute_report_run(self, *, run_id: int) -> str:
+    try:
+        run = runs.report_run_execute(run_id=run_id, now=timezone.now())
+    except (OperationalError, InterfaceError) as error:  # transient: database unavailable
+        raise self.retry(exc=error, countdown=30) from error
+    except Exception as error:
+        runs.report_run_fail(run_id=run_id, error=f"{type(error).__name__}: {error}",
+                             now=timezone.now())
+        raise
+    return run.status
+
+
+@shared_task(acks_late=True)
+def schedule_nightly_reports() -> int:
+    """Reconcile yesterday for each region; refresh this year's annual totals."""
+    return len(runs.report_runs_schedule_nightly(now=timezone.now()))
