@@ -23,9 +23,10 @@ PNG = build.PNG
 
 
 def open_program_fields(**fields) -> dict:
+    """Open from the factories' fixed NOW (records built at NOW) until after today."""
     today = timezone.now()
     return {
-        "applications_open_at": today - timedelta(days=30),
+        "applications_open_at": build.NOW - timedelta(days=30),
         "applications_close_at": today + timedelta(days=90),
         "use_by_at": today + timedelta(days=180),
         "redemption_deadline_at": today + timedelta(days=240),
@@ -76,4 +77,50 @@ def parties(db) -> Parties:
         sh_reviewer=build.authority("SH"),
         sh_finance=build.authority("SH", role=User.Role.AUTHORITY_FINANCE),
         operator=UserFactory(organisation=operator_organisation, role=User.Role.OPERATOR),
+    )
+
+
+@dataclass
+class Records:
+    """One record in each state the endpoints act on, all of the owners in `parties`."""
+
+    submitted: object  # Application waiting for review
+    voucher: object
+    order: object  # delivered, confirmed, redemption requested
+    placed_order: object  # placed, not delivered
+    delivery: object  # confirmed
+    redemption: object  # requested
+    approved_redemption: object
+    batch: object  # open
+
+
+@pytest.fixture
+def records(parties) -> Records:
+    from vouchers.models import ServiceOrder
+    from vouchers.services import applications, redemptions, settlements
+
+    program, enterprise, institution = parties.program, parties.enterprise, parties.institution
+    voucher = build.issue_voucher(program, enterprise, 100_000_00, reviewer=parties.reviewer)
+    submitted = applications.application_submit(
+        actor=enterprise, program=program, amount_fen=10_000_00, purpose="检测",
+        planned_categories=[build.category()], now=build.NOW,
+    )
+    organisation = institution.organisation
+    paid_order = build.place_order(voucher, enterprise, organisation)
+    build.delivered_and_confirmed(paid_order, institution, enterprise)
+    approved = build.request_redemption(paid_order, institution)
+    approved = redemptions.redemption_approve(
+        actor=parties.reviewer, redemption=approved, now=build.NOW
+    )
+    batch = settlements.payment_batch_create(
+        actor=parties.finance, payee=organisation, now=build.NOW
+    )
+    order = build.place_order(voucher, enterprise, organisation)
+    delivery = build.delivered_and_confirmed(order, institution, enterprise)
+    redemption = build.request_redemption(order, institution)
+    placed = build.place_order(voucher, enterprise, organisation)
+    return Records(
+        submitted=submitted, voucher=voucher, order=ServiceOrder.objects.get(pk=order.pk),
+        placed_order=placed, delivery=delivery, redemption=redemption,
+        approved_redemption=approved, batch=batch,
     )
