@@ -2,11 +2,25 @@
 
 from __future__ import annotations
 
+import uuid
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.errors import ApplicationError
 from accounts.models import Organisation
+
+TOKEN_FIELD = "form_token"  # noqa: S105 - a field name, not a secret
+
+
+def new_form_token() -> str:
+    return uuid.uuid4().hex
+
+
+class OnceForm(forms.Form):
+    """A form submitted once: a hidden one-time token, checked by the view's `submit_once`."""
+
+    form_token = forms.CharField(widget=forms.HiddenInput, initial=new_form_token, required=False)
 
 
 def add_application_error(form: forms.Form, error: ApplicationError) -> None:
@@ -70,3 +84,24 @@ class ApiTokenForm(forms.Form):
     name = forms.CharField(
         label=_("令牌名称"), max_length=64, help_text=_("例如：本单位业务系统对接")
     )
+
+
+class ObjectionForm(OnceForm):
+    lodged_by = forms.CharField(label=_("异议人（姓名或单位）"), max_length=64,
+                                error_messages={"required": _("请填写异议人")})
+    contact = forms.CharField(label=_("联系方式"), max_length=64,
+                              help_text=_("电话或电子邮箱，仅供主管部门核实"),
+                              error_messages={"required": _("请填写联系方式")})
+    text = forms.CharField(label=_("异议内容"), max_length=2000, widget=forms.Textarea({"rows": 5}),
+                           help_text=_("请写明事实和依据"),
+                           error_messages={"required": _("请填写异议内容")})
+
+
+class ObjectionResolveForm(OnceForm):
+    upheld = forms.TypedChoiceField(
+        label=_("处理结论"), choices=[("1", _("异议成立")), ("0", _("异议不成立"))],
+        coerce=lambda value: value == "1", widget=forms.RadioSelect,
+    )
+    resolution = forms.CharField(label=_("处理意见"), max_length=1000,
+                                 widget=forms.Textarea({"rows": 3}),
+                                 error_messages={"required": _("请填写处理意见")})

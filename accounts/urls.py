@@ -32,6 +32,12 @@ urlpatterns = [
     path("register/", views.register, name="register"),
     path("registrations/", views.registration_queue, name="registration_queue"),
     path("registrations/<int:pk>/", views.registration_review, name="registration_review"),
+    path("notices/", views.notices, name="notices"),
+    path("notices/<int:pk>/", views.notice_detail, name="notice_detail"),
+    path("notices/<int:pk>/objections/", views.objection_lodge, name="objection_lodge"),
+    path("notices/review/", views.notice_review, name="notice_review"),
+    path("notices/<int:pk>/conclude/", views.notice_conclude, name="notice_conclude"),
+    path("objections/<int:pk>/resolve/", views.objection_resolve, name="objection_resolve"),
     path("tokens/", views.api_tokens, name="api_tokens"),
     path("tokens/<int:pk>/revoke/", views.api_token_revoke, name="api_token_revoke"),
 ]

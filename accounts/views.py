@@ -2,17 +2,94 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
+
 from django.contrib import messages
 from django.contrib.auth import login
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from accounts import selectors, services
 from accounts.access import action_required
 from accounts.errors import ApplicationError
-from accounts.forms import ApiTokenForm, RegistrationForm, ReviewForm, add_application_error
-from accounts.models import ApiToken, Organisation
+from accounts.forms import (
+    TOKEN_FIELD,
+    ApiTokenForm,
+    ObjectionForm,
+    ObjectionResolveForm,
+    RegistrationForm,
+    ReviewForm,
+    add_application_error,
+    new_form_token,
+)
+from accounts.models import ApiToken, IdempotencyRecord, Objection, Organisation
+
+_TOKEN = re.compile(r"^[0-9a-f]{32}$")
+_SESSION_TOKENS = "form_tokens"
+
+
+def submit_once(
+    request: HttpRequest, perform: Callable[[], str], *, success: str = ""
+) -> HttpResponse:
+    """Run `perform` (it calls the service and returns the URL of the result) once per form
+    token. A replay of a finished submit redirects to the first result and creates nothing;
+    a submit still running answers 409. If `perform` raises, the token is released so the
+    corrected form can be sent again."""
+    token = request.POST.get(TOKEN_FIELD, "")
+    if not _TOKEN.match(token):
+        return _refused(request, _("表单已失效，请刷新页面后重新提交。"))
+    if not request.user.is_authenticated:
+        return _submit_once_in_session(request, token, perform, success)
+    key = f"form:{token}"
+    try:
+        with transaction.atomic():
+            record = IdempotencyRecord.objects.create(
+                user=request.user, key=key, method="POST", path=request.path[:512],
+                request_hash=token, created_at=timezone.now(),
+            )
+    except IntegrityError:
+        first = IdempotencyRecord.objects.get(user=request.user, key=key)
+        if first.state == IdempotencyRecord.State.DONE:
+            messages.info(request, _("该表单已提交过，以下是第一次提交的结果。"))
+            return redirect(first.response_body["location"])
+        return _refused(request, _("该表单正在处理中，请稍候刷新页面。"))
+    try:
+        location = perform()
+    except BaseException:
+        IdempotencyRecord.objects.filter(pk=record.pk).delete()
+        raise
+    IdempotencyRecord.objects.filter(pk=record.pk).update(
+        state=IdempotencyRecord.State.DONE, response_status=303,
+        response_body={"location": location},
+    )
+    if success:
+        messages.success(request, success)
+    return redirect(location)
+
+
+def _submit_once_in_session(request, token, perform, success) -> HttpResponse:
+    # Anonymous forms (objections) have no user to key a record on: the session remembers.
+    done = request.session.get(_SESSION_TOKENS, {})
+    if token in done:
+        messages.info(request, _("该表单已提交过，以下是第一次提交的结果。"))
+        return redirect(done[token])
+    location = perform()
+    done[token] = location
+    request.session[_SESSION_TOKENS] = dict(list(done.items())[-50:])
+    if success:
+        messages.success(request, success)
+    return redirect(location)
+
+
+def _refused(request: HttpRequest, message: str) -> HttpResponse:
+    return HttpResponse(message, status=409, content_type="text/plain; charset=utf-8")
 
 
 @action_required("account.register")
@@ -111,3 +188,103 @@ def api_token_revoke(request, pk: int):
     services.api_token_revoke(actor=request.user, token=token)
     messages.success(request, _("令牌已吊销。"))
     return redirect("accounts:api_tokens")
+
+
+def _notices():
+    return Organisation.objects.filter(
+        kind=Organisation.Kind.INSTITUTION, status=Organisation.Status.NOTICE
+    ).select_related("region", "city").order_by("notice_ends_at", "pk")
+
+
+@action_required("notice.view")
+def notices(request):
+    """Public: institutions in their notice period (公示), anyone may object."""
+    return render(request, "accounts/notices.html", {"organisations": _notices()})
+
+
+@action_required("notice.view")
+def notice_detail(request, pk: int):
+    return _notice_page(request, get_object_or_404(_notices(), pk=pk), ObjectionForm())
+
+
+def _notice_page(request, organisation, form):
+    return render(request, "accounts/notice_detail.html",
+                  {"organisation": organisation, "form": form})
+
+
+@action_required("notice.object")
+@require_http_methods(["POST"])
+def objection_lodge(request, pk: int):
+    organisation = get_object_or_404(_notices(), pk=pk)
+    form = ObjectionForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+
+        def perform() -> str:
+            services.objection_lodge(organisation=organisation, lodged_by=data["lodged_by"],
+                                     contact=data["contact"], text=data["text"])
+            return reverse("accounts:notices")
+
+        try:
+            return submit_once(request, perform,
+                               success=_("异议已提交，主管部门将在公示期结束后处理。"))
+        except ApplicationError as error:
+            add_application_error(form, error)
+    return _notice_page(request, organisation, form)
+
+
+def _own_region_notices(request):
+    """The reviewer's region: institutions in notice, or with objections still open."""
+    return Organisation.objects.filter(
+        Q(status=Organisation.Status.NOTICE) | Q(objections__status=Objection.Status.OPEN),
+        kind=Organisation.Kind.INSTITUTION, region_id=request.user.organisation.region_id,
+    ).distinct().select_related("city").prefetch_related("objections").order_by(
+        "notice_ends_at", "pk")
+
+
+@action_required("notice.conclude")
+def notice_review(request):
+    return render(request, "accounts/notice_review.html", {
+        "organisations": _own_region_notices(request), "form": ObjectionResolveForm(),
+        "new_token": new_form_token, "now": timezone.now(),
+    })
+
+
+@action_required("notice.conclude")
+@require_http_methods(["POST"])
+def objection_resolve(request, pk: int):
+    objection = get_object_or_404(
+        Objection.objects.select_related("organisation"), pk=pk,
+        organisation__region_id=request.user.organisation.region_id,
+    )
+    form = ObjectionResolveForm(request.POST)
+    if form.is_valid():
+        def perform() -> str:
+            services.objection_resolve(actor=request.user, objection=objection,
+                                       upheld=form.cleaned_data["upheld"],
+                                       resolution=form.cleaned_data["resolution"])
+            return reverse("accounts:notice_review")
+
+        try:
+            return submit_once(request, perform, success=_("异议处理结果已保存。"))
+        except ApplicationError as error:
+            messages.error(request, error.message)
+    else:
+        messages.error(request, _("请选择处理结论并填写处理意见。"))
+    return redirect("accounts:notice_review")
+
+
+@action_required("notice.conclude")
+@require_http_methods(["POST"])
+def notice_conclude(request, pk: int):
+    organisation = get_object_or_404(_own_region_notices(request), pk=pk)
+
+    def perform() -> str:
+        services.organisation_conclude_notice(actor=request.user, organisation=organisation)
+        return reverse("accounts:notice_review")
+
+    try:
+        return submit_once(request, perform, success=_("公示已办结。"))
+    except ApplicationError as error:
+        messages.error(request, error.message)
+    return redirect("accounts:notice_review")

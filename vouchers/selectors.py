@@ -2,19 +2,36 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
-from django.db.models import F, OuterRef, QuerySet, Subquery, Sum, Value
+from django.db.models import (
+    Case,
+    F,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
 from django.db.models.functions import Coalesce
+from django.utils.translation import gettext as _
 
-from accounts.models import Organisation, User
+from accounts.models import AuditEntry, Organisation, Region, User
 from vouchers.ledger.models import Transfer
 from vouchers.models import (
     Application,
     Delivery,
+    EvidenceFile,
+    InstitutionService,
     PaymentBatch,
     Program,
+    ProgramCategory,
     Redemption,
+    ServiceCategory,
     ServiceOrder,
     Voucher,
 )
@@ -204,4 +221,309 @@ def program_budget_use(*, region_id: int, year: int | None = None) -> QuerySet[P
             ),
         )
         .order_by("-year", "pk")
+    )
+
+
+# --- Reads for the web pages: every object a page shows is fetched through the actor's scope.
+
+
+def orders_visible_to(*, actor: User) -> QuerySet[ServiceOrder]:
+    """Orders the actor may see: its own as a party; as an authority, those its region issued
+    or its institutions serve; the operator sees all."""
+    orders = ServiceOrder.objects.select_related(
+        "voucher__program__region", "enterprise__city", "institution__city", "category", "payee"
+    )
+    role, organisation = actor.role, actor.organisation
+    if role == User.Role.ENTERPRISE:
+        return orders.filter(enterprise=organisation)
+    if role == User.Role.INSTITUTION:
+        return orders.filter(institution=organisation)
+    if role in (User.Role.AUTHORITY_REVIEWER, User.Role.AUTHORITY_FINANCE):
+        return orders.filter(
+            Q(voucher__program__region_id=organisation.region_id)
+            | Q(institution__region_id=organisation.region_id)
+        )
+    if role == User.Role.OPERATOR:
+        return orders
+    return orders.none()
+
+
+def evidence_visible_to(*, actor: User) -> QuerySet[EvidenceFile]:
+    """Evidence files of the orders the actor may see (finance users see none)."""
+    if actor.role == User.Role.AUTHORITY_FINANCE:
+        return EvidenceFile.objects.none()
+    orders = orders_visible_to(actor=actor).values("pk")
+    return EvidenceFile.objects.filter(order__in=orders).select_related("order")
+
+
+def redemptions_visible_to(*, actor: User) -> QuerySet[Redemption]:
+    redemptions = Redemption.objects.select_related(
+        "program__region", "payee__region", "delivery", "order__enterprise",
+        "order__institution__region", "order__voucher", "order__category", "batch",
+    )
+    role, organisation = actor.role, actor.organisation
+    if role in (User.Role.ENTERPRISE, User.Role.INSTITUTION):
+        return redemptions.filter(Q(payee=organisation) | Q(order__enterprise=organisation)
+                                  | Q(order__institution=organisation))
+    if role in (User.Role.AUTHORITY_REVIEWER, User.Role.AUTHORITY_FINANCE):
+        return redemptions.filter(program__region_id=organisation.region_id)
+    if role == User.Role.OPERATOR:
+        return redemptions
+    return redemptions.none()
+
+
+def enterprise_applications(*, enterprise: Organisation) -> QuerySet[Application]:
+    return (
+        Application.objects.filter(enterprise=enterprise)
+        .select_related("program__region", "voucher")
+        .order_by("-submitted_at", "-pk")
+    )
+
+
+def applications_of_region(*, actor: User) -> QuerySet[Application]:
+    return Application.objects.filter(
+        program__region_id=actor.organisation.region_id
+    ).select_related("program", "enterprise__city", "applicant")
+
+
+def quota_used_fen(*, program: Program, enterprise: Organisation) -> int:
+    """What counts against the enterprise's annual cap (read side of application_submit):
+    submitted claims and approved amounts over the region's programs of the year."""
+    used = Application.objects.filter(
+        enterprise=enterprise, program__region_id=program.region_id, program__year=program.year
+    ).aggregate(
+        used=Sum(
+            Case(
+                When(state=Application.State.SUBMITTED, then=F("amount_fen")),
+                When(state=Application.State.APPROVED, then=F("approved_fen")),
+                default=0,
+            )
+        )
+    )["used"]
+    return used or 0
+
+
+def open_programs_for(*, enterprise: Organisation, now: datetime) -> list[Program]:
+    """Programs of the enterprise's region open for applications, each with
+    `remaining_cap_fen` (its annual cap left) and `budget_available_fen`."""
+    programs = list(
+        Program.objects.filter(
+            region_id=enterprise.region_id,
+            applications_open_at__lte=now,
+            applications_close_at__gt=now,
+        )
+        .select_related("region", "budget_account")
+        .prefetch_related("category_rules__category")
+        .order_by("-year", "pk")
+    )
+    for program in programs:
+        used = quota_used_fen(program=program, enterprise=enterprise)
+        program.remaining_cap_fen = max(program.enterprise_annual_cap_fen - used, 0)
+        program.budget_available_fen = program.budget_account.available_fen
+    return programs
+
+
+def institutions_directory(
+    *, region_id: int | None = None, city_id: int | None = None,
+    category_id: int | None = None, text: str = "",
+) -> QuerySet[Organisation]:
+    """Admitted, not blacklisted institutions in the common-use area, with their catalogue."""
+    institutions = Organisation.objects.filter(
+        kind=Organisation.Kind.INSTITUTION,
+        status=Organisation.Status.APPROVED,
+        city__in_common_area=True,
+        blacklistings__isnull=True,
+    )
+    if region_id:
+        institutions = institutions.filter(region_id=region_id)
+    if city_id:
+        institutions = institutions.filter(city_id=city_id)
+    if category_id:
+        institutions = institutions.filter(
+            catalogue_entries__category_id=category_id, catalogue_entries__is_active=True
+        )
+    if text.strip():
+        institutions = institutions.filter(name__icontains=text.strip())
+    active = InstitutionService.objects.filter(is_active=True).select_related("category")
+    return (
+        institutions.distinct()
+        .select_related("region", "city")
+        .prefetch_related(Prefetch("catalogue_entries", queryset=active, to_attr="services"))
+        .order_by("region__code", "city__code", "name")
+    )
+
+
+def institution_catalogue(*, institution: Organisation) -> QuerySet[InstitutionService]:
+    return InstitutionService.objects.filter(
+        institution=institution, is_active=True
+    ).select_related("category").order_by("category_id")
+
+
+def order_preview(
+    *, voucher: Voucher, institution: Organisation, category: ServiceCategory,
+    total_fee_fen: int,
+) -> dict[str, int] | None:
+    """What order_place would hold: ratio, voucher portion (capped by the available
+    balance) and the enterprise's own share; None if the program does not cover the category."""
+    from vouchers.services.orders import voucher_portion  # a pure helper, no writes
+
+    program = voucher.program
+    rule = ProgramCategory.objects.filter(program=program, category=category).first()
+    if rule is None:
+        return None
+    ratio_bp, portion = voucher_portion(
+        program, voucher.enterprise, institution, rule, total_fee_fen
+    )
+    available = voucher.account.available_fen
+    portion = max(min(portion, available), 0)
+    return {
+        "ratio_bp": ratio_bp,
+        "voucher_fen": portion,
+        "enterprise_share_fen": total_fee_fen - portion,
+        "available_fen": available,
+    }
+
+
+def order_audit_trail(*, order: ServiceOrder) -> QuerySet[AuditEntry]:
+    """The audit lines of an order and of its deliveries, evidence and redemptions."""
+    def ids(queryset: QuerySet[Any]) -> list[str]:
+        return [str(pk) for pk in queryset.values_list("pk", flat=True)]
+
+    return (
+        AuditEntry.objects.filter(
+            Q(object_type="vouchers.serviceorder", object_id=str(order.pk))
+            | Q(object_type="vouchers.delivery", object_id__in=ids(order.deliveries.all()))
+            | Q(object_type="vouchers.evidencefile", object_id__in=ids(order.evidence.all()))
+            | Q(object_type="vouchers.redemption", object_id__in=ids(order.redemptions.all()))
+        )
+        .select_related("actor")
+        .order_by("-created_at", "-pk")
+    )
+
+
+HIGH_INSTITUTION_SHARE = 0.8  # a warning, not a rule: the reviewer decides
+
+
+def enterprise_year_history(*, enterprise: Organisation, year: int) -> dict[str, Any]:
+    """The enterprise's applications and orders under programs of `year`, for reviewers."""
+    return {
+        "applications": list(
+            Application.objects.filter(enterprise=enterprise, program__year=year)
+            .select_related("program__region").order_by("submitted_at", "pk")
+        ),
+        "orders": list(
+            ServiceOrder.objects.filter(enterprise=enterprise, voucher__program__year=year)
+            .select_related("institution__region", "category").order_by("placed_at", "pk")
+        ),
+    }
+
+
+def redemption_warnings(*, redemption: Redemption) -> list[str]:
+    """Signals for the reviewer: a repeated invoice number (also among rejected claims or
+    other deliveries), an institution taking most of the enterprise's voucher spending."""
+    warnings = []
+    others = Redemption.objects.exclude(pk=redemption.pk)
+    if others.filter(invoice_key=redemption.invoice_key).exists():
+        warnings.append(_("发票号码%(number)s曾在其他兑付申请中出现")
+                        % {"number": redemption.invoice_number})
+    if Delivery.objects.filter(invoice_number__iexact=redemption.invoice_number).exclude(
+        pk=redemption.delivery_id
+    ).exists():
+        warnings.append(_("发票号码%(number)s也登记在其他交付中")
+                        % {"number": redemption.invoice_number})
+    order = redemption.order
+    year_orders = ServiceOrder.objects.filter(
+        enterprise_id=order.enterprise_id, voucher__program__year=redemption.program.year
+    ).exclude(state__in=[ServiceOrder.State.CANCELLED])
+    total = year_orders.aggregate(total=Sum("voucher_fen"))["total"] or 0
+    same = year_orders.filter(institution_id=order.institution_id).aggregate(
+        total=Sum("voucher_fen"))["total"] or 0
+    if year_orders.count() > 1 and total and same / total >= HIGH_INSTITUTION_SHARE:
+        warnings.append(_("本年度该企业%(percent)d%%的创新券金额流向同一服务机构")
+                        % {"percent": round(100 * same / total)})
+    if order.institution.region_id == order.enterprise.region_id and (
+        order.institution.city_id == order.enterprise.city_id
+        and order.institution.address and order.institution.address == order.enterprise.address
+    ):
+        warnings.append(_("企业与服务机构登记地址相同"))
+    return warnings
+
+
+def region_overview() -> list[dict[str, Any]]:
+    """Per region: programs, budget, issued, redeemed, paid and cross-region orders."""
+    rows = []
+    for region in Region.objects.order_by("code"):
+        programs = program_budget_use(region_id=region.pk)
+        cross = ServiceOrder.objects.filter(voucher__program__region=region).exclude(
+            institution__region=region
+        )
+        rows.append({
+            "region": region,
+            "programs": len(programs),
+            "budget_fen": sum(p.budget_fen for p in programs),
+            "issued_fen": sum(p.allocated_fen for p in programs),
+            "redeemed_fen": sum(p.redeemed_fen for p in programs),
+            "paid_fen": sum(p.paid_fen for p in programs),
+            "cross_region_orders": cross.count(),
+            "cross_region_voucher_fen": cross.aggregate(total=Sum("voucher_fen"))["total"] or 0,
+        })
+    return rows
+
+
+def payee_receivables_by_region(*, payee: Organisation) -> list[dict[str, Any]]:
+    """Redemptions of the payee totalled per issuing region: requested, approved, paid."""
+    totals = (
+        Redemption.objects.filter(payee=payee)
+        .values("program__region__name", "program__region__code")
+        .annotate(
+            requested_fen=Sum(Case(When(state=Redemption.State.REQUESTED,
+                                        then=F("requested_fen")), default=0)),
+            approved_fen=Sum(Case(When(state=Redemption.State.APPROVED,
+                                       then=F("approved_fen")), default=0)),
+            paid_fen=Sum(Case(When(state=Redemption.State.PAID, then=F("approved_fen")),
+                              default=0)),
+        )
+        .order_by("program__region__code")
+    )
+    return list(totals)
+
+
+def batches_of_region(*, actor: User) -> QuerySet[PaymentBatch]:
+    batches = PaymentBatch.objects.select_related("payee", "region", "created_by", "paid_by")
+    if actor.role == User.Role.OPERATOR:
+        return batches
+    return batches.filter(region_id=actor.organisation.region_id)
+
+
+def notices_running() -> QuerySet[Organisation]:
+    """Institutions in their public notice (公示), for everyone to read."""
+    return Organisation.objects.filter(
+        kind=Organisation.Kind.INSTITUTION, status=Organisation.Status.NOTICE
+    ).select_related("region", "city").order_by("notice_ends_at", "pk")
+
+
+def organisation_history(*, organisation: Organisation) -> QuerySet[AuditEntry]:
+    """Audit lines written by the organisation's users or about its records (applications,
+    vouchers, orders, deliveries, redemptions), whoever acted, newest first."""
+    orders = ServiceOrder.objects.filter(
+        Q(enterprise=organisation) | Q(institution=organisation)
+    )
+
+    def ids(queryset: QuerySet[Any]) -> list[str]:
+        return [str(pk) for pk in queryset.values_list("pk", flat=True)]
+
+    about = {
+        "vouchers.application": Application.objects.filter(enterprise=organisation),
+        "vouchers.voucher": Voucher.objects.filter(enterprise=organisation),
+        "vouchers.serviceorder": orders,
+        "vouchers.delivery": Delivery.objects.filter(order__in=orders),
+        "vouchers.redemption": Redemption.objects.filter(order__in=orders),
+    }
+    condition = Q(organisation=organisation) | Q(
+        object_type="accounts.organisation", object_id=str(organisation.pk)
+    )
+    for object_type, queryset in about.items():
+        condition |= Q(object_type=object_type, object_id__in=ids(queryset))
+    return AuditEntry.objects.filter(condition).select_related("actor").order_by(
+        "-created_at", "-pk"
     )

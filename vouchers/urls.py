@@ -1,9 +1,74 @@
 from __future__ import annotations
 
-from django.urls import path
+from django.urls import include, path
 
-from vouchers import views
+from vouchers.views import (
+    enterprise,
+    home,
+    institution,
+    orders,
+    oversight,
+    platform,
+    programs,
+    reviews,
+    settlement,
+)
+
+pages = [
+    # Public
+    path("directory/", platform.directory, name="directory"),
+    # Enterprise
+    path("programs/", enterprise.program_list, name="programs"),
+    path("programs/<int:pk>/apply/", enterprise.application_create, name="application_create"),
+    path("applications/", enterprise.application_list, name="application_list"),
+    path("applications/<int:pk>/", enterprise.application_detail, name="application_detail"),
+    path("vouchers/", enterprise.voucher_list, name="voucher_list"),
+    path("institutions/", platform.institution_search, name="institution_search"),
+    path("orders/new/<int:institution_pk>/", enterprise.order_create, name="order_create"),
+    path("orders/<int:pk>/cancel/", enterprise.order_cancel, name="order_cancel"),
+    path("deliveries/<int:pk>/confirm/", enterprise.delivery_confirm, name="delivery_confirm"),
+    path("deliveries/<int:pk>/dispute/", enterprise.delivery_dispute, name="delivery_dispute"),
+    # Both parties (and readers)
+    path("orders/", orders.order_list, name="order_list"),
+    path("orders/<int:pk>/", orders.order_detail, name="order_detail"),
+    path("orders/<int:pk>/deliver/", orders.delivery_log, name="delivery_log"),
+    path("orders/<int:pk>/evidence/", orders.evidence_upload, name="evidence_upload"),
+    path("orders/<int:pk>/redeem/", orders.redemption_request, name="redemption_request"),
+    path("evidence/<int:pk>/", orders.evidence_download, name="evidence_download"),
+    path("history/", orders.history, name="history"),
+    # Institution
+    path("catalogue/", institution.catalogue_page, name="catalogue"),
+    path("catalogue/<int:pk>/remove/", institution.catalogue_remove, name="catalogue_remove"),
+    path("redemptions/", institution.redemption_list, name="redemption_list"),
+    path("redemptions/<int:pk>/", reviews.redemption_detail, name="redemption_detail"),
+    # Authority reviewer
+    path("review/applications/", reviews.application_queue, name="application_queue"),
+    path("review/applications/<int:pk>/", reviews.application_review,
+         name="application_review"),
+    path("review/redemptions/", reviews.redemption_queue, name="redemption_queue"),
+    path("redemptions/<int:pk>/claw-back/", reviews.redemption_claw_back,
+         name="redemption_claw_back"),
+    path("budget/", programs.budget_use, name="budget_use"),
+    path("budget/programs/new/", programs.program_create, name="program_create"),
+    path("budget/programs/<int:pk>/edit/", programs.program_update, name="program_update"),
+    path("budget/programs/<int:pk>/fund/", programs.program_fund, name="program_fund"),
+    path("oversight/spot-checks/", oversight.spot_check_list, name="spot_check_list"),
+    path("oversight/spot-checks/<int:pk>/", oversight.spot_check_detail,
+         name="spot_check_detail"),
+    path("oversight/blacklist/", oversight.blacklist, name="blacklist"),
+    # Authority finance
+    path("batches/", settlement.batch_list, name="batch_list"),
+    path("batches/new/", settlement.batch_create, name="batch_create"),
+    path("batches/<int:pk>/", settlement.batch_detail, name="batch_detail"),
+    path("batches/<int:pk>/cancel/", settlement.batch_cancel, name="batch_cancel"),
+    path("batches/<int:pk>/export.csv", settlement.batch_export, name="batch_export"),
+    # Platform operator
+    path("platform/overview/", platform.overview, name="overview"),
+    path("platform/reference/", platform.reference, name="reference"),
+    path("platform/cities/<int:pk>/", platform.city_common_area, name="city_common_area"),
+]
 
 urlpatterns = [
-    path("", views.home, name="home"),
+    path("", home.home, name="home"),
+    path("", include((pages, "vouchers"))),
 ]

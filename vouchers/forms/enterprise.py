@@ -1,0 +1,67 @@
+"""Forms of the enterprise pages: apply, order, answer a delivery."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from vouchers.forms.fields import OnceForm, YuanField, reason_field
+
+
+class ApplicationForm(OnceForm):
+    amount_fen = YuanField(label=_("申领金额（元）"), help_text=_("不超过本年度剩余额度"))
+    purpose = forms.CharField(
+        label=_("申领用途"), max_length=2000, widget=forms.Textarea({"rows": 3}),
+        error_messages={"required": _("请填写申领用途")},
+    )
+    planned_categories = forms.ModelMultipleChoiceField(
+        label=_("计划使用的服务类别"), queryset=None, widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": _("请至少选择一个服务类别")},
+    )
+
+    def __init__(self, *args, program, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["planned_categories"].queryset = program.categories.all()
+
+
+class InstitutionSearchForm(forms.Form):
+    region = forms.ModelChoiceField(label=_("省市"), queryset=None, required=False,
+                                    empty_label=_("全部"))
+    city = forms.ModelChoiceField(label=_("城市"), queryset=None, required=False,
+                                  empty_label=_("全部"))
+    category = forms.ModelChoiceField(label=_("服务类别"), queryset=None, required=False,
+                                      empty_label=_("全部"))
+    text = forms.CharField(label=_("机构名称"), required=False, max_length=64)
+
+    def __init__(self, *args, **kwargs):
+        from accounts.models import City, Region
+        from vouchers.models import ServiceCategory
+
+        super().__init__(*args, **kwargs)
+        self.fields["region"].queryset = Region.objects.order_by("code")
+        self.fields["city"].queryset = City.objects.filter(in_common_area=True).order_by("code")
+        self.fields["category"].queryset = ServiceCategory.objects.filter(is_active=True)
+
+
+class OrderForm(OnceForm):
+    voucher = forms.ModelChoiceField(label=_("使用的创新券"), queryset=None,
+                                     error_messages={"required": _("请选择创新券")})
+    category = forms.ModelChoiceField(label=_("服务类别"), queryset=None,
+                                      error_messages={"required": _("请选择服务类别")})
+    contract_number = forms.CharField(label=_("合同编号"), max_length=64,
+                                      error_messages={"required": _("请填写合同编号")})
+    total_fee_fen = YuanField(label=_("服务费总额（元）"))
+
+    def __init__(self, *args, vouchers, categories, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["voucher"].queryset = vouchers
+        self.fields["voucher"].label_from_instance = lambda v: f"{v.code}（{v.program}）"
+        self.fields["category"].queryset = categories
+
+
+class DisputeForm(OnceForm):
+    reason = reason_field(_("异议原因"))
+
+
+class CancelForm(OnceForm):
+    reason = reason_field(_("取消原因"), required=False)

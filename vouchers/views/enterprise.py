@@ -1,0 +1,218 @@
+"""Enterprise pages: open programs, apply, my vouchers, order a service, answer a delivery."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from accounts.access import action_required
+from accounts.downloads import csv_response
+from accounts.errors import ApplicationError
+from accounts.forms import add_application_error
+from accounts.models import User
+from accounts.selectors import audit_trail_for
+from vouchers import selectors
+from vouchers.forms import ApplicationForm, CancelForm, DisputeForm, OrderForm
+from vouchers.models import Application, Delivery, Program, ServiceCategory, Voucher
+from vouchers.services import applications, deliveries, orders
+from vouchers.views.common import now, paginate, sort, submit_once, wants_csv, yuan_text
+
+
+@action_required("program.view")
+def program_list(request):
+    """Open programs of the enterprise's region with its remaining cap; authorities see theirs."""
+    user = request.user
+    if user.role == User.Role.ENTERPRISE:
+        programs = selectors.open_programs_for(enterprise=user.organisation, now=now())
+    else:
+        programs = Program.objects.select_related("region").order_by("-year", "pk")
+        if user.role != User.Role.OPERATOR:
+            programs = programs.filter(region_id=user.organisation.region_id)
+    return render(request, "vouchers/enterprise/programs.html", {"programs": programs})
+
+
+@action_required("application.submit")
+@require_http_methods(["GET", "POST"])
+def application_create(request, pk: int):
+    enterprise = request.user.organisation
+    # Only programs of the enterprise's own region exist for it.
+    program = get_object_or_404(Program, pk=pk, region_id=enterprise.region_id)
+    form = ApplicationForm(request.POST or None, program=program)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            return submit_once(request, lambda: reverse(
+                "vouchers:application_detail",
+                args=[applications.application_submit(
+                    actor=request.user, program=program, amount_fen=data["amount_fen"],
+                    purpose=data["purpose"], planned_categories=data["planned_categories"],
+                    now=now(),
+                ).pk],
+            ), success=_("申领已提交，请等待科技主管部门审核。"))
+        except ApplicationError as error:
+            add_application_error(form, error)
+    [current] = [p for p in selectors.open_programs_for(enterprise=enterprise, now=now())
+                 if p.pk == program.pk] or [None]
+    return render(request, "vouchers/enterprise/apply.html",
+                  {"program": program, "form": form, "open_program": current})
+
+
+@action_required("application.view")
+def application_list(request):
+    user = request.user
+    if user.role == User.Role.ENTERPRISE:
+        items = selectors.enterprise_applications(enterprise=user.organisation)
+    elif user.role == User.Role.OPERATOR:
+        items = Application.objects.select_related("program__region", "enterprise")
+    else:
+        items = selectors.applications_of_region(actor=user)
+    state = request.GET.get("state", "")
+    if state:
+        items = items.filter(state=state)
+    items, sort_key = sort(request, items, {"submitted": "submitted_at", "amount": "amount_fen"},
+                           "-submitted")
+    if wants_csv(request):
+        return csv_response(
+            filename="applications.csv",
+            header=["编号", "项目", "企业", "申领金额（元）", "批准金额（元）", "状态", "提交时间"],
+            rows=((a.pk, str(a.program), a.enterprise.name, yuan_text(a.amount_fen),
+                   yuan_text(a.approved_fen), a.get_state_display(), f"{a.submitted_at:%Y-%m-%d}")
+                  for a in items.select_related("enterprise").iterator()),
+        )
+    return render(request, "vouchers/enterprise/applications.html", {
+        "page": paginate(request, items), "state": state, "sort": sort_key,
+        "states": Application.State.choices,
+    })
+
+
+@action_required("application.view")
+def application_detail(request, pk: int):
+    user = request.user
+    if user.role == User.Role.ENTERPRISE:
+        items = selectors.enterprise_applications(enterprise=user.organisation)
+    elif user.role == User.Role.OPERATOR:
+        items = Application.objects.all()
+    else:
+        items = selectors.applications_of_region(actor=user)
+    application = get_object_or_404(items, pk=pk)
+    return render(request, "vouchers/enterprise/application_detail.html", {
+        "application": application, "trail": audit_trail_for(target=application),
+    })
+
+
+@action_required("voucher.view")
+def voucher_list(request):
+    user = request.user
+    if user.role != User.Role.ENTERPRISE:
+        raise Http404
+    vouchers = selectors.enterprise_vouchers(enterprise=user.organisation)
+    if wants_csv(request):
+        return csv_response(
+            filename="vouchers.csv",
+            header=["券号", "项目", "面额（元）", "可用（元）", "预留（元）", "已使用（元）",
+                    "状态", "使用截止"],
+            rows=((v.code, str(v.program), yuan_text(v.amount_fen), yuan_text(v.available_fen),
+                   yuan_text(v.held_fen), yuan_text(v.spent_fen), v.get_state_display(),
+                   f"{v.expires_at:%Y-%m-%d}") for v in vouchers),
+        )
+    return render(request, "vouchers/enterprise/vouchers.html",
+                  {"page": paginate(request, vouchers)})
+
+
+@action_required("order.place")
+@require_http_methods(["GET", "POST"])
+def order_create(request, institution_pk: int):
+    """Fill in the order, preview the voucher portion and own share, then confirm."""
+    enterprise = request.user.organisation
+    institution = get_object_or_404(selectors.institutions_directory(), pk=institution_pk)
+    vouchers = Voucher.objects.filter(enterprise=enterprise, state=Voucher.State.ACTIVE
+                                      ).select_related("program", "account", "enterprise")
+    categories = ServiceCategory.objects.filter(
+        pk__in=selectors.institution_catalogue(institution=institution).values("category_id"))
+    form = OrderForm(request.POST or None, vouchers=vouchers, categories=categories)
+    preview = None
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        preview = selectors.order_preview(
+            voucher=data["voucher"], institution=institution, category=data["category"],
+            total_fee_fen=data["total_fee_fen"],
+        )
+        if preview is None:
+            form.add_error("category", _("该服务类别不在所选创新券项目的支持范围内"))
+        elif "confirm" in request.POST:
+            try:
+                return submit_once(request, lambda: reverse("vouchers:order_detail", args=[
+                    orders.order_place(
+                        actor=request.user, voucher=data["voucher"], institution=institution,
+                        category=data["category"], contract_number=data["contract_number"],
+                        total_fee_fen=data["total_fee_fen"], now=now(),
+                    ).pk]), success=_("订单已提交，创新券支付部分已预留。"))
+            except ApplicationError as error:
+                add_application_error(form, error)
+                preview = None
+    return render(request, "vouchers/enterprise/order_form.html", {
+        "institution": institution, "form": form, "preview": preview,
+        "catalogue": selectors.institution_catalogue(institution=institution),
+    })
+
+
+@action_required("order.cancel")
+@require_POST
+def order_cancel(request, pk: int):
+    order = get_object_or_404(selectors.orders_visible_to(actor=request.user), pk=pk)
+    form = CancelForm(request.POST)
+    form.is_valid()
+    def perform() -> str:
+        orders.order_cancel(actor=request.user, order=order,
+                            reason=form.cleaned_data.get("reason", ""), now=now())
+        return reverse("vouchers:order_detail", args=[order.pk])
+
+    try:
+        return submit_once(request, perform, success=_("订单已取消，预留金额已退回创新券。"))
+    except ApplicationError as error:
+        messages.error(request, error.message)
+    return redirect("vouchers:order_detail", pk=order.pk)
+
+
+def _delivery_for(request, pk: int) -> Delivery:
+    visible = selectors.orders_visible_to(actor=request.user)
+    return get_object_or_404(Delivery.objects.select_related("order"), pk=pk, order__in=visible)
+
+
+@action_required("delivery.confirm")
+@require_POST
+def delivery_confirm(request, pk: int):
+    delivery = _delivery_for(request, pk)
+    def perform() -> str:
+        deliveries.delivery_confirm(actor=request.user, delivery=delivery, now=now())
+        return reverse("vouchers:order_detail", args=[delivery.order_id])
+
+    try:
+        return submit_once(request, perform, success=_("已确认交付。"))
+    except ApplicationError as error:
+        messages.error(request, error.message)
+    return redirect("vouchers:order_detail", pk=delivery.order_id)
+
+
+@action_required("delivery.dispute")
+@require_http_methods(["GET", "POST"])
+def delivery_dispute(request, pk: int):
+    delivery = _delivery_for(request, pk)
+    form = DisputeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        def perform() -> str:
+            deliveries.delivery_dispute(actor=request.user, delivery=delivery,
+                                        reason=form.cleaned_data["reason"], now=now())
+            return reverse("vouchers:order_detail", args=[delivery.order_id])
+
+        try:
+            return submit_once(request, perform,
+                               success=_("已提出异议，服务机构可重新登记交付。"))
+        except ApplicationError as error:
+            add_application_error(form, error)
+    return render(request, "vouchers/enterprise/dispute.html",
+                  {"delivery": delivery, "form": form})

@@ -1,0 +1,101 @@
+"""Oversight pages of the reviewer: spot checks and the blacklist."""
+
+from __future__ import annotations
+
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from accounts.access import action_required
+from accounts.credit_codes import normalise_credit_code
+from accounts.errors import ApplicationError
+from accounts.forms import add_application_error
+from accounts.models import Organisation
+from vouchers.forms import BlacklistForm, SpotCheckDrawForm, SpotCheckRecordForm
+from vouchers.models import Blacklisting, SpotCheck, SpotCheckItem
+from vouchers.services import oversight
+from vouchers.views.common import now, paginate, submit_once
+
+
+@action_required("spotcheck.manage")
+@require_http_methods(["GET", "POST"])
+def spot_check_list(request):
+    region_id = request.user.organisation.region_id
+    form = SpotCheckDrawForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+
+        def perform() -> str:
+            spot_check = oversight.spot_check_draw(
+                actor=request.user, period_start=data["period_start"],
+                period_end=data["period_end"], percentage=data["percentage"], now=now(),
+            )
+            return reverse("vouchers:spot_check_detail", args=[spot_check.pk])
+
+        try:
+            return submit_once(request, perform, success=_("已抽取样本。"))
+        except ApplicationError as error:
+            add_application_error(form, error)
+    checks = SpotCheck.objects.filter(region_id=region_id).select_related("drawn_by")
+    return render(request, "vouchers/oversight/spot_checks.html",
+                  {"form": form, "page": paginate(request, checks)})
+
+
+@action_required("spotcheck.manage")
+@require_http_methods(["GET", "POST"])
+def spot_check_detail(request, pk: int):
+    spot_check = get_object_or_404(
+        SpotCheck, pk=pk, region_id=request.user.organisation.region_id
+    )
+    items = spot_check.items.select_related(
+        "redemption__payee", "redemption__order__enterprise", "checked_by"
+    )
+    item_pk = request.POST.get("item")
+    form = SpotCheckRecordForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        item = get_object_or_404(items, pk=item_pk, state=SpotCheckItem.State.PENDING)
+
+        def perform() -> str:
+            oversight.spot_check_record(
+                actor=request.user, item=item, passed=form.cleaned_data["passed"],
+                note=form.cleaned_data["note"], now=now(),
+            )
+            return reverse("vouchers:spot_check_detail", args=[spot_check.pk])
+
+        try:
+            return submit_once(request, perform, success=_("核查结果已记录。"))
+        except ApplicationError as error:
+            add_application_error(form, error)
+    failed = int(item_pk) if item_pk and item_pk.isdigit() and form.errors else None
+    # One form per row; ids differ by row, the bound form (with its errors) stays on its row.
+    rows = [(item, form if item.pk == failed else
+             SpotCheckRecordForm(auto_id=f"id_%s_{item.pk}")) for item in items]
+    return render(request, "vouchers/oversight/spot_check_detail.html",
+                  {"spot_check": spot_check, "rows": rows})
+
+
+@action_required("blacklist.manage")
+@require_http_methods(["GET", "POST"])
+def blacklist(request):
+    form = BlacklistForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        code = normalise_credit_code(form.cleaned_data["credit_code"])
+        organisation = Organisation.objects.filter(credit_code=code).first()
+        if organisation is None:
+            form.add_error("credit_code", _("没有使用该统一社会信用代码的企业或服务机构"))
+        else:
+            def perform() -> str:
+                oversight.organisation_blacklist(
+                    actor=request.user, organisation=organisation,
+                    reason=form.cleaned_data["reason"], now=now(),
+                )
+                return reverse("vouchers:blacklist")
+
+            try:
+                return submit_once(request, perform, success=_("已列入黑名单。"))
+            except ApplicationError as error:
+                add_application_error(form, error)
+    entries = Blacklisting.objects.select_related("organisation__region", "region", "created_by")
+    return render(request, "vouchers/oversight/blacklist.html",
+                  {"form": form, "page": paginate(request, entries)})

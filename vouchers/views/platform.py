@@ -1,0 +1,105 @@
+"""The platform operator's pages and the public directory of admitted institutions."""
+
+from __future__ import annotations
+
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from accounts import services as account_services
+from accounts.access import action_required
+from accounts.downloads import csv_response
+from accounts.errors import ApplicationError
+from accounts.forms import add_application_error
+from accounts.models import City
+from accounts.selectors import audit_trail_for
+from vouchers import selectors
+from vouchers.forms import CommonAreaForm, InstitutionSearchForm
+from vouchers.models import ServiceCategory
+from vouchers.views.common import now, paginate, submit_once, wants_csv, yuan_text
+
+
+@action_required("overview.view")
+def overview(request):
+    rows = selectors.region_overview()
+    if wants_csv(request):
+        return csv_response(
+            filename="overview.csv",
+            header=["地区", "项目数", "预算（元）", "已发放（元）", "已兑付（元）", "已支付（元）",
+                    "跨区域订单数", "跨区域创新券金额（元）"],
+            rows=([r["region"].name, r["programs"], yuan_text(r["budget_fen"]),
+                   yuan_text(r["issued_fen"]), yuan_text(r["redeemed_fen"]),
+                   yuan_text(r["paid_fen"]), r["cross_region_orders"],
+                   yuan_text(r["cross_region_voucher_fen"])] for r in rows),
+        )
+    return render(request, "vouchers/platform/overview.html", {"rows": rows})
+
+
+@action_required("reference.manage")
+def reference(request):
+    cities = City.objects.select_related("region").order_by("code")
+    return render(request, "vouchers/platform/reference.html", {
+        "cities": cities, "categories": ServiceCategory.objects.order_by("pk"),
+        "form": CommonAreaForm(),
+    })
+
+
+@action_required("reference.manage")
+@require_http_methods(["GET", "POST"])
+def city_common_area(request, pk: int):
+    city = get_object_or_404(City.objects.select_related("region"), pk=pk)
+    form = CommonAreaForm(request.POST or None, initial={"in_common_area": city.in_common_area})
+    if request.method == "POST" and form.is_valid():
+        def perform() -> str:
+            account_services.city_set_common_area(
+                actor=request.user, city=city,
+                in_common_area=form.cleaned_data["in_common_area"],
+                reason=form.cleaned_data["reason"], now=now(),
+            )
+            return reverse("vouchers:reference")
+
+        try:
+            return submit_once(request, perform, success=_("通用区域已更新。"))
+        except ApplicationError as error:
+            add_application_error(form, error)
+    return render(request, "vouchers/platform/city.html",
+                  {"city": city, "form": form, "trail": audit_trail_for(target=city)})
+
+
+def _directory(request, template: str, action_label: bool):
+    form = InstitutionSearchForm(request.GET or None)
+    filters = {}
+    if form.is_valid():
+        data = form.cleaned_data
+        filters = {
+            "region_id": data["region"].pk if data["region"] else None,
+            "city_id": data["city"].pk if data["city"] else None,
+            "category_id": data["category"].pk if data["category"] else None,
+            "text": data["text"],
+        }
+    institutions = selectors.institutions_directory(**filters)
+    if wants_csv(request):
+        return csv_response(
+            filename="institutions.csv",
+            header=["服务机构", "统一社会信用代码", "省市", "城市", "服务类别"],
+            rows=([i.name, i.credit_code, i.region.name, i.city.name,
+                   "、".join(entry.category.name for entry in i.services)]
+                  for i in institutions),
+        )
+    return render(request, template, {
+        "form": form, "page": paginate(request, institutions), "can_order": action_label,
+    })
+
+
+@action_required("directory.view")
+def directory(request):
+    """Public: admitted institutions of the common-use area by region, city and category."""
+    return _directory(request, "vouchers/public/directory.html", action_label=False)
+
+
+@action_required("institution.search")
+def institution_search(request):
+    """The enterprise's search before ordering: the same directory, with an order link."""
+    can_order = request.user.role == request.user.Role.ENTERPRISE
+    return _directory(request, "vouchers/public/directory.html", action_label=can_order)

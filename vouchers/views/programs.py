@@ -1,0 +1,133 @@
+"""Program configuration and budget use, for the authority of the program's region."""
+
+from __future__ import annotations
+
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from accounts.access import action_required
+from accounts.downloads import csv_response
+from accounts.errors import ApplicationError
+from accounts.forms import add_application_error
+from accounts.models import Region, User
+from accounts.selectors import audit_trail_for
+from vouchers import selectors
+from vouchers.forms import (
+    ProgramForm,
+    ProgramFundForm,
+    ProgramUpdateForm,
+    program_fields,
+    program_initial,
+)
+from vouchers.models import Program
+from vouchers.services import programs
+from vouchers.views.common import int_or_none, now, submit_once, wants_csv, yuan_text
+
+BUDGET_FIELDS = ["budget_fen", "funded_fen", "allocated_fen", "held_fen", "redeemed_fen",
+                 "paid_fen", "clawed_back_fen", "returned_fen"]
+
+
+@action_required("budget.view")
+def budget_use(request):
+    """Per program: budget, funded, issued, held, redeemed, paid, clawed back, unallocated."""
+    user = request.user
+    if user.role == User.Role.OPERATOR:
+        region = get_object_or_404(Region, code=request.GET.get("region") or "31")
+    else:
+        region = user.organisation.region
+    year = int_or_none(request.GET.get("year"))
+    rows = selectors.program_budget_use(region_id=region.pk, year=year)
+    if wants_csv(request):
+        return csv_response(
+            filename=f"budget-{region.code}.csv",
+            header=["项目", "年度", "预算", "已拨付", "已发放", "预留", "已兑付", "已支付",
+                    "已追回", "已退回", "未分配"],
+            rows=([p.name, p.year, *(yuan_text(getattr(p, f)) for f in BUDGET_FIELDS),
+                   yuan_text(p.budget_account.available_fen)] for p in rows),
+        )
+    return render(request, "vouchers/programs/budget.html", {
+        "rows": rows, "region": region, "year": year, "regions": Region.objects.order_by("code"),
+        "can_manage": user.role == User.Role.AUTHORITY_REVIEWER,
+    })
+
+
+@action_required("program.manage")
+@require_http_methods(["GET", "POST"])
+def program_create(request):
+    form = ProgramForm(request.POST or None, initial={"required_evidence": [
+        "contract", "invoice", "payment_proof", "report"]})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+
+        def perform() -> str:
+            program = programs.program_create(
+                actor=request.user, now=now(),
+                categories=dict.fromkeys(data["categories"]), **program_fields(data),
+            )
+            return reverse("vouchers:program_fund", args=[program.pk])
+
+        try:
+            return submit_once(request, perform, success=_("项目已创建，请拨付预算。"))
+        except ApplicationError as error:
+            add_application_error(form, error)
+    return render(request, "vouchers/programs/form.html", {"form": form, "program": None})
+
+
+def _own_program(request, pk: int) -> Program:
+    return get_object_or_404(Program, pk=pk, region_id=request.user.organisation.region_id)
+
+
+@action_required("program.manage")
+@require_http_methods(["GET", "POST"])
+def program_update(request, pk: int):
+    program = _own_program(request, pk)
+    form = ProgramUpdateForm(request.POST or None, initial=program_initial(program))
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        fields = program_fields(data)
+        fields.pop("year")
+
+        def perform() -> str:
+            programs.program_update(
+                actor=request.user, program=program, now=now(), reason=data["reason"],
+                categories=_keep_ratios(program, data["categories"]), **fields,
+            )
+            return reverse("vouchers:budget_use")
+
+        try:
+            return submit_once(request, perform, success=_("项目已更新。"))
+        except ApplicationError as error:
+            add_application_error(form, error)
+    return render(request, "vouchers/programs/form.html", {
+        "form": form, "program": program, "trail": audit_trail_for(target=program),
+    })
+
+
+def _keep_ratios(program: Program, categories) -> dict:
+    # The page edits which categories are eligible; each one's own ratio is kept.
+    ratios = dict(program.category_rules.values_list("category_id", "ratio_bp"))
+    return {category: ratios.get(category.pk) for category in categories}
+
+
+@action_required("program.manage")
+@require_http_methods(["GET", "POST"])
+def program_fund(request, pk: int):
+    program = _own_program(request, pk)
+    form = ProgramFundForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        def perform() -> str:
+            programs.program_fund(
+                actor=request.user, program=program, amount_fen=form.cleaned_data["amount_fen"],
+                reference=form.cleaned_data["reference"], now=now(),
+            )
+            return reverse("vouchers:budget_use")
+
+        try:
+            return submit_once(request, perform, success=_("预算已拨付。"))
+        except ApplicationError as error:
+            add_application_error(form, error)
+    return render(request, "vouchers/programs/fund.html", {
+        "form": form, "program": program, "funded_fen": programs.program_funded_fen(program),
+    })
