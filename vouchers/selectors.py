@@ -471,17 +471,18 @@ def region_overview() -> list[dict[str, Any]]:
 
 
 def payee_receivables_by_region(*, payee: Organisation) -> list[dict[str, Any]]:
-    """Redemptions of the payee totalled per issuing region: requested, approved, paid."""
+    """Redemptions of the payee totalled per issuing region: awaiting review, awaiting
+    payment, received."""
     totals = (
         Redemption.objects.filter(payee=payee)
         .values("program__region__name", "program__region__code")
         .annotate(
-            requested_fen=Sum(Case(When(state=Redemption.State.REQUESTED,
+            awaiting_review_fen=Sum(Case(When(state=Redemption.State.REQUESTED,
                                         then=F("requested_fen")), default=0)),
-            approved_fen=Sum(Case(When(state=Redemption.State.APPROVED,
-                                       then=F("approved_fen")), default=0)),
-            paid_fen=Sum(Case(When(state=Redemption.State.PAID, then=F("approved_fen")),
-                              default=0)),
+            awaiting_payment_fen=Sum(Case(When(state=Redemption.State.APPROVED,
+                                               then=F("approved_fen")), default=0)),
+            received_fen=Sum(Case(When(state=Redemption.State.PAID, then=F("approved_fen")),
+                                  default=0)),
         )
         .order_by("program__region__code")
     )
