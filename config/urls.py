@@ -8,5 +8,6 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("accounts.urls")),
     path("api/v1/", include("config.api_urls")),
+    path("reports/", include("reporting.urls")),
     path("", include("vouchers.urls")),
 ]

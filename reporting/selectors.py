@@ -159,7 +159,7 @@ def _merge(sources: list[list[dict]], dims: tuple[str, ...]) -> list[dict]:
             for name, value in row.items():
                 if name not in dims:
                     target[name] = (target[name] or 0) + (value or 0)
-    return [merged[key] for key in sorted(merged, key=lambda k: tuple(str(v) for v in k))]
+    return [merged[key] for key in sorted(merged, key=lambda k: tuple((v is None, v) for v in k))]
 
 
 def _empty_row(dims: tuple[str, ...], key: tuple) -> dict[str, Any]:

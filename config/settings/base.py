@@ -222,3 +222,10 @@ CELERY_BEAT_SCHEDULE["vouchers-lapse-due-orders"] = {
     "task": "vouchers.tasks.lapse_due_orders",
     "schedule": 60 * 60,
 }
+
+# Reports (reporting/tasks.py): daily, reconcile yesterday for each region and refresh this
+# year's annual totals. A run over unchanged data is found by its fingerprint, not redone.
+CELERY_BEAT_SCHEDULE["reporting-nightly"] = {
+    "task": "reporting.tasks.schedule_nightly_reports",
+    "schedule": 24 * 60 * 60,
+}

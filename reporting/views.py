@@ -1,0 +1,152 @@
+"""The reports page: request, watch, download, import the treasury file, resolve findings."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import FileResponse, Http404, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from accounts.access import action_required
+from accounts.errors import ApplicationError
+from accounts.forms import add_application_error
+from reporting import selectors
+from reporting.exporters import CONTENT_TYPES
+from reporting.forms import AnnualReportForm, ReconciliationForm, ResolveForm, TreasuryImportForm
+from reporting.models import Discrepancy, ReportRun
+from reporting.services import runs, treasury_import
+
+
+def _page(request, **forms):
+    context = {
+        "annual_form": AnnualReportForm(initial={"year": timezone.localdate().year}),
+        "reconciliation_form": ReconciliationForm(),
+        "import_form": TreasuryImportForm(),
+        "resolve_form": ResolveForm(),
+        "runs": selectors.runs_for(actor=request.user)[:30],
+        "discrepancies": selectors.discrepancies_for(actor=request.user)[:200],
+        **forms,
+    }
+    return render(request, "reporting/index.html", context)
+
+
+@action_required("report.view")
+def index(request):
+    return _page(request)
+
+
+@action_required("report.request")
+@require_POST
+def request_annual(request):
+    form = AnnualReportForm(request.POST)
+    if form.is_valid():
+        try:
+            run = runs.report_request(
+                actor=request.user, kind=ReportRun.Kind.ANNUAL_TOTALS, region=None,
+                parameters=form.cleaned_data, now=timezone.now(),
+            )
+        except ApplicationError as error:
+            add_application_error(form, error)
+        else:
+            return redirect("reporting:run", pk=run.pk)
+    return _page(request, annual_form=form)
+
+
+@action_required("report.request")
+@require_POST
+def request_reconciliation(request):
+    form = ReconciliationForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            run = runs.report_request(
+                actor=request.user, kind=ReportRun.Kind.RECONCILIATION, region=data["region"],
+                parameters={"date_from": data["date_from"].isoformat(),
+                            "date_to": data["date_to"].isoformat(),
+                            "due_days": data["due_days"]},
+                now=timezone.now(),
+            )
+        except ApplicationError as error:
+            add_application_error(form, error)
+        else:
+            return redirect("reporting:run", pk=run.pk)
+    return _page(request, reconciliation_form=form)
+
+
+def _visible_run(request, pk: int, action: str = "report.view") -> ReportRun:
+    run = get_object_or_404(ReportRun.objects.select_related("region"), pk=pk)
+    try:
+        runs.require_run_visible(request.user, run, action)
+    except ApplicationError as error:  # another region's run: as if it did not exist
+        raise Http404(error.message) from error
+    return run
+
+
+@action_required("report.view")
+def run_detail(request, pk: int):
+    run = _visible_run(request, pk)
+    return render(request, "reporting/run.html", {"run": run, "formats": CONTENT_TYPES})
+
+
+@action_required("report.view")
+def run_progress(request, pk: int):
+    run = _visible_run(request, pk)
+    return JsonResponse({"id": run.pk, "status": run.status, "progress": run.progress_percent,
+                         "error": run.error, "done": run.status in ("succeeded", "failed")})
+
+
+@action_required("report.download")
+def run_download(request, pk: int, fmt: str):
+    run = _visible_run(request, pk, "report.download")
+    try:
+        report_file = runs.report_download(actor=request.user, run=run, fmt=fmt,
+                                           now=timezone.now())
+    except ApplicationError as error:
+        messages.error(request, error.message)
+        return redirect("reporting:run", pk=run.pk)
+    return FileResponse(report_file.file.open("rb"), as_attachment=True,
+                        filename=f"{run.kind}-{run.pk}.{fmt}", content_type=CONTENT_TYPES[fmt])
+
+
+@action_required("treasury.import")
+@require_POST
+def treasury_upload(request):
+    form = TreasuryImportForm(request.POST, request.FILES)
+    if form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            created = treasury_import.treasury_payments_import(
+                actor=request.user, region=request.user.organisation.region, name=upload.name,
+                content=upload.read(), now=timezone.now(),
+            )
+        except ApplicationError as error:
+            add_application_error(form, error)
+            for row in error.extra.get("errors", []):
+                form.add_error("file", _("第%(line)s行：%(reason)s") % row)
+        else:
+            count = {"count": len(created)}
+            messages.success(request, _("已导入%(count)s条国库支付记录。") % count)
+            return redirect("reporting:index")
+    return _page(request, import_form=form)
+
+
+@action_required("reconciliation.resolve")
+@require_http_methods(["POST"])
+def discrepancy_resolve(request, pk: int):
+    discrepancy = get_object_or_404(
+        Discrepancy, pk=pk, region_id=request.user.organisation.region_id
+    )
+    form = ResolveForm(request.POST)
+    if form.is_valid():
+        try:
+            runs.discrepancy_resolve(actor=request.user, discrepancy=discrepancy,
+                                     note=form.cleaned_data["note"], now=timezone.now())
+        except ApplicationError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("差异已处理。"))
+    else:
+        messages.error(request, _("请填写处理说明。"))
+    return redirect("reporting:index")

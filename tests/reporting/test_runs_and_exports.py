@@ -1,0 +1,275 @@
+"""Runs are records: deduplicated, idempotent, crash-safe; their files read back correctly."""
+
+from __future__ import annotations
+
+import csv
+import io
+import tempfile
+import tracemalloc
+from datetime import datetime
+
+import pypdf
+import pypdfium2
+import pytest
+from django.core.management import call_command
+from openpyxl import load_workbook
+
+from accounts.models import AuditEntry, Region, User
+from reporting.exporters import render_csv, render_pdf, render_xlsx
+from reporting.models import Discrepancy, ReportFile, ReportRun
+from reporting.services import runs
+from reporting.services.documents import COUNT, MONEY, Column, ReportDocument, Section
+from tests.factories.vouchers import TZ, authority
+
+NOW = datetime(2025, 2, 1, 10, 0, tzinfo=TZ)
+Kind = ReportRun.Kind
+
+
+def operator() -> User:
+    from tests.factories.accounts import OrganisationFactory, UserFactory
+
+    return UserFactory(role=User.Role.OPERATOR, organisation=OrganisationFactory(
+        kind="operator", credit_code=None, city=None, name="平台运营方"))
+
+
+def executed(run: ReportRun) -> ReportRun:
+    """What the worker does once the request has committed (the task, called directly)."""
+    from reporting.tasks import execute_report_run
+
+    execute_report_run(run_id=run.pk)
+    run.refresh_from_db()
+    return run
+
+
+def annual(actor=None, region=None) -> ReportRun:
+    return executed(runs.report_request(actor=actor, kind=Kind.ANNUAL_TOTALS, region=region,
+                                        parameters={"year": 2024}, now=NOW))
+
+
+def reconciliation(region_code="SH") -> ReportRun:
+    return executed(runs.report_request(
+        actor=None, kind=Kind.RECONCILIATION, region=Region.objects.get(short_code=region_code),
+        parameters={"date_from": "2024-03-01", "date_to": "2024-04-30", "due_days": 30},
+        now=NOW))
+
+
+def test_the_same_report_over_the_same_data_is_one_run(year, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        first = runs.report_request(actor=None, kind=Kind.ANNUAL_TOTALS, region=None,
+                                    parameters={"year": 2024}, now=NOW)
+    second = annual()
+
+    assert second.pk == first.pk
+    assert len(callbacks) == 1  # enqueued once, after commit (eager in tests)
+    first.refresh_from_db()
+    assert first.status == ReportRun.Status.SUCCEEDED
+    assert first.result["headline"]["redeemed_fen"] == 27_000_00
+    assert set(first.files.values_list("format", flat=True)) == {"csv", "xlsx", "pdf"}
+
+
+def test_new_data_makes_a_new_run(year):
+    first = annual()
+    from vouchers.services import vouchers
+
+    vouchers.voucher_expire(voucher=year.vouchers["js"], now=NOW)
+    assert annual().pk != first.pk
+
+
+def test_a_crash_before_the_final_write_leaves_nothing_and_the_retry_completes(
+    year, monkeypatch, django_capture_on_commit_callbacks
+):
+    run = reconciliation()  # eager: already done once; compute a fresh one by hand below
+    run = ReportRun.objects.create(
+        kind=run.kind, region=run.region, parameters=run.parameters, data_version="x",
+        fingerprint="crash-test", status=ReportRun.Status.QUEUED, requested_at=NOW)
+    real_render = runs._render
+
+    def crash(run_, document):
+        real_render(run_, document)  # partial work: files written to storage
+        raise RuntimeError("worker killed")
+
+    monkeypatch.setattr(runs, "_render", crash)
+    with pytest.raises(RuntimeError):
+        runs.report_run_execute(run_id=run.pk, now=NOW)
+    run.refresh_from_db()
+    assert run.status == ReportRun.Status.RUNNING
+    assert not Discrepancy.objects.filter(run=run).exists()
+    assert not ReportFile.objects.filter(run=run).exists()
+
+    monkeypatch.setattr(runs, "_render", real_render)
+    runs.report_run_execute(run_id=run.pk, now=NOW)
+    runs.report_run_execute(run_id=run.pk, now=NOW)  # a late redelivery changes nothing
+
+    run.refresh_from_db()
+    assert (run.status, run.attempts, run.result["total"]) == ("succeeded", 2, 1)
+    assert Discrepancy.objects.filter(run=run).count() == 1
+    assert ReportFile.objects.filter(run=run).count() == 3
+
+
+def test_a_failed_task_is_recorded_and_a_new_request_queues_it_again(year, monkeypatch):
+    from reporting import tasks
+
+    def broken(**kwargs):
+        raise ValueError("boom")
+
+    monkeypatch.setattr(runs, "annual_totals_compute", broken)
+    with pytest.raises(ValueError, match="boom"):
+        annual()
+    run = ReportRun.objects.get()
+    assert (run.status, run.error) == ("failed", "ValueError: boom")
+    monkeypatch.undo()
+    assert annual().pk == run.pk
+    run.refresh_from_db()
+    assert run.status == "succeeded"
+    assert tasks.execute_report_run.acks_late
+
+
+def test_csv_xlsx_and_pdf_read_back(year):
+    run = annual()
+    files = {f.format: f.file.open("rb").read() for f in run.files.all()}
+
+    text = files["csv"].decode("utf-8")
+    assert text.startswith("\ufeff报表")
+    rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff"))))
+    flow = rows[rows.index(["【跨区域流向（发券地区×服务地区）】"]) + 1:]
+    js_sh = next(row for row in flow if row[:2] == ["江苏省", "上海市"])
+    assert js_sh[2] == "16000.01"
+
+    workbook = load_workbook(io.BytesIO(files["xlsx"]))
+    assert workbook.sheetnames[0] == "概览"
+    sheet = workbook["跨区域流向（发券地区×服务地区）"]
+    assert sheet.freeze_panes == "A2"
+    cell = next(r for r in sheet.iter_rows(min_row=2) if r[0].value == "江苏省"
+                and r[1].value == "上海市")[2]
+    assert (cell.value, cell.number_format) == (16000.01, "#,##0.00")
+
+    reader = pypdf.PdfReader(io.BytesIO(files["pdf"]))
+    text = "".join(page.extract_text() for page in reader.pages)
+    assert "2024年度长三角科技创新券统计" in text
+    assert "跨区域流向矩阵" in text
+    assert "¥270,000.00".replace("270,000", "27,000") in text  # headline redeemed
+
+
+def test_the_pdf_cover_renders_chinese_glyphs(year):
+    pdf = annual().files.get(format="pdf").file.open("rb").read()
+    page = pypdfium2.PdfDocument(pdf)[0]
+    image = page.render(scale=1).to_pil().convert("L")
+    width, height = image.size
+    # The title sits a third of the way down the cover; a missing font leaves it blank.
+    title_band = image.crop((0, int(height * 0.2), width, int(height * 0.45)))
+    dark = sum(1 for value in title_band.tobytes() if value < 128)
+    assert dark > 2000
+
+
+def test_formula_cells_are_neutralised_and_numbers_stay_numbers(tmp_path):
+    document = ReportDocument(
+        title="t", period="p", authority="a", headline=[],
+        sections=[Section("s", "S", [Column("text", "文本"), Column("money", "金额", MONEY)],
+                          rows=lambda: [{"text": "=HYPERLINK(\"x\")", "money": -1234}])],
+    )
+    buffer = io.BytesIO()
+    render_csv(document, buffer)
+    assert "'=HYPERLINK" in buffer.getvalue().decode("utf-8")
+    assert ",-12.34" in buffer.getvalue().decode("utf-8")
+    buffer = io.BytesIO()
+    render_xlsx(document, buffer)
+    sheet = load_workbook(io.BytesIO(buffer.getvalue()))["S"]
+    assert sheet["A2"].value == "'=HYPERLINK(\"x\")"
+    assert sheet["B2"].value == -12.34
+    assert sheet["B2"].data_type == "n"
+
+
+def _peak(render, count: int) -> int:
+    document = ReportDocument(
+        title="t", period="p", authority="a", headline=[],
+        sections=[Section("s", "S", [Column("name", "名称"), Column("fen", "金额", MONEY),
+                                     Column("n", "数", COUNT)],
+                          rows=lambda: ({"name": f"机构{i}", "fen": i, "n": i}
+                                        for i in range(count)))],
+    )
+    tracemalloc.start()
+    with tempfile.TemporaryFile() as sink:
+        render(document, sink)
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    return peak
+
+
+@pytest.mark.parametrize("render", [render_csv, render_xlsx], ids=["csv", "xlsx"])
+def test_exports_stream_with_flat_memory(render):
+    small, large = _peak(render, 20_000), _peak(render, 200_000)
+    assert large < small * 3, (small, large)
+
+
+def test_the_pdf_lists_at_most_its_limit_of_rows():
+    document = ReportDocument(
+        title="对账", period="p", authority="a", headline=[],
+        sections=[Section("s", "差异", [Column("name", "名称")],
+                          rows=lambda: ({"name": f"第{i}项"} for i in range(10_000)))],
+    )
+    buffer = io.BytesIO()
+    render_pdf(document, buffer)
+    assert "完整清单见" in "".join(p.extract_text() for p in pypdf.PdfReader(buffer).pages[-2:])
+
+
+def test_management_commands_call_the_same_services(year, tmp_path, capsys):
+    output = tmp_path / "annual.xlsx"
+    call_command("annual_report", year=2024, format="xlsx", output=str(output))
+    months = load_workbook(output)["按月份"]
+    assert [row[0].value for row in months.iter_rows(min_row=2)] == [2, 3, 4, 12]
+    call_command("reconcile", region="SH", date_from="2024-03-01", date_to="2024-04-30")
+    assert "unpaid_overdue: 1" in capsys.readouterr().out
+    assert ReportRun.objects.count() == 2
+
+
+def test_nightly_schedule_requests_each_region_once(year):
+    created = runs.report_runs_schedule_nightly(now=NOW)
+    again = runs.report_runs_schedule_nightly(now=NOW)
+    assert len(created) == 9
+    assert [run.pk for run in again] == [run.pk for run in created]
+
+
+def test_download_permissions_and_audit(year):
+    run_js = annual(region=Region.objects.get(short_code="JS"))
+    js, sh, boss = authority("JS"), authority("SH"), operator()
+
+    assert runs.report_download(actor=js, run=run_js, fmt="csv", now=NOW).format == "csv"
+    assert runs.report_download(actor=boss, run=run_js, fmt="pdf", now=NOW).format == "pdf"
+    from accounts.errors import ApplicationError
+
+    with pytest.raises(ApplicationError):
+        runs.report_download(actor=sh, run=run_js, fmt="csv", now=NOW)
+    enterprise = User.objects.filter(role=User.Role.ENTERPRISE).first()
+    with pytest.raises(ApplicationError):
+        runs.report_download(actor=enterprise, run=run_js, fmt="csv", now=NOW)
+    entries = AuditEntry.objects.filter(action="report_download").order_by("pk")
+    assert [(e.actor_id, e.after["format"]) for e in entries] == [(js.pk, "csv"),
+                                                                  (boss.pk, "pdf")]
+
+
+def test_an_authority_requests_only_its_own_region(year):
+    from accounts.errors import ApplicationError
+
+    js = authority("JS")
+    run = annual(actor=js)
+    assert run.region.short_code == "JS"
+    with pytest.raises(ApplicationError):
+        annual(actor=js, region=Region.objects.get(short_code="SH"))
+
+
+def test_resolving_a_discrepancy_is_audited(year):
+    run = reconciliation("SH")
+    [item] = run.discrepancies.all()
+    finance = authority("SH", role=User.Role.AUTHORITY_FINANCE)
+    from accounts.errors import ApplicationError
+
+    with pytest.raises(ApplicationError):
+        runs.discrepancy_resolve(actor=authority("JS"), discrepancy=item, note="x", now=NOW)
+    runs.discrepancy_resolve(actor=finance, discrepancy=item, note="已与国库核实，3月底支付",
+                             now=NOW)
+    item.refresh_from_db()
+    assert (item.resolved_by, item.resolution_note) == (finance, "已与国库核实，3月底支付")
+    entry = AuditEntry.objects.get(action="discrepancy_resolve")
+    assert (entry.actor, entry.region.short_code) == (finance, "SH")
+    with pytest.raises(ApplicationError):
+        runs.discrepancy_resolve(actor=finance, discrepancy=item, note="again", now=NOW)
