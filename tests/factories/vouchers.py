@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import io
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
+
+from PIL import Image
 
 from accounts.models import Organisation, User
 from tests.factories.accounts import OrganisationFactory, UserFactory
@@ -21,9 +24,16 @@ from vouchers.services import applications, deliveries, orders, programs, redemp
 
 TZ = ZoneInfo("Asia/Shanghai")
 NOW = datetime(2024, 3, 1, 9, 0, tzinfo=TZ)
+def image_bytes(image_format: str, size: tuple[int, int] = (8, 8)) -> bytes:
+    """A real, tiny image: uploads are opened and checked, not only sniffed."""
+    buffer = io.BytesIO()
+    Image.new("RGB", size, (200, 30, 30)).save(buffer, format=image_format)
+    return buffer.getvalue()
+
+
 PDF = b"%PDF-1.4\n% test evidence\n"
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 16
-JPEG = b"\xff\xd8\xff\xe0" + b"\x00" * 16
+PNG = image_bytes("PNG")
+JPEG = image_bytes("JPEG")
 
 PROGRAM_DEFAULTS = {
     "name": "科技创新券",

@@ -13,19 +13,14 @@ from django.db import transaction
 from accounts.errors import AccessDenied, InvalidInput
 from accounts.models import User
 from accounts.permissions import require_role
+from accounts.uploads import MAX_UPLOAD_BYTES, CheckedUpload, InvalidUpload, check_upload
 from vouchers.errors import InvalidEvidence
 from vouchers.locks import lock_order
 from vouchers.models import Delivery, EvidenceFile, EvidenceKind, ServiceOrder
 from vouchers.services._common import audit, move_state
 from vouchers.states import DELIVERY_TRANSITIONS, ORDER_TRANSITIONS
 
-MAX_EVIDENCE_BYTES = 10 * 1024 * 1024
-# Recognised by their first bytes, never by the name or the browser's content type.
-MAGIC_NUMBERS = (
-    (b"%PDF-", "application/pdf", ".pdf"),
-    (b"\x89PNG\r\n\x1a\n", "image/png", ".png"),
-    (b"\xff\xd8\xff", "image/jpeg", ".jpg"),
-)
+MAX_EVIDENCE_BYTES = MAX_UPLOAD_BYTES
 
 
 @transaction.atomic(durable=True)
@@ -124,21 +119,24 @@ def evidence_attach(
 ) -> EvidenceFile:
     """Either party of an order uploads a PDF, PNG or JPEG (at most 10 MB) as evidence.
 
-    The type is checked from the file's first bytes; it is stored under MEDIA_ROOT with a
-    random name. If the transaction rolls back the stored file is left behind unreferenced.
+    The type is checked from the content (accounts.uploads: PDFs without active content,
+    images without decompression bombs); it is stored under MEDIA_ROOT with a random name.
+    If the transaction rolls back the stored file is left behind unreferenced.
     """
     if actor.organisation_id not in (order.enterprise_id, order.institution_id):
         raise AccessDenied("只能为本机构的订单上传材料", code="not_your_order")
     if kind not in EvidenceKind.values:
         raise InvalidInput("材料类型无效", extra={"field": "kind"})
-    content_type, extension = _sniff(content)
-    stored = default_storage.save(f"evidence/{uuid.uuid4().hex}{extension}", ContentFile(content))
+    checked = _checked(content, name)
+    stored = default_storage.save(
+        f"evidence/{uuid.uuid4().hex}{checked.extension}", ContentFile(content)
+    )
     evidence = EvidenceFile.objects.create(
         order=order,
         kind=kind,
         file=stored,
-        original_name=name[:200],
-        content_type=content_type,
+        original_name=checked.display_name,
+        content_type=checked.content_type,
         size_bytes=len(content),
         sha256=hashlib.sha256(content).hexdigest(),
         uploaded_by=actor,
@@ -155,12 +153,8 @@ def evidence_attach(
     return evidence
 
 
-def _sniff(content: bytes) -> tuple[str, str]:
-    if not content:
-        raise InvalidEvidence("文件为空", extra={"reason": "empty"})
-    if len(content) > MAX_EVIDENCE_BYTES:
-        raise InvalidEvidence("文件不能超过10MB", extra={"reason": "too_large"})
-    for magic, content_type, extension in MAGIC_NUMBERS:
-        if content.startswith(magic):
-            return content_type, extension
-    raise InvalidEvidence("只接受PDF、PNG或JPEG文件", extra={"reason": "type"})
+def _checked(content: bytes, name: str) -> CheckedUpload:
+    try:
+        return check_upload(content=content, name=name)
+    except InvalidUpload as error:
+        raise InvalidEvidence(error.message, extra=error.extra) from error
