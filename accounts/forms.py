@@ -23,9 +23,14 @@ class OnceForm(forms.Form):
     form_token = forms.CharField(widget=forms.HiddenInput, initial=new_form_token, required=False)
 
 
-def add_application_error(form: forms.Form, error: ApplicationError) -> None:
-    """Show a service refusal next to the field it concerns, or above the form."""
-    field = error.extra.get("field")
+def add_application_error(
+    form: forms.Form, error: ApplicationError, *, fields_by_code: dict[str, str] | None = None
+) -> None:
+    """Show a service refusal next to the field it concerns, or above the form.
+
+    The field comes from the error's `extra["field"]`, else from the page's `fields_by_code`
+    (a business refusal such as over_annual_cap is about the amount the user typed)."""
+    field = error.extra.get("field") or (fields_by_code or {}).get(error.code)
     form.add_error(field if field in form.fields else None, error.message)
 
 

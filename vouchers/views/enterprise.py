@@ -21,6 +21,15 @@ from vouchers.models import Application, Delivery, Program, ServiceCategory, Vou
 from vouchers.services import applications, deliveries, orders
 from vouchers.views.common import now, paginate, sort, submit_once, wants_csv, yuan_text
 
+APPLICATION_FIELDS = dict.fromkeys(
+    ["over_annual_cap", "over_group_cap", "over_budget", "over_per_claim_max"], "amount_fen"
+)
+ORDER_FIELDS = {
+    "contract_in_use": "contract_number", "service_not_offered": "category",
+    "category_not_eligible": "category", "voucher_exhausted": "voucher",
+    "voucher_expired": "voucher", "voucher_not_active": "voucher", "not_your_voucher": "voucher",
+}
+
 
 @action_required("program.view")
 def program_list(request):
@@ -54,7 +63,7 @@ def application_create(request, pk: int):
                 ).pk],
             ), success=_("申领已提交，请等待科技主管部门审核。"))
         except ApplicationError as error:
-            add_application_error(form, error)
+            add_application_error(form, error, fields_by_code=APPLICATION_FIELDS)
     [current] = [p for p in selectors.open_programs_for(enterprise=enterprise, now=now())
                  if p.pk == program.pk] or [None]
     return render(request, "vouchers/enterprise/apply.html",
@@ -152,7 +161,7 @@ def order_create(request, institution_pk: int):
                         total_fee_fen=data["total_fee_fen"], now=now(),
                     ).pk]), success=_("订单已提交，创新券支付部分已预留。"))
             except ApplicationError as error:
-                add_application_error(form, error)
+                add_application_error(form, error, fields_by_code=ORDER_FIELDS)
                 preview = None
     return render(request, "vouchers/enterprise/order_form.html", {
         "institution": institution, "form": form, "preview": preview,
