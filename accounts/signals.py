@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.contrib.auth.signals import user_logged_in, user_login_failed
+from axes.signals import user_locked_out
 from django.dispatch import receiver
 
 from accounts.audit import audit_record
@@ -19,4 +20,12 @@ def record_failed_login(sender, credentials, request=None, **kwargs) -> None:
         actor=None,
         action="login_failed",
         after={"username": str(credentials.get("username", ""))[:150]},
+    )
+
+
+@receiver(user_locked_out)
+def record_lockout(sender, request=None, username=None, ip_address=None, **kwargs) -> None:
+    audit_record(
+        actor=None, action="login_locked_out",
+        after={"username": str(username or "")[:150], "ip_address": ip_address},
     )

@@ -94,3 +94,22 @@ def test_reviewer_sees_only_own_region_registrations(client, db):
 def test_market_users_cannot_open_the_review_queue(client, db, role):
     client.force_login(UserFactory(role=role, organisation=OrganisationFactory(kind=role)))
     assert client.get(reverse("accounts:registration_queue")).status_code == 403
+
+
+def test_repeated_failed_logins_lock_the_account_for_that_address(client, db, settings):
+    from accounts.models import AuditEntry
+
+    settings.AXES_FAILURE_LIMIT = 3
+    user = UserFactory()
+    for _ in range(3):
+        client.post(reverse("accounts:login"), {"username": user.username, "password": "bad"})
+
+    locked = client.post(
+        reverse("accounts:login"),
+        {"username": user.username, "password": "correct-horse-battery"},
+    )
+
+    assert locked.status_code == 429
+    assert "登录已暂时锁定" in locked.content.decode()
+    assert "_auth_user_id" not in client.session
+    assert AuditEntry.objects.filter(action="login_locked_out").count() >= 1
