@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from django.contrib.auth.signals import user_logged_in, user_login_failed
 from axes.signals import user_locked_out
+from django.contrib.auth.signals import user_logged_in, user_login_failed
 from django.dispatch import receiver
 
 from accounts.audit import audit_record
