@@ -30,3 +30,12 @@ def require_authority_of(actor: User, region: Region | int, *roles: str) -> None
 
 def require_operator(actor: User) -> None:
     require_role(actor, User.Role.OPERATOR)
+
+
+def require_impartial(actor: User, *organisations: Organisation | None, submitted_by=None) -> None:
+    """A reviewer may not decide on what they submitted or on organisations linked to them."""
+    if submitted_by is not None and submitted_by.pk == actor.pk:
+        raise AccessDenied("不能审核本人提交的事项", code="own_submission")
+    ids = {organisation.pk for organisation in organisations if organisation is not None}
+    if ids and actor.linked_organisations.filter(pk__in=ids).exists():
+        raise AccessDenied("您与该事项涉及的机构存在利益关联，须回避", code="conflict_of_interest")

@@ -128,6 +128,13 @@ class User(AbstractUser):
         verbose_name=_("所属机构"),
     )
     role = models.CharField(_("角色"), max_length=32, choices=Role.choices, blank=True)
+    linked_organisations = models.ManyToManyField(
+        Organisation,
+        blank=True,
+        related_name="linked_users",
+        verbose_name=_("利益关联机构"),
+        help_text=_("审核人员须回避的机构（任职、持股、亲属关系等）；不得审核涉及这些机构的事项"),
+    )
 
     class Meta(AbstractUser.Meta):
         verbose_name = _("用户")

@@ -14,7 +14,7 @@ from accounts.audit import audit_record
 from accounts.credit_codes import locate_credit_code
 from accounts.errors import Conflict, InvalidInput
 from accounts.models import Organisation, User
-from accounts.permissions import require_authority_of
+from accounts.permissions import require_authority_of, require_impartial
 from accounts.states import ORGANISATION_TRANSITIONS, require_transition
 
 ROLES_BY_KIND = {
@@ -144,6 +144,7 @@ def organisation_move_status(
     """Building block (joins the caller's transaction): check, compare-and-set, audit."""
     if actor is not None:  # None only for the scheduled conclusion of an unopposed notice
         require_authority_of(actor, organisation.region_id, User.Role.AUTHORITY_REVIEWER)
+        require_impartial(actor, organisation)
     now = now or timezone.now()
     current = organisation.status
     require_transition(

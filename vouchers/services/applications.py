@@ -10,7 +10,7 @@ from django.db.models import Case, F, Q, QuerySet, Sum, When
 
 from accounts.errors import InvalidInput
 from accounts.models import Organisation, User
-from accounts.permissions import require_authority_of, require_role
+from accounts.permissions import require_authority_of, require_impartial, require_role
 from vouchers.errors import refuse
 from vouchers.ledger.models import Account
 from vouchers.locks import lock_application, lock_organisations
@@ -81,6 +81,7 @@ def application_approve(
     """
     program = application.program
     require_authority_of(actor, program.region_id, User.Role.AUTHORITY_REVIEWER)
+    require_impartial(actor, application.enterprise)
     application = lock_application(application.pk)
     approved = application.amount_fen if amount_fen is None else amount_fen
     if not 0 < approved <= application.amount_fen:
@@ -116,6 +117,7 @@ def application_reject(
 ) -> Application:
     """The issuing region's reviewer refuses the application, with a reason."""
     require_authority_of(actor, application.program.region_id, User.Role.AUTHORITY_REVIEWER)
+    require_impartial(actor, application.enterprise)
     if not reason.strip():
         raise InvalidInput("驳回时必须填写原因", extra={"field": "reason"})
     application = lock_application(application.pk)

@@ -8,7 +8,7 @@ from django.db import IntegrityError, transaction
 
 from accounts.errors import AccessDenied, InvalidInput
 from accounts.models import User
-from accounts.permissions import require_authority_of
+from accounts.permissions import require_authority_of, require_impartial
 from vouchers.errors import DuplicateClaim, refuse
 from vouchers.ledger.services import TransferSpec
 from vouchers.locks import lock_order, lock_redemptions, lock_voucher
@@ -108,6 +108,10 @@ def redemption_approve(
     voucher (or, once the voucher is no longer active, on to the program budget).
     """
     require_authority_of(actor, redemption.program.region_id, User.Role.AUTHORITY_REVIEWER)
+    require_impartial(
+        actor, redemption.order.enterprise, redemption.order.institution,
+        submitted_by=redemption.requested_by,
+    )
     voucher, order, redemption = _lock(redemption)
     approved = redemption.requested_fen if amount_fen is None else amount_fen
     if not 0 < approved <= redemption.requested_fen:
@@ -161,6 +165,10 @@ def redemption_reject(
 ) -> Redemption:
     """The issuing region's reviewer refuses; the hold is voided and the money goes back."""
     require_authority_of(actor, redemption.program.region_id, User.Role.AUTHORITY_REVIEWER)
+    require_impartial(
+        actor, redemption.order.enterprise, redemption.order.institution,
+        submitted_by=redemption.requested_by,
+    )
     if not reason.strip():
         raise InvalidInput("驳回时必须填写原因", extra={"field": "reason"})
     _voucher, order, redemption = _lock(redemption)
