@@ -78,3 +78,52 @@ def log_in(page, username: str, password: str) -> None:
     page.get_by_label("密码").fill(password)
     page.get_by_role("button", name="登录").click()
     page.wait_for_url("**/")
+
+
+PASSWORD = "correct-horse-battery"
+DOCS_SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+
+
+def shot(page, name: str) -> None:
+    """Save the page to docs/screenshots/ when VOUCHERS_SCREENSHOTS=1 (README's pictures)."""
+    if os.environ.get("VOUCHERS_SCREENSHOTS") == "1":
+        DOCS_SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=DOCS_SCREENSHOTS / f"{name}.png", full_page=True, type="png")
+
+
+def signed_in(new_page, user):
+    page = new_page()
+    page.set_viewport_size({"width": 1280, "height": 900})
+    log_in(page, user.username, PASSWORD)
+    return page
+
+
+@pytest.fixture
+def people(transactional_db):
+    """A Jiangsu program open now (evidence: the invoice), its reviewer and finance officer,
+    a Jiangsu enterprise and a Shanghai institution that lists testing."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from accounts.models import User
+    from tests.factories import vouchers as f
+    from tests.factories.accounts import UserFactory
+
+    today = timezone.now()
+    reviewer = UserFactory.authority("JS")
+    reviewer.username = "js_reviewer"
+    reviewer.save()
+    f.make_program(
+        actor=reviewer, name="2025年度科技创新券", year=today.year,
+        applications_open_at=today - timedelta(days=30),
+        applications_close_at=today + timedelta(days=60),
+        use_by_at=today + timedelta(days=200), redemption_deadline_at=today + timedelta(days=300),
+        required_evidence=["invoice"],
+    )
+    return {
+        "reviewer": reviewer,
+        "finance": UserFactory.authority("JS", role=User.Role.AUTHORITY_FINANCE),
+        "enterprise": f.enterprise_user("JS", name="苏州精密制造有限公司"),
+        "institution": f.institution_user("SH", name="上海微电子检测研究院"),
+    }

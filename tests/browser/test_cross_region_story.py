@@ -6,56 +6,15 @@ With VOUCHERS_SCREENSHOTS=1 the main pages are saved to docs/screenshots/ on the
 
 from __future__ import annotations
 
-import os
-from datetime import timedelta
-from pathlib import Path
-
 import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from accounts.models import User
-from tests.browser.conftest import log_in
+from tests.browser.conftest import shot, signed_in
 from tests.factories import vouchers as f
-from tests.factories.accounts import UserFactory
 from vouchers.models import PaymentBatch, Redemption
 
 pytestmark = pytest.mark.django_db(transaction=True)
-PASSWORD = "correct-horse-battery"
-SHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
-
-
-def shot(page, name: str) -> None:
-    if os.environ.get("VOUCHERS_SCREENSHOTS") == "1":
-        SHOTS.mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=SHOTS / f"{name}.png", full_page=True, type="png")
-
-
-@pytest.fixture
-def people(db):
-    today = timezone.now()
-    reviewer = UserFactory.authority("JS")
-    reviewer.username = "js_reviewer"
-    reviewer.save()
-    f.make_program(
-        actor=reviewer, name="2025年度科技创新券", year=today.year,
-        applications_open_at=today - timedelta(days=30),
-        applications_close_at=today + timedelta(days=60),
-        use_by_at=today + timedelta(days=200), redemption_deadline_at=today + timedelta(days=300),
-        required_evidence=["invoice"],
-    )
-    finance = UserFactory.authority("JS", role=User.Role.AUTHORITY_FINANCE)
-    enterprise = f.enterprise_user("JS", name="苏州精密制造有限公司")
-    institution = f.institution_user("SH", name="上海微电子检测研究院")
-    return {"reviewer": reviewer, "finance": finance, "enterprise": enterprise,
-            "institution": institution}
-
-
-def signed_in(new_page, user):
-    page = new_page()
-    page.set_viewport_size({"width": 1280, "height": 900})
-    log_in(page, user.username, PASSWORD)
-    return page
 
 
 def test_jiangsu_voucher_spent_in_shanghai_is_paid_by_jiangsu(new_page, people, tmp_path):

@@ -1,0 +1,65 @@
+"""Screenshots of the pages the story does not pass through (VOUCHERS_SCREENSHOTS=1 only):
+the review queue with warnings, the public directory, the operator's and finance's homes."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+from django.utils import timezone
+
+from accounts.models import User
+from tests.browser.conftest import shot, signed_in
+from tests.factories import vouchers as f
+from tests.factories.accounts import OrganisationFactory, UserFactory
+from vouchers.services import applications
+
+pytestmark = [
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.skipif(os.environ.get("VOUCHERS_SCREENSHOTS") != "1",
+                       reason="screenshots only when VOUCHERS_SCREENSHOTS=1"),
+]
+
+
+def _redemptions_with_warnings(people):
+    """Two orders at one institution with the same invoice number: the queue warns."""
+    enterprise, institution = people["enterprise"], people["institution"]
+    program = enterprise.organisation.region.programs.get()
+    application = applications.application_submit(
+        actor=enterprise, program=program, amount_fen=80_000_00, purpose="检测",
+        planned_categories=[f.category()], now=timezone.now())
+    voucher = applications.application_approve(actor=people["reviewer"],
+                                               application=application, now=timezone.now())
+    first = f.place_order(voucher, enterprise, institution.organisation, 18_000_00,
+                          contract_number="HT-2025-0101")
+    f.delivered_and_confirmed(first, institution, enterprise, invoice="FP-3100-77")
+    f.request_redemption(first, institution)
+    second = f.place_order(voucher, enterprise, institution.organisation, 9_000_00,
+                           contract_number="HT-2025-0102")
+    f.deliver(second, institution, invoice="FP-3100-77")
+
+
+def test_screenshots_of_the_remaining_pages(new_page, people):
+    _redemptions_with_warnings(people)
+    reviewer = signed_in(new_page, people["reviewer"])
+    reviewer.goto("/review/redemptions/")
+    shot(reviewer, "redemption-queue-warnings")
+    reviewer.get_by_role("link", name="审核", exact=True).first.click()
+    shot(reviewer, "redemption-review")
+    reviewer.goto("/budget/")
+    shot(reviewer, "budget-use")
+
+    finance = signed_in(new_page, people["finance"])
+    shot(finance, "finance-home")
+    operator = UserFactory(organisation=OrganisationFactory(
+        kind="operator", credit_code=None, city=None, region_code="SH",
+        name="长三角科技资源共享服务平台"), role=User.Role.OPERATOR, username="operator")
+    page = signed_in(new_page, operator)
+    shot(page, "operator-home")
+    page.goto("/platform/overview/")
+    shot(page, "operator-overview")
+
+    public = new_page()
+    public.set_viewport_size({"width": 1280, "height": 900})
+    public.goto("/directory/")
+    shot(public, "public-directory")
