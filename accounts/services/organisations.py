@@ -16,6 +16,7 @@ from accounts.errors import Conflict, InvalidInput
 from accounts.models import Organisation, User
 from accounts.permissions import require_authority_of, require_impartial
 from accounts.states import ORGANISATION_TRANSITIONS, require_transition
+from accounts.text import clean_text
 
 ROLES_BY_KIND = {
     Organisation.Kind.ENTERPRISE: {User.Role.ENTERPRISE},
@@ -49,6 +50,12 @@ def organisation_register(
     """
     if kind not in SELF_REGISTERING_ROLES:
         raise InvalidInput("只有企业和服务机构可以自行注册", extra={"field": "kind"})
+    name = clean_text(name, field="name", label="单位名称", max_length=128)
+    legal_representative = clean_text(
+        legal_representative, field="legal_representative", label="法定代表人", max_length=64,
+        required=False,
+    )
+    address = clean_text(address, field="address", label="地址", max_length=256, required=False)
     located = locate_credit_code(credit_code)
     if Organisation.objects.filter(credit_code=located.code).exists():
         raise Conflict(
@@ -62,13 +69,13 @@ def organisation_register(
         raise InvalidInput(" ".join(error.messages), extra={"field": "password"}) from error
     organisation = Organisation.objects.create(
         kind=kind,
-        name=name.strip(),
+        name=name,
         credit_code=located.code,
         region=located.region,
         city=located.city,
-        legal_representative=legal_representative.strip(),
+        legal_representative=legal_representative,
         contact_phone=contact_phone.strip(),
-        address=address.strip(),
+        address=address,
     )
     user = User.objects.create_user(
         username=username,

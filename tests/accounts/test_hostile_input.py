@@ -1,0 +1,98 @@
+"""Hostile input to the registration form and service: clear refusals, nothing half-written."""
+
+from __future__ import annotations
+
+import itertools
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from accounts.credit_codes import compose_credit_code
+from accounts.errors import ApplicationError, InvalidInput
+from accounts.forms import RegistrationForm
+from accounts.models import Organisation, User
+from accounts.services import organisation_register
+from accounts.text import clean_text
+
+VALID = {
+    "kind": "enterprise",
+    "name": "无锡新材料有限公司",
+    "legal_representative": "王五",
+    "contact_phone": "0510-1234567",
+    "address": "无锡市滨湖区",
+    "username": "wxxcl",
+    "email": "",
+    "password": "a-Strong-passphrase-9",
+    "password_again": "a-Strong-passphrase-9",
+}
+
+
+@pytest.mark.parametrize(
+    "name", ["正常\u202e公司", "零\u200b宽", "换行\n公司", "空\x00字符", "\u2066隔离\u2069"]
+)
+def test_names_hiding_characters_are_refused_by_the_service(db, name):
+    with pytest.raises(InvalidInput) as caught:
+        organisation_register(
+            kind="enterprise",
+            name=name,
+            credit_code=compose_credit_code(division="320200", serial=71),
+            username="hidden",
+            password="a-Strong-passphrase-9",
+        )
+    assert caught.value.code == "hidden_characters"
+    assert caught.value.extra["field"] == "name"
+    assert not Organisation.objects.exists()
+    assert not User.objects.filter(username="hidden").exists()
+
+
+def test_full_width_text_is_folded_not_refused():
+    assert clean_text("ＡＢＣ科技１２３", field="f", label="名称", max_length=20) == "ABC科技123"
+
+
+def test_oversized_name_is_refused_with_its_limit(db):
+    with pytest.raises(InvalidInput, match="128"):
+        clean_text("长" * 129, field="name", label="单位名称", max_length=128)
+
+
+_serials = itertools.count(100)
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    field=st.sampled_from([*sorted(VALID), "credit_code"]),
+    value=st.one_of(
+        st.text(max_size=300),
+        st.text(alphabet=st.characters(categories=["Cc", "Cf", "Zs", "Lo"]), max_size=40),
+        st.sampled_from(["-1", "9" * 40, "'; DROP TABLE accounts_user; --", "<script>", ""]),
+    ),
+)
+def test_any_registration_input_is_either_accepted_or_refused_cleanly(db, field, value):
+    serial = next(_serials)
+    before = (Organisation.objects.count(), User.objects.count())
+    data = VALID | {
+        "credit_code": compose_credit_code(division="320200", serial=serial),
+        "username": f"fuzz{serial}",
+        field: value,
+    }
+    form = RegistrationForm(data)
+    outcome = "invalid_form"
+    if form.is_valid():
+        cleaned = form.cleaned_data
+        try:
+            organisation_register(
+                kind=cleaned["kind"], name=cleaned["name"], credit_code=cleaned["credit_code"],
+                username=cleaned["username"], password=cleaned["password"],
+                legal_representative=cleaned["legal_representative"],
+                contact_phone=cleaned["contact_phone"], address=cleaned["address"],
+            )
+            outcome = "registered"
+        except ApplicationError as error:
+            outcome = "refused:" + error.code
+    after = (Organisation.objects.count(), User.objects.count())
+    if outcome == "registered":
+        assert after == (before[0] + 1, before[1] + 1)
+    else:
+        assert after == before
