@@ -2,14 +2,36 @@
 
 from __future__ import annotations
 
+from csp.constants import UNSAFE_INLINE
+from csp.decorators import csp_update
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from django.utils.decorators import method_decorator
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+
+from accounts.access import ActionPermission
+
+
+class SchemaApi(SpectacularAPIView):
+    permission_classes = [ActionPermission]
+    access_action = "api.docs"
+
+
+@method_decorator(csp_update({"style-src": [UNSAFE_INLINE]}), name="dispatch")
+class DocsPage(SpectacularSwaggerSplitView):
+    """Swagger UI from drf-spectacular-sidecar; its script is a file, so script-src holds.
+
+    Swagger UI sets inline styles; on this page alone the policy allows inline *styles*.
+    """
+
+    permission_classes = [ActionPermission]
+    access_action = "api.docs"
+
 
 app_name = "api"
 urlpatterns = [
     path("", include("accounts.api.urls")),
     path("", include("reporting.api.urls")),
     path("", include("vouchers.api.urls")),
-    path("schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+    path("schema/", SchemaApi.as_view(), name="schema"),
+    path("docs/", DocsPage.as_view(url_name="api:schema"), name="docs"),
 ]
