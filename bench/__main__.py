@@ -1,0 +1,64 @@
+"""`python -m bench [--smoke] [--only NAME ...] [--profile]`: the benchmarks, on PostgreSQL.
+
+Creates and migrates its own database (BENCH_DATABASE, default vouchers_bench) on
+127.0.0.1:5432, runs each benchmark and, unless --smoke, appends the tables with the
+machine and git revision to docs/benchmarks.md. --smoke runs tiny sizes in seconds.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import os
+import sys
+import time
+
+from bench.common import DATABASE, SERVER, append_to_doc, machine, recreate_database
+
+BENCHMARKS = {
+    "ledger": "bench.ledger_throughput",
+    "annual_totals": "bench.annual_totals",
+    "application_window": "bench.application_window",
+    "api": "bench.api",
+    "exports": "bench.exports",
+}
+
+
+def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench")
+    parser.add_argument("--smoke", action="store_true", help="tiny sizes; no docs written")
+    parser.add_argument("--only", nargs="*", choices=sorted(BENCHMARKS), default=None)
+    parser.add_argument("--profile", action="store_true", help="profile single transfers")
+    options = parser.parse_args(argv)
+    os.environ["DATABASE_URL"] = f"{SERVER}/{DATABASE}"
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.base")
+    recreate_database(DATABASE)
+    import django
+    from django.core.management import call_command
+
+    django.setup()
+    call_command("migrate", verbosity=0)
+    header = machine()
+    print(header, flush=True)
+    if options.profile:
+        from bench.ledger_throughput import profile
+
+        print(profile())
+        return 0
+    tables = []
+    for name in options.only or BENCHMARKS:
+        started = time.monotonic()
+        print(f"== {name}", flush=True)
+        module = importlib.import_module(BENCHMARKS[name])
+        produced = module.run(smoke=options.smoke)
+        for table in produced:
+            print(table.markdown(), flush=True)
+        print(f"   {time.monotonic() - started:.0f} s", flush=True)
+        tables += produced
+    if not options.smoke:
+        append_to_doc(tables, header)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,36 @@
+"""`python -m bench --smoke` runs every benchmark at tiny sizes on PostgreSQL in seconds."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.mark.postgres
+def test_the_benchmarks_run_in_smoke_mode_without_writing_the_docs(tmp_path):
+    # Given the benchmarks' record, when every benchmark runs at its smoke size
+    doc = ROOT / "docs" / "benchmarks.md"
+    before = doc.read_text() if doc.exists() else None
+    database = f"vouchers_bench_smoke_{os.getpid()}"
+    environment = {**os.environ, "BENCH_DATABASE": database}
+    environment.pop("DJANGO_SETTINGS_MODULE", None)
+    result = subprocess.run(
+        [sys.executable, "-m", "bench", "--smoke"],
+        cwd=ROOT,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+
+    # Then it succeeds, prints each table, and leaves docs/benchmarks.md alone
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert "Ledger throughput" in result.stdout
+    assert (doc.read_text() if doc.exists() else None) == before
