@@ -62,6 +62,8 @@ class YearSimulation(LifeCycleEvents):
         self.random = Random(seed)  # noqa: S311 - a reproducible simulation, not a secret
         self.progress = progress
         self.prefix = f"sim{year}"
+        # Credit codes encode a serial: each simulated year registers its own parties.
+        self.serial_base = (year % 1000) * 100_000_000
         self.queue: list[Event] = []
         self.sequence = 0
         self.processed = 0
@@ -161,7 +163,7 @@ class YearSimulation(LifeCycleEvents):
                 kind=Organisation.Kind.ENTERPRISE,
                 count=count,
                 party=party,
-                serial_base=10_000_000 + index * 1_000_000,
+                serial_base=self.serial_base + index * 1_000_000,
                 prefix=self.prefix,
                 random=self.random,
                 now=january + days(index),
@@ -174,7 +176,7 @@ class YearSimulation(LifeCycleEvents):
                 kind=Organisation.Kind.INSTITUTION,
                 count=count,
                 party=party,
-                serial_base=50_000_000 + index * 1_000_000,
+                serial_base=self.serial_base + 50_000_000 + index * 1_000_000,
                 prefix=self.prefix,
                 random=self.random,
                 now=january + days(index),
