@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import io
-from datetime import datetime
+from datetime import date, datetime
 
 import pytest
 from openpyxl import Workbook
@@ -78,8 +78,8 @@ def test_an_xlsx_file(finance):
     workbook = Workbook()
     sheet = workbook.active
     sheet.append(["batch_reference", "credit_code", "amount", "paid_on", "bank_reference"])
-    sheet.append(["JS-0", CODE, 12.5, datetime(2024, 4, 2), "X1"])
-    sheet.append(["JS-1", CODE, "oops", datetime(2024, 4, 2), "X2"])
+    sheet.append(["JS-0", CODE, 12.5, date(2024, 4, 2), "X1"])
+    sheet.append(["JS-1", CODE, "oops", date(2024, 4, 2), "X2"])
     buffer = io.BytesIO()
     workbook.save(buffer)
     with pytest.raises(ApplicationError) as info:
