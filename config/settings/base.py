@@ -244,6 +244,8 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+    # Axes reports every successful login's reset at INFO; our audit trail records logins.
+    "loggers": {"axes": {"level": "WARNING"}},
 }
 
 # Voucher life cycle (vouchers/tasks.py): both jobs are idempotent, so an hourly run that

@@ -1,0 +1,116 @@
+"""Walk every URL of the site and the API as every role, against accounts.access.MATRIX.
+
+A URL whose view declares no action fails the test: nothing is reachable that the matrix
+does not know. Allowed roles must get past the permission check (any answer but 401/403 or
+a redirect to the login page — 404 for a made-up object, 405 for a GET on a POST-only view);
+refused roles must be stopped there (401/403, or the login page for anonymous visitors).
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from accounts.access import ANONYMOUS, MATRIX, scope_for
+from accounts.models import AuditEntry, User
+from tests.factories.accounts import OrganisationFactory, UserFactory
+
+# Framework URLs with their own protection: the Django admin (staff only), the language switch.
+FRAMEWORK_PREFIXES = ("admin/", "i18n/")
+MISSING_OBJECT = "987654321"
+
+
+def _walk(patterns, prefix=""):
+    for entry in patterns:
+        if isinstance(entry, URLResolver):
+            yield from _walk(entry.url_patterns, prefix + str(entry.pattern))
+        elif isinstance(entry, URLPattern):
+            yield prefix + str(entry.pattern), entry.callback
+
+
+def _action_of(callback) -> str | dict | None:
+    view_class = getattr(callback, "cls", None) or getattr(callback, "view_class", None)
+    return getattr(callback, "access_action", None) or getattr(view_class, "access_action", None)
+
+
+def _concrete(route: str) -> str:
+    path = re.sub(r"<(?:(?:int|str|slug|uuid|path):)?\w+>", MISSING_OBJECT, route)
+    path = path.replace("^", "").replace("$", "").replace("\\", "")
+    return "/" + path
+
+
+def site_urls():
+    for route, callback in _walk(get_resolver().url_patterns):
+        if route.startswith(FRAMEWORK_PREFIXES):
+            continue
+        yield route, callback
+
+
+def test_every_url_declares_an_action_of_the_matrix():
+    unknown = [route for route, callback in site_urls() if _action_of(callback) is None]
+    assert unknown == [], f"URLs without an access action (add @action_required): {unknown}"
+    for route, callback in site_urls():
+        action = _action_of(callback)
+        for name in action.values() if isinstance(action, dict) else [action]:
+            assert name in MATRIX, f"{route} names unknown action {name!r}"
+
+
+def _users():
+    authority_users = {
+        role: UserFactory.authority("JS", role=role)
+        for role in (User.Role.AUTHORITY_REVIEWER, User.Role.AUTHORITY_FINANCE)
+    }
+    operator = UserFactory(
+        organisation=OrganisationFactory(kind="operator", credit_code=None, city=None),
+        role=User.Role.OPERATOR,
+    )
+    return {
+        ANONYMOUS: None,
+        User.Role.ENTERPRISE: UserFactory(role=User.Role.ENTERPRISE),
+        User.Role.INSTITUTION: UserFactory(
+            role=User.Role.INSTITUTION,
+            organisation=OrganisationFactory(kind="institution", region_code="SH"),
+        ),
+        **authority_users,
+        User.Role.OPERATOR: operator,
+    }
+
+
+def _stopped(response) -> bool:
+    if response.status_code in (401, 403):
+        return True
+    location = response.headers.get("Location", "")
+    return response.status_code == 302 and "/accounts/login/" in location
+
+
+@pytest.mark.django_db
+def test_each_role_is_let_through_or_stopped_as_the_matrix_says(client):
+    users = _users()
+    mismatches = []
+    checked = 0
+    for route, callback in site_urls():
+        action = _action_of(callback)
+        action = action["GET"] if isinstance(action, dict) else action
+        url = _concrete(route)
+        for role, user in users.items():
+            client.logout()
+            if user is not None:
+                client.force_login(user)
+            response = client.get(url)
+            allowed = scope_for(user, action) is not None
+            if response.status_code >= 500 or allowed == _stopped(response):
+                mismatches.append((url, role, action, response.status_code))
+            checked += 1
+    assert mismatches == []
+    assert checked >= 6 * 60  # the whole site and API, every role
+
+
+@pytest.mark.django_db
+def test_a_refusal_is_audited(client):
+    client.force_login(UserFactory(role=User.Role.ENTERPRISE))
+    response = client.get("/review/applications/")
+    assert response.status_code == 403
+    entry = AuditEntry.objects.get(action="permission_denied")
+    assert entry.after == {"action": "application.review"}
