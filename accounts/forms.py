@@ -110,3 +110,11 @@ class ObjectionResolveForm(OnceForm):
     resolution = forms.CharField(label=_("处理意见"), max_length=1000,
                                  widget=forms.Textarea({"rows": 3}),
                                  error_messages={"required": _("请填写处理意见")})
+
+
+class AuditFilterForm(forms.Form):
+    action = forms.CharField(label=_("操作"), required=False, max_length=64)
+    date_from = forms.DateField(label=_("起始日期"), required=False,
+                                widget=forms.DateInput(attrs={"type": "date"}))
+    date_to = forms.DateField(label=_("截止日期"), required=False,
+                              widget=forms.DateInput(attrs={"type": "date"}))

@@ -27,3 +27,19 @@ def audit_trail_for(*, target: object) -> QuerySet[AuditEntry]:
 
 def common_area_cities() -> QuerySet[City]:
     return City.objects.filter(in_common_area=True).select_related("region")
+
+
+def audit_entries_visible_to(
+    *, actor: User, action: str = "", date_from=None, date_to=None
+) -> QuerySet[AuditEntry]:
+    """The trail an authority may read (its region's) or, for the operator, all of it."""
+    entries = AuditEntry.objects.select_related("actor", "organisation", "region")
+    if actor.role != User.Role.OPERATOR:
+        entries = entries.filter(region_id=actor.organisation.region_id)
+    if action:
+        entries = entries.filter(action=action)
+    if date_from:
+        entries = entries.filter(created_at__date__gte=date_from)
+    if date_to:
+        entries = entries.filter(created_at__date__lte=date_to)
+    return entries.order_by("-created_at", "-pk")

@@ -39,5 +39,6 @@ urlpatterns = [
     path("notices/<int:pk>/conclude/", views.notice_conclude, name="notice_conclude"),
     path("objections/<int:pk>/resolve/", views.objection_resolve, name="objection_resolve"),
     path("tokens/", views.api_tokens, name="api_tokens"),
+    path("audit/", views.audit_trail, name="audit_trail"),
     path("tokens/<int:pk>/revoke/", views.api_token_revoke, name="api_token_revoke"),
 ]

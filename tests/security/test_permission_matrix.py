@@ -114,3 +114,24 @@ def test_a_refusal_is_audited(client):
     assert response.status_code == 403
     entry = AuditEntry.objects.get(action="permission_denied")
     assert entry.after == {"action": "application.review"}
+
+
+@pytest.mark.django_db
+def test_authorities_read_and_export_only_their_region_s_trail(client):
+    from accounts.audit import audit_record
+    from accounts.models import Region
+
+    audit_record(actor=None, action="marker_js", region=Region.objects.get(short_code="JS"))
+    audit_record(actor=None, action="marker_sh", region=Region.objects.get(short_code="SH"))
+    reviewer = UserFactory.authority("JS")
+    client.force_login(reviewer)
+
+    page = client.get("/accounts/audit/").content.decode()
+    export = b"".join(client.get("/accounts/audit/?format=csv").streaming_content).decode()
+
+    assert "marker_js" in page
+    assert "marker_sh" not in page
+    assert export.startswith("\ufeff时间,操作")
+    assert "marker_js" in export
+    assert "marker_sh" not in export
+    assert AuditEntry.objects.filter(action="audit_export", actor=reviewer).count() == 1
