@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.db.models import (
@@ -441,12 +441,44 @@ def redemption_warnings(*, redemption: Redemption) -> list[str]:
     if year_orders.count() > 1 and total and same / total >= HIGH_INSTITUTION_SHARE:
         warnings.append(_("本年度该企业%(percent)d%%的创新券金额流向同一服务机构")
                         % {"percent": round(100 * same / total)})
-    if order.institution.region_id == order.enterprise.region_id and (
-        order.institution.city_id == order.enterprise.city_id
-        and order.institution.address and order.institution.address == order.enterprise.address
+    warnings += _shared_identity_warnings(order.enterprise, order.institution)
+    if _looks_split(order, redemption.program.small_order_threshold_fen):
+        warnings.append(_("该企业近30天内向同一服务机构下了多笔略低于小额门槛的订单，疑似拆单"))
+    return warnings
+
+
+def _digits(value: str) -> str:
+    return "".join(ch for ch in value if ch.isdigit())
+
+
+def _shared_identity_warnings(enterprise: Organisation, institution: Organisation) -> list[str]:
+    """Enterprise and institution sharing a legal representative, phone or address."""
+    warnings = []
+    if enterprise.legal_representative and (
+        enterprise.legal_representative.strip() == institution.legal_representative.strip()
     ):
+        warnings.append(_("企业与服务机构的法定代表人相同"))
+    if len(_digits(enterprise.contact_phone)) >= 5 and (
+        _digits(enterprise.contact_phone) == _digits(institution.contact_phone)
+    ):
+        warnings.append(_("企业与服务机构的联系电话相同"))
+    if enterprise.address and enterprise.address.strip() == institution.address.strip():
         warnings.append(_("企业与服务机构登记地址相同"))
     return warnings
+
+
+def _looks_split(order: ServiceOrder, threshold_fen: int | None) -> bool:
+    """Two or more orders of one pair within 30 days, each just under the small-order
+    threshold (80–100 %), suggest one service split to get the whole fee paid."""
+    if not threshold_fen:
+        return False
+    window = (order.placed_at - timedelta(days=30), order.placed_at + timedelta(days=30))
+    near_threshold = ServiceOrder.objects.filter(
+        enterprise_id=order.enterprise_id, institution_id=order.institution_id,
+        placed_at__range=window, total_fee_fen__lt=threshold_fen,
+        total_fee_fen__gte=threshold_fen * 8 // 10,
+    ).exclude(state=ServiceOrder.State.CANCELLED)
+    return near_threshold.count() >= 2
 
 
 def region_overview() -> list[dict[str, Any]]:

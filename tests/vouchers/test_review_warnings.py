@@ -1,0 +1,41 @@
+"""Warnings shown to reviewers for the patterns the schemes guard against."""
+
+from __future__ import annotations
+
+from tests.factories import vouchers as build
+from vouchers.selectors import redemption_warnings
+
+
+def _redemption(*, fees=(10_000_00,), enterprise_fields=None, institution_fields=None, **program):
+    program = build.make_program(**program)
+    enterprise = build.enterprise_user(**(enterprise_fields or {}))
+    institution = build.institution_user(**(institution_fields or {}))
+    voucher = build.issue_voucher(program, enterprise)
+    orders = [build.place_order(voucher, enterprise, institution.organisation, fee) for fee in fees]
+    build.delivered_and_confirmed(orders[0], institution, enterprise)
+    return build.request_redemption(orders[0], institution)
+
+
+def test_an_ordinary_redemption_has_no_warning(db):
+    assert redemption_warnings(redemption=_redemption()) == []
+
+
+def test_orders_split_just_under_the_small_order_threshold_are_flagged(db):
+    redemption = _redemption(fees=(950_00, 900_00), small_order_threshold_fen=1000_00)
+    assert any("拆单" in warning for warning in redemption_warnings(redemption=redemption))
+
+
+def test_one_order_under_the_threshold_is_not_a_split(db):
+    redemption = _redemption(fees=(950_00,), small_order_threshold_fen=1000_00)
+    assert not any("拆单" in warning for warning in redemption_warnings(redemption=redemption))
+
+
+def test_shared_legal_representative_and_phone_are_flagged(db):
+    shared = {"legal_representative": "赵六", "contact_phone": "021-5555 0001"}
+    redemption = _redemption(
+        enterprise_fields=shared,
+        institution_fields={"legal_representative": "赵六", "contact_phone": "(021) 55550001"},
+    )
+    warnings = redemption_warnings(redemption=redemption)
+    assert "企业与服务机构的法定代表人相同" in warnings
+    assert "企业与服务机构的联系电话相同" in warnings
