@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import timedelta
 from pathlib import Path
 
+from celery.schedules import crontab
 from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
@@ -263,5 +264,7 @@ CELERY_BEAT_SCHEDULE["vouchers-lapse-due-orders"] = {
 # year's annual totals. A run over unchanged data is found by its fingerprint, not redone.
 CELERY_BEAT_SCHEDULE["reporting-nightly"] = {
     "task": "reporting.tasks.schedule_nightly_reports",
-    "schedule": 24 * 60 * 60,
+    "schedule": crontab(hour=2, minute=30),  # Asia/Shanghai, after the day's payments
 }
+# An approved redemption unpaid for longer than this is a reconciliation discrepancy.
+RECONCILIATION_DUE_DAYS = env.int("RECONCILIATION_DUE_DAYS", default=30)
