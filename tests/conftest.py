@@ -33,6 +33,12 @@ def pytest_collection_modifyitems(config, items):
     if REQUIRE_POSTGRES and not _is_postgres():
         raise pytest.UsageError("VOUCHERS_REQUIRE_POSTGRES=1 but DATABASE_URL is not PostgreSQL")
     _deselect_browser_tests_without_chromium(config, items)
+    if os.environ.get("VOUCHERS_SCREENSHOTS") != "1":
+        # Making docs/screenshots/ is a tool run by hand, not a check: not collected otherwise.
+        screenshots = [item for item in items if item.get_closest_marker("screenshots")]
+        if screenshots:
+            config.hook.pytest_deselected(items=screenshots)
+            items[:] = [item for item in items if item not in screenshots]
     postgres_only = [item for item in items if item.get_closest_marker("postgres")]
     sqlite_only = [item for item in items if item.get_closest_marker("sqlite")]
     config._postgres_only_count = len(postgres_only)

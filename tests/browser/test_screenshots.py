@@ -3,8 +3,6 @@ the review queue with warnings, the public directory, the operator's and finance
 
 from __future__ import annotations
 
-import os
-
 import pytest
 from django.utils import timezone
 
@@ -16,8 +14,7 @@ from vouchers.services import applications
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(os.environ.get("VOUCHERS_SCREENSHOTS") != "1",
-                       reason="screenshots only when VOUCHERS_SCREENSHOTS=1"),
+    pytest.mark.screenshots,  # deselected unless VOUCHERS_SCREENSHOTS=1 (tests/conftest.py)
 ]
 
 
