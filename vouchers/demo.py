@@ -25,6 +25,7 @@ from vouchers.services import (
     applications,
     deliveries,
     orders,
+    oversight,
     programs,
     redemptions,
     settlements,
@@ -152,9 +153,16 @@ def _this_year(own: RegionParties, neighbour: Organisation, now: datetime) -> Pr
             actor=own.reviewer, application=rejected, reason="演示：材料不全", now=now
         )
     voucher = _voucher(program, own, "演示：已发放的创新券", 200_000_00, now)
+    revoked = _voucher(program, own, "演示：因违规被撤销的创新券", 10_000_00, now)
+    if revoked.state == Voucher.State.ACTIVE:
+        vouchers.voucher_revoke(
+            actor=own.reviewer, voucher=revoked, reason="演示：申领材料不实", now=now
+        )
     local = own.institution.organisation
     # Order matters: each batch takes every approved, unbatched redemption of its payee.
     scripts = [
+        ("clawed-back", neighbour,
+         ["deliver", "confirm", "request", "approve", "batch", "pay", "claw_back"]),
         ("paid", neighbour, ["deliver", "confirm", "request", "approve", "batch", "pay"]),
         ("batched", neighbour, ["deliver", "confirm", "request", "approve", "batch"]),
         ("approved-partly", neighbour, ["deliver", "confirm", "request", "approve_less"]),
@@ -281,6 +289,15 @@ def _pay(*, order, own, now, label) -> None:
         )
 
 
+def _claw_back(*, order, own, now, label) -> None:
+    redemption = order.redemptions.get()
+    if redemption.state == Redemption.State.PAID:
+        oversight.redemption_claw_back(
+            actor=own.reviewer, redemption=redemption, reason="演示：抽查发现服务未实际提供",
+            now=now,
+        )
+
+
 def _cancel(*, order, own, now, label) -> None:
     if order.state == ServiceOrder.State.PLACED:
         orders.order_cancel(actor=own.enterprise, order=order, reason="演示：企业取消", now=now)
@@ -297,4 +314,5 @@ STEPS: dict[str, Callable[..., None]] = {
     "batch": _batch,
     "pay": _pay,
     "cancel": _cancel,
+    "claw_back": _claw_back,
 }
