@@ -16,8 +16,16 @@ from bench.annual_totals_floor import SETS, floor_totals
 from bench.common import Table
 
 YEAR = 2024
-FIGURES = ("service_fen", "voucher_used_fen", "redeemed_fen", "paid_fen", "returned_fen",
-           "orders", "enterprises", "institutions")
+FIGURES = (
+    "service_fen",
+    "voucher_used_fen",
+    "redeemed_fen",
+    "paid_fen",
+    "returned_fen",
+    "orders",
+    "enterprises",
+    "institutions",
+)
 REPEATS = 3
 
 
@@ -84,9 +92,17 @@ def run(*, smoke: bool) -> list[Table]:
     table = Table(
         "Annual totals (annual_totals_compute vs hand-written GROUP BY GROUPING SETS)",
         ["transfers", "orders", "deliveries", "redemptions", "service s", "floor s", "ratio"],
-        [[f"{transfers:,}", f"{ServiceOrder.objects.count():,}",
-          f"{Delivery.objects.count():,}", f"{Redemption.objects.count():,}",
-          service_seconds, floor_seconds, service_seconds / floor_seconds]],
+        [
+            [
+                f"{transfers:,}",
+                f"{ServiceOrder.objects.count():,}",
+                f"{Delivery.objects.count():,}",
+                f"{Redemption.objects.count():,}",
+                service_seconds,
+                floor_seconds,
+                service_seconds / floor_seconds,
+            ]
+        ],
     )
     table.notes = [
         f"Year {YEAR}, all regions; best of {REPEATS} warm runs each; the figures of both "

@@ -28,11 +28,11 @@ def _clone(model, overrides: dict[str, str], joins: str, where: str, copies: int
     """Copy the template rows of `model` once per k in 1..copies, `overrides` as SQL."""
     columns = _columns(model)
     select = [overrides.get(column, f"t.{column}") for column in columns]
-    sql = (
-        f"INSERT INTO {model._meta.db_table} ({', '.join(columns)}) "
-        f"SELECT {', '.join(select)} FROM {model._meta.db_table} t "
-        f"CROSS JOIN generate_series(1, %s) k {joins} WHERE {where}"
-    )
+    # Table and column names come from the models; the only value is bound.
+    table = model._meta.db_table
+    insert = f"INSERT INTO {table} ({', '.join(columns)}) "
+    select_sql = f"SELECT {', '.join(select)} FROM {table} t "  # noqa: S608 - model names
+    sql = insert + select_sql + f"CROSS JOIN generate_series(1, %s) k {joins} WHERE {where}"
     with connection.cursor() as cursor:
         cursor.execute(sql, [copies])
 
@@ -48,28 +48,47 @@ def clone_year(copies: int) -> None:
     last_redemption = Redemption.objects.order_by("-pk").values_list("pk", flat=True).first()
     last_transfer = Transfer.objects.order_by("-pk").values_list("pk", flat=True).first()
     suffix = "|| '#' || k"
-    new_order = (
-        "JOIN vouchers_serviceorder n ON n.contract_key = o.contract_key || '#' || k"
+    new_order = "JOIN vouchers_serviceorder n ON n.contract_key = o.contract_key || '#' || k"
+    _clone(
+        ServiceOrder,
+        {
+            "contract_number": f"t.contract_number {suffix}",
+            "contract_key": f"t.contract_key {suffix}",
+        },
+        "",
+        f"t.id <= {last_order}",
+        copies,
     )
-    _clone(ServiceOrder, {"contract_number": f"t.contract_number {suffix}",
-                          "contract_key": f"t.contract_key {suffix}"},
-           "", f"t.id <= {last_order}", copies)
-    _clone(Delivery, {"order_id": "n.id", "delivered_on": f"(t.delivered_on + {SHIFT})::date"},
-           f"JOIN vouchers_serviceorder o ON o.id = t.order_id {new_order}",
-           f"t.id <= {last_delivery}", copies)
-    _clone(Redemption, {"order_id": "n.id", "delivery_id": "nd.id",
-                        "invoice_key": f"t.invoice_key {suffix}",
-                        "contract_key": f"t.contract_key {suffix}",
-                        "reviewed_at": f"t.reviewed_at + {SHIFT}"},
-           f"JOIN vouchers_serviceorder o ON o.id = t.order_id {new_order} "
-           "JOIN vouchers_delivery nd ON nd.order_id = n.id AND nd.state <> 'disputed'",
-           f"t.id <= {last_redemption}", copies)
+    _clone(
+        Delivery,
+        {"order_id": "n.id", "delivered_on": f"(t.delivered_on + {SHIFT})::date"},
+        f"JOIN vouchers_serviceorder o ON o.id = t.order_id {new_order}",
+        f"t.id <= {last_delivery}",
+        copies,
+    )
+    _clone(
+        Redemption,
+        {
+            "order_id": "n.id",
+            "delivery_id": "nd.id",
+            "invoice_key": f"t.invoice_key {suffix}",
+            "contract_key": f"t.contract_key {suffix}",
+            "reviewed_at": f"t.reviewed_at + {SHIFT}",
+        },
+        f"JOIN vouchers_serviceorder o ON o.id = t.order_id {new_order} "
+        "JOIN vouchers_delivery nd ON nd.order_id = n.id AND nd.state <> 'disputed'",
+        f"t.id <= {last_redemption}",
+        copies,
+    )
     key = {"idempotency_key": f"t.idempotency_key {suffix}"}
-    _clone(Transfer, key, "", f"t.id <= {last_transfer} AND t.pending_transfer_id IS NULL",
-           copies)
-    _clone(Transfer, {**key, "pending_transfer_id": "np.id"},
-           "JOIN ledger_transfer p ON p.id = t.pending_transfer_id "
-           "JOIN ledger_transfer np ON np.idempotency_key = p.idempotency_key || '#' || k",
-           f"t.id <= {last_transfer} AND t.pending_transfer_id IS NOT NULL", copies)
+    _clone(Transfer, key, "", f"t.id <= {last_transfer} AND t.pending_transfer_id IS NULL", copies)
+    _clone(
+        Transfer,
+        {**key, "pending_transfer_id": "np.id"},
+        "JOIN ledger_transfer p ON p.id = t.pending_transfer_id "
+        "JOIN ledger_transfer np ON np.idempotency_key = p.idempotency_key || '#' || k",
+        f"t.id <= {last_transfer} AND t.pending_transfer_id IS NOT NULL",
+        copies,
+    )
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
