@@ -1,10 +1,121 @@
-"""Benchmark: not built yet (see docs/benchmarks.md, "Not yet measured")."""
+"""Benchmark 5: peak memory and rows per second of the CSV and XLSX exporters.
+
+A reconciliation run with N findings is inserted in SQL (rows shaped as the reconciliation
+service writes them: kind, subject, description, expected and actual fen, empty details).
+Each (format, size) renders in a fresh subprocess (`python -m bench.exports FORMAT RUN_ID`):
+the real path, `reconciliation_document` → `selectors.run_discrepancy_rows` (server-side
+chunks) → the exporter, into a temporary file. The child reports its wall time and
+`ru_maxrss` before and after rendering.
+"""
 
 from __future__ import annotations
 
-from bench.common import Table
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime
+
+from bench.common import ROOT, Table
+
+KINDS = ("amount_mismatch", "unpaid_overdue", "record_without_posting")
+
+
+def make_run(rows: int) -> int:
+    """A finished reconciliation run of JS with `rows` findings; returns its id."""
+    from django.db import connection
+
+    from accounts.models import Region
+    from reporting.models import ReportRun
+
+    region = Region.objects.get(short_code="JS")
+    run = ReportRun.objects.create(
+        kind=ReportRun.Kind.RECONCILIATION,
+        region=region,
+        parameters={"date_from": "2024-01-01", "date_to": "2024-12-31"},
+        data_version="bench",
+        fingerprint=f"bench-exports-{time.time_ns()}",
+        status=ReportRun.Status.SUCCEEDED,
+        requested_at=datetime.now(tz=UTC),
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "INSERT INTO reporting_discrepancy (kind, subject, description, expected_fen, "
+            "actual_fen, details, resolved_at, resolution_note, region_id, run_id) "
+            "SELECT (%s::text[])[1 + i %% 3], 'DH' || lpad(i::text, 10, '0'), "
+            "'兑付 DH' || i || ' 的支付金额与核定金额不符', 100000 + i, 99000 + i, '{}'::jsonb, "
+            "NULL, '', %s, %s FROM generate_series(1, %s) i",
+            [list(KINDS), region.pk, run.pk, rows],
+        )
+    return run.pk
+
+
+def measure(fmt: str, run_id: int) -> dict:
+    """Render in a subprocess; its report as a dict."""
+    result = subprocess.run(  # noqa: S603 - our own module, fixed arguments
+        [sys.executable, "-m", "bench.exports", fmt, str(run_id)],
+        cwd=ROOT,
+        env=os.environ.copy(),
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=900,
+    )
+    return json.loads(result.stdout.strip().splitlines()[-1])
 
 
 def run(*, smoke: bool) -> list[Table]:
-    # TODO: build this benchmark; the plan is in docs/benchmarks.md.
-    return [Table("exports: not built yet", ["status"], [["TODO"]])]
+    sizes = (1_000, 5_000) if smoke else (100_000, 1_000_000)
+    table = Table(
+        "Exports (reconciliation findings: rows/s and peak memory of the exporters)",
+        ["format", "rows", "seconds", "rows/s", "file MiB", "RSS before MiB", "peak RSS MiB"],
+    )
+    for rows in sizes:
+        run_id = make_run(rows)
+        for fmt in ("csv", "xlsx"):
+            report = measure(fmt, run_id)
+            table.rows.append(
+                [
+                    fmt,
+                    f"{rows:,}",
+                    report["seconds"],
+                    rows / report["seconds"],
+                    report["bytes"] / 2**20,
+                    report["before_kb"] / 1024,
+                    report["peak_kb"] / 1024,
+                ]
+            )
+            print(f"  {table.rows[-1]}", flush=True)
+    table.notes = [
+        "One subprocess per cell; `ru_maxrss` of the child after Django is set up (before) and "
+        "after rendering (peak); rows are read with `iterator(chunk_size=2000)`.",
+        "Goal: peak memory independent of the row count. 10 M rows not run (time budget).",
+    ]
+    return [table]
+
+
+def _child(fmt: str, run_id: int) -> None:
+    import django
+
+    django.setup()
+    from reporting.exporters import RENDERERS
+    from reporting.models import ReportRun
+    from reporting.services.documents import reconciliation_document
+
+    run = ReportRun.objects.select_related("region").get(pk=run_id)
+    document = reconciliation_document(run, authority=run.region.authority_name)
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    with tempfile.TemporaryFile() as output:
+        started = time.perf_counter()
+        RENDERERS[fmt](document, output)
+        seconds = time.perf_counter() - started
+        size = output.tell()
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    print(json.dumps({"seconds": seconds, "bytes": size, "before_kb": before, "peak_kb": peak}))
+
+
+if __name__ == "__main__":
+    _child(sys.argv[1], int(sys.argv[2]))

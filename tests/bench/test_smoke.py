@@ -34,4 +34,5 @@ def test_the_benchmarks_run_in_smoke_mode_without_writing_the_docs(tmp_path):
     assert result.returncode == 0, result.stderr[-3000:]
     assert "Ledger throughput" in result.stdout
     assert "Annual totals" in result.stdout
+    assert "Exports" in result.stdout
     assert (doc.read_text() if doc.exists() else None) == before
