@@ -227,3 +227,14 @@ def test_claw_back_of_a_paid_redemption(client, world):
                 {"form_token": token(page), "reason": "虚假交付"})
     redemption.refresh_from_db()
     assert redemption.state == Redemption.State.CLAWED_BACK
+
+
+def test_a_program_can_serve_only_some_cities(client, world):
+    from accounts.models import City
+
+    client.force_login(world.reviewer)
+    url = reverse("vouchers:program_create")
+    chosen = list(City.objects.filter(code__in=["310100", "320100"]).values_list("pk", flat=True))
+    client.post(url, _program_data(client.get(url), serving_cities=chosen))
+    program = Program.objects.get(name="2025年创新券")
+    assert sorted(program.serving_cities.values_list("code", flat=True)) == ["310100", "320100"]

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from accounts.models import City
 from vouchers.forms.fields import (
     DayField,
     OnceForm,
@@ -75,6 +76,12 @@ class ProgramForm(OnceForm):
         label=_("兑付所需材料"), choices=EvidenceKind.choices,
         widget=forms.CheckboxSelectMultiple,
     )
+    serving_cities = forms.ModelMultipleChoiceField(
+        label=_("服务区域（接受本项目创新券的服务机构所在城市）"),
+        queryset=City.objects.select_related("region").order_by("code"),
+        required=False, widget=forms.CheckboxSelectMultiple,
+        help_text=_("不选则为当前通用区域的全部城市"),
+    )
 
 
 class ProgramUpdateForm(ProgramForm):
@@ -129,7 +136,7 @@ DATE_FIELDS = ("applications_open_at", "applications_close_at", "use_by_at",
 def program_fields(data: dict) -> dict:
     """The service's keyword arguments from cleaned data: days become midnight in China."""
     fields = {name: value for name, value in data.items()
-              if name not in ("form_token", "categories", "reason")}
+              if name not in ("form_token", "categories", "reason", "serving_cities")}
     for name in DATE_FIELDS:
         day = fields[name]
         fields[name] = datetime(day.year, day.month, day.day, tzinfo=CHINA)
@@ -139,7 +146,8 @@ def program_fields(data: dict) -> dict:
 def program_initial(program: Program) -> dict:
     """A program's values as the form shows them (yuan, percent, days)."""
     initial = {name: getattr(program, name) for name in ProgramForm.base_fields
-               if hasattr(program, name) and name != "categories"}
+               if hasattr(program, name) and name not in ("categories", "serving_cities")}
+    initial["serving_cities"] = list(program.serving_cities.values_list("pk", flat=True))
     for name, value in list(initial.items()):
         if name.endswith("_fen"):
             initial[name] = yuan_initial(value)

@@ -64,7 +64,8 @@ def program_create(request):
         def perform() -> str:
             program = programs.program_create(
                 actor=request.user, now=now(),
-                categories=dict.fromkeys(data["categories"]), **program_fields(data),
+                categories=dict.fromkeys(data["categories"]),
+                serving_cities=data["serving_cities"] or None, **program_fields(data),
             )
             return reverse("vouchers:program_fund", args=[program.pk])
 
@@ -92,7 +93,8 @@ def program_update(request, pk: int):
         def perform() -> str:
             programs.program_update(
                 actor=request.user, program=program, now=now(), reason=data["reason"],
-                categories=_keep_ratios(program, data["categories"]), **fields,
+                categories=_keep_ratios(program, data["categories"]),
+                serving_cities=data["serving_cities"] or None, **fields,
             )
             return reverse("vouchers:budget_use")
 
