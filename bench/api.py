@@ -1,10 +1,127 @@
-"""Benchmark: not built yet (see docs/benchmarks.md, "Not yet measured")."""
+"""Benchmark 4: the REST API under gunicorn (4 workers) with wrk, against a bare Django view.
+
+Reads: GET /api/v1/vouchers/ as an enterprise (token auth). Writes: POST
+/api/v1/orders/place/ (wrk Lua script: a random enterprise of 20 with its voucher, a new
+contract number and Idempotency-Key per request). Floor: /bench/bare/, a plain Django view
+returning a small JSON document through the same middleware (`bench/urls.py`).
+"""
 
 from __future__ import annotations
 
+import tempfile
+import time
+from pathlib import Path
+
 from bench.common import Table
+from bench.serving import WORKERS, gunicorn, wrk
+
+ENTERPRISES = 20
+CONNECTIONS = 8
+
+POST_SCRIPT = """
+local tokens = {%(tokens)s}
+local vouchers = {%(vouchers)s}
+local counter = 0
+local threads = {}
+function setup(thread)
+  table.insert(threads, thread)
+  thread:set("tid", #threads)
+end
+function request()
+  counter = counter + 1
+  local i = math.random(#tokens)
+  local key = string.format("%(run)s-%%d-%%d", tid, counter)
+  local body = string.format(
+    '{"voucher_id": %%d, "institution_id": %(institution)d, "category": "testing", ' ..
+    '"contract_number": "%%s", "total_fee_fen": 200}', vouchers[i], key)
+  return wrk.format("POST", "/api/v1/orders/place/", {
+    ["Authorization"] = "Token " .. tokens[i],
+    ["Content-Type"] = "application/json",
+    ["Idempotency-Key"] = key,
+  }, body)
+end
+"""
+GET_SCRIPT = """
+wrk.headers["Authorization"] = "Token %(token)s"
+"""
+
+
+def _prepare(enterprises: int) -> dict:
+    from bench import fixtures
+    from tests.factories import vouchers as build
+
+    program = fixtures.open_program(budget_fen=10**12, cap_fen=10**10)
+    approver = fixtures.reviewer()
+    institution = build.institution_user("SH").organisation
+    people = fixtures.enterprises(enterprises)
+    issued = [fixtures.issue(program, user, 10**9, approver) for user, _token in people]
+    return {
+        "tokens": [token for _user, token in people],
+        "vouchers": [voucher.pk for voucher in issued],
+        "institution": institution.pk,
+    }
+
+
+def _script(directory: str, name: str, text: str) -> Path:
+    path = Path(directory) / name
+    path.write_text(text)
+    return path
 
 
 def run(*, smoke: bool) -> list[Table]:
-    # TODO: build this benchmark; the plan is in docs/benchmarks.md.
-    return [Table("api: not built yet", ["status"], [["TODO"]])]
+    from vouchers.models import ServiceOrder
+
+    seconds = 1 if smoke else 10
+    data = _prepare(3 if smoke else ENTERPRISES)
+    tokens = ", ".join(f'"{token}"' for token in data["tokens"])
+    vouchers = ", ".join(str(pk) for pk in data["vouchers"])
+    table = Table(
+        f"API under gunicorn ({WORKERS} sync workers, wrk -t2 -c{CONNECTIONS}, {seconds} s each)",
+        ["request", "requests/s", "p50 ms", "p99 ms", "non-2xx", "ratio to floor"],
+    )
+    with tempfile.TemporaryDirectory() as directory, gunicorn() as base:
+        get = _script(directory, "get.lua", GET_SCRIPT % {"token": data["tokens"][0]})
+        post = _script(
+            directory,
+            "post.lua",
+            POST_SCRIPT
+            % {
+                "tokens": tokens,
+                "vouchers": vouchers,
+                "institution": data["institution"],
+                "run": f"wrk{time.time_ns()}",
+            },
+        )
+        orders_before = ServiceOrder.objects.count()
+        floor = wrk(f"{base}/bench/bare/", seconds=seconds, connections=CONNECTIONS)
+        reads = wrk(
+            f"{base}/api/v1/vouchers/", seconds=seconds, connections=CONNECTIONS, script=get
+        )
+        writes = wrk(base, seconds=seconds, connections=CONNECTIONS, script=post)
+        placed = ServiceOrder.objects.count() - orders_before
+    for name, result in (
+        ("bare Django view (floor)", floor),
+        ("GET /api/v1/vouchers/ (enterprise)", reads),
+        ("POST /api/v1/orders/place/", writes),
+    ):
+        table.rows.append(
+            [
+                name,
+                result["rps"],
+                result["p50"],
+                result["p99"],
+                result["errors"],
+                result["rps"] / floor["rps"],
+            ]
+        )
+    if writes["requests"] - writes["errors"] > placed:
+        raise AssertionError(f"{placed} orders in the database for {writes['requests']} POSTs")
+    table.notes = [
+        f"Orders placed during the POST run: {placed:,} (each a durable transaction with its "
+        "ledger hold and audit row); the write throttle is lifted for the bench "
+        "(API_WRITE_RATE).",
+        f"{ENTERPRISES} enterprises with one voucher each; settings `bench.settings` (base "
+        "settings plus `bench/urls.py`); gunicorn and wrk share the 2 cores. Goal: reads >= "
+        "0.3 of the floor.",
+    ]
+    return [table]
