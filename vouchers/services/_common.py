@@ -69,9 +69,13 @@ def audit(
 
 
 def normalise_number(raw: str) -> str:
-    """Invoice and contract numbers compare without width, case, spaces or dashes."""
+    """Invoice and contract numbers compare without width, case, spaces, dashes or invisible
+    characters (a zero-width space must not make a used invoice number look new)."""
     folded = unicodedata.normalize("NFKC", raw or "")
-    return "".join(ch for ch in folded if not ch.isspace() and ch not in "-_/").upper()
+    return "".join(
+        ch for ch in folded
+        if not ch.isspace() and ch not in "-_/" and unicodedata.category(ch)[0] != "C"
+    ).upper()
 
 
 def require_not_blacklisted(organisation: Organisation) -> None:

@@ -148,11 +148,12 @@ def test_refused_to_a_blacklisted_payee(world, order, refused):
         build.request_redemption(order, world.institution)
 
 
-def test_an_invoice_is_redeemed_once_ever(world, voucher, redemption, refused):
+@pytest.mark.parametrize("disguised", ["fp-0001", "ＦＰ０００１", "FP\u200b0001", "F\u202eP0001"])
+def test_an_invoice_is_redeemed_once_ever(world, voucher, redemption, refused, disguised):
     again = build.place_order(
         voucher, world.enterprise, world.institution.organisation, contract_number="HT-OTHER"
     )
-    build.delivered_and_confirmed(again, world.institution, world.enterprise, invoice="fp-0001")
+    build.delivered_and_confirmed(again, world.institution, world.enterprise, invoice=disguised)
     with refused("invoice_already_redeemed", again):
         build.request_redemption(again, world.institution)
 
