@@ -9,10 +9,12 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import Http404
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from rest_framework import exceptions
 from rest_framework.response import Response
 
+from accounts.api.english import ENGLISH_DETAILS
 from accounts.errors import ApplicationError
 
 PROBLEM_TYPE = "urn:yrd-vouchers:problem:"
@@ -39,10 +41,11 @@ def problem_response(
 
 def problem_exception_handler(exc, context):
     if isinstance(exc, ApplicationError):
+        message = _in_request_language(exc)
         field = exc.extra.get("field")
-        errors = [{"field": field, "code": exc.code, "message": exc.message}] if field else []
+        errors = [{"field": field, "code": exc.code, "message": message}] if field else []
         return problem_response(
-            status_code=exc.http_status, code=exc.code, detail=exc.message, errors=errors,
+            status_code=exc.http_status, code=exc.code, detail=message, errors=errors,
             extra=exc.extra,
         )
     if isinstance(exc, Http404):
@@ -67,6 +70,12 @@ def problem_exception_handler(exc, context):
     return problem_response(
         status_code=exc.status_code, code=str(code), detail=str(exc.detail), headers=headers
     )
+
+
+def _in_request_language(exc: ApplicationError) -> str:
+    if (get_language() or "").startswith("en"):
+        return ENGLISH_DETAILS.get(exc.code, str(exc.message))
+    return str(exc.message)
 
 
 def _flatten(detail, prefix: str = ""):

@@ -181,3 +181,30 @@ def test_token_page_shows_the_secret_once_and_revokes(client, db):
     client.post(reverse("accounts:api_token_revoke", args=[token.pk]))
     token.refresh_from_db()
     assert not token.is_active
+
+
+@pytest.mark.urls(__name__)
+def test_business_refusal_speaks_the_request_s_language(api):
+    from accounts.api.english import ENGLISH_DETAILS
+
+    ENGLISH_DETAILS["unlucky"] = "Unlucky amount."
+    try:
+        english = api.post("/echo/", {"amount_fen": 13}, format="json",
+                           HTTP_ACCEPT_LANGUAGE="en")
+        chinese = api.post("/echo/", {"amount_fen": 13}, format="json",
+                           HTTP_ACCEPT_LANGUAGE="zh-hans")
+    finally:
+        del ENGLISH_DETAILS["unlucky"]
+    assert english.json()["detail"] == "Unlucky amount."
+    assert english.json()["code"] == chinese.json()["code"] == "unlucky"
+    assert chinese.json()["detail"] == "不吉利的金额"
+
+
+def test_validation_messages_follow_the_request_language(db):
+    client = APIClient()
+    client.force_authenticate(UserFactory())
+    response = client.post(
+        "/api/v1/applications/submit/", {}, format="json", HTTP_ACCEPT_LANGUAGE="en"
+    )
+    assert response.status_code == 400
+    assert response.json()["errors"][0]["message"] == "This field is required."
