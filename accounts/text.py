@@ -2,7 +2,8 @@
 
 Names and reasons are shown to reviewers and printed in reports, so bidi overrides,
 zero-width and other invisible format or control characters (used to disguise a name) are
-refused with a message, not silently dropped; full-width letters and digits are folded (NFKC).
+refused with a message, not silently dropped. Text is composed (NFC) but not folded: Chinese
+full-width punctuation （，：） is ordinary text here; identifiers are folded elsewhere (NFKC).
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ ALLOWED_CONTROL = {"\n", "\t"}
 
 def clean_text(value: str, *, field: str, label: str, max_length: int,
                multiline: bool = False, required: bool = True) -> str:
-    text = unicodedata.normalize("NFKC", value or "").strip()
+    text = unicodedata.normalize("NFC", value or "").strip()
     if multiline:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
     for character in text:

@@ -13,6 +13,7 @@ from accounts.models import Objection, Organisation, User
 from accounts.permissions import require_authority_of
 from accounts.services.organisations import organisation_move_status
 from accounts.states import OBJECTION_TRANSITIONS, require_transition
+from accounts.text import clean_text
 
 
 @transaction.atomic(durable=True)
@@ -33,9 +34,9 @@ def objection_lodge(
         raise InvalidInput("请填写异议人、联系方式和异议内容", extra={"field": "text"})
     objection = Objection.objects.create(
         organisation=locked,
-        lodged_by=lodged_by.strip(),
-        contact=contact.strip(),
-        text=text.strip(),
+        lodged_by=clean_text(lodged_by, field="lodged_by", label="异议人", max_length=64),
+        contact=clean_text(contact, field="contact", label="联系方式", max_length=64),
+        text=clean_text(text, field="text", label="异议内容", max_length=2000, multiline=True),
         created_at=now,
     )
     audit_record(

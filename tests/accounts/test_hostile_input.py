@@ -46,8 +46,9 @@ def test_names_hiding_characters_are_refused_by_the_service(db, name):
     assert not User.objects.filter(username="hidden").exists()
 
 
-def test_full_width_text_is_folded_not_refused():
-    assert clean_text("ＡＢＣ科技１２３", field="f", label="名称", max_length=20) == "ABC科技123"
+def test_chinese_punctuation_is_kept_as_typed():
+    text = "演示：上海（浦东）科技，有限公司"
+    assert clean_text(text, field="f", label="名称", max_length=40) == text
 
 
 def test_oversized_name_is_refused_with_its_limit(db):
@@ -96,3 +97,26 @@ def test_any_registration_input_is_either_accepted_or_refused_cleanly(db, field,
         assert after == (before[0] + 1, before[1] + 1)
     else:
         assert after == before
+
+
+def test_hidden_characters_are_refused_in_other_free_text(db):
+    from accounts.services import objection_lodge
+    from tests.factories import vouchers as build
+    from vouchers.models import Application
+    from vouchers.services import applications
+
+    program = build.make_program()
+    enterprise = build.enterprise_user()
+    with pytest.raises(InvalidInput) as caught:
+        applications.application_submit(
+            actor=enterprise, program=program, amount_fen=1000_00, purpose="检测\u202e新品",
+            planned_categories=[build.category()], now=build.NOW,
+        )
+    assert caught.value.extra["field"] == "purpose"
+    assert not Application.objects.exists()
+    institution = build.institution_user().organisation
+    Organisation.objects.filter(pk=institution.pk).update(
+        status=Organisation.Status.NOTICE, notice_ends_at=build.NOW.replace(year=2100)
+    )
+    with pytest.raises(InvalidInput):
+        objection_lodge(organisation=institution, lodged_by="张\u200b三", contact="1", text="x")

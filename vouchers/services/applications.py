@@ -11,6 +11,7 @@ from django.db.models import Case, F, Q, QuerySet, Sum, When
 from accounts.errors import InvalidInput
 from accounts.models import Organisation, User
 from accounts.permissions import require_authority_of, require_impartial, require_role
+from accounts.text import clean_text
 from vouchers.errors import refuse
 from vouchers.ledger.models import Account
 from vouchers.locks import lock_application, lock_organisations
@@ -39,6 +40,8 @@ def application_submit(
     enterprise = actor.organisation
     _require_eligible_enterprise(enterprise, program, now)
     planned = list(planned_categories)
+    purpose = clean_text(purpose, field="purpose", label="申领用途", max_length=2000,
+                         multiline=True)
     _require_valid_claim(program, amount_fen, purpose, planned)
     # Lock the enterprise and every company of its group: their quota is read then used.
     lock_organisations(_group_members(enterprise).values_list("pk", flat=True))

@@ -13,6 +13,7 @@ from django.db import transaction
 from accounts.errors import AccessDenied, InvalidInput
 from accounts.models import User
 from accounts.permissions import require_role
+from accounts.text import clean_text
 from accounts.uploads import MAX_UPLOAD_BYTES, CheckedUpload, InvalidUpload, check_upload
 from vouchers.errors import InvalidEvidence
 from vouchers.locks import lock_order
@@ -38,6 +39,8 @@ def delivery_log(
     require_role(actor, User.Role.INSTITUTION)
     if order.institution_id != actor.organisation_id:
         raise AccessDenied("只能登记本机构的订单", code="not_your_order")
+    description = clean_text(description, field="description", label="交付内容",
+                             max_length=2000, multiline=True)
     if not (description.strip() and invoice_number.strip() and report_number.strip()):
         raise InvalidInput("请填写交付内容、发票号码和报告编号", extra={"field": "description"})
     if delivered_on > now.date():
