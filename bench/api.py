@@ -50,7 +50,7 @@ def _prepare(enterprises: int) -> dict:
     from bench import fixtures
     from tests.factories import vouchers as build
 
-    program = fixtures.open_program(budget_fen=10**12, cap_fen=10**10)
+    program = fixtures.open_program(name="API 基准创新券", budget_fen=10**12, cap_fen=10**10)
     approver = fixtures.reviewer()
     institution = build.institution_user("SH").organisation
     people = fixtures.enterprises(enterprises)

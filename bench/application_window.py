@@ -128,7 +128,9 @@ def run(*, smoke: bool) -> list[Table]:
 
     count = 20 if smoke else 1_000
     budget = AMOUNT_FEN * count * 3 // 4
-    program = fixtures.open_program(budget_fen=budget, cap_fen=AMOUNT_FEN)
+    program = fixtures.open_program(
+        name="申领窗口基准创新券", budget_fen=budget, cap_fen=AMOUNT_FEN
+    )
     reviewer = fixtures.token_for(fixtures.reviewer())
     people = fixtures.enterprises(count)
     run_key = f"window{time.time_ns()}"
