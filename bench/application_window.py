@@ -58,7 +58,8 @@ def _job(client: Client, program_id: int, token: str, reviewer: str, run: str) -
         f"{run}-submit-{token[-12:]}",
     )
     if status != 201:
-        return {"submitted": False, "status": status, "submit_ms": submit_ms}
+        code = f"submit {body.get('code') or ''}".strip()
+        return {"submitted": False, "status": status, "submit_ms": submit_ms, "code": code}
     application = body["id"]
     status, body, approve_ms = client.post(
         f"/api/v1/applications/{application}/approve/", reviewer, {}, f"{run}-approve-{application}"
@@ -69,7 +70,7 @@ def _job(client: Client, program_id: int, token: str, reviewer: str, run: str) -
         "status": status,
         "submit_ms": submit_ms,
         "approve_ms": approve_ms,
-        "code": body.get("code"),
+        "code": f"approve {body.get('code') or ''}".strip(),
     }
 
 
