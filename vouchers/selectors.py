@@ -287,10 +287,15 @@ def applications_of_region(*, actor: User) -> QuerySet[Application]:
 
 
 def quota_used_fen(*, program: Program, enterprise: Organisation) -> int:
-    """What counts against the enterprise's annual cap (read side of application_submit):
-    submitted claims and approved amounts over the region's programs of the year."""
+    """What counts against the enterprise's annual cap (read side of application_submit)."""
+    return claims_counted_against_cap_fen(program=program, whose=Q(enterprise=enterprise))
+
+
+def claims_counted_against_cap_fen(*, program: Program, whose: Q) -> int:
+    """Submitted claims and approved amounts of `whose` applications over the region's
+    programs of the program's year: the one definition the caps are checked against."""
     used = Application.objects.filter(
-        enterprise=enterprise, program__region_id=program.region_id, program__year=program.year
+        whose, program__region_id=program.region_id, program__year=program.year
     ).aggregate(
         used=Sum(
             Case(

@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from datetime import datetime
 
 from django.db import transaction
-from django.db.models import Case, F, Q, QuerySet, Sum, When
+from django.db.models import Q, QuerySet
 
 from accounts.errors import InvalidInput
 from accounts.models import Organisation, User
@@ -16,6 +16,7 @@ from vouchers.errors import refuse
 from vouchers.ledger.models import Account
 from vouchers.locks import lock_application, lock_organisations
 from vouchers.models import Application, Program, ServiceCategory, Voucher
+from vouchers.selectors import claims_counted_against_cap_fen
 from vouchers.services._common import audit, move_state, require_not_blacklisted
 from vouchers.services.vouchers import voucher_issue
 from vouchers.states import APPLICATION_TRANSITIONS
@@ -177,7 +178,7 @@ def _require_valid_claim(
 
 
 def _require_within_caps(program: Program, enterprise: Organisation, amount_fen: int) -> None:
-    used = _quota_used_fen(program, Q(enterprise=enterprise))
+    used = claims_counted_against_cap_fen(program=program, whose=Q(enterprise=enterprise))
     remaining = program.enterprise_annual_cap_fen - used
     if amount_fen > remaining:
         refuse(
@@ -186,8 +187,9 @@ def _require_within_caps(program: Program, enterprise: Organisation, amount_fen:
             remaining_fen=max(remaining, 0),
         )
     if program.group_annual_cap_fen is not None and enterprise.actual_controller:
-        group_used = _quota_used_fen(
-            program, Q(enterprise__actual_controller=enterprise.actual_controller)
+        group_used = claims_counted_against_cap_fen(
+            program=program,
+            whose=Q(enterprise__actual_controller=enterprise.actual_controller),
         )
         group_remaining = program.group_annual_cap_fen - group_used
         if amount_fen > group_remaining:
@@ -203,22 +205,6 @@ def _require_within_caps(program: Program, enterprise: Organisation, amount_fen:
             f"超过项目剩余预算（{available / 100:.2f}元）",
             available_fen=available,
         )
-
-
-def _quota_used_fen(program: Program, whose: Q) -> int:
-    """Pending claims and issued vouchers of the region's programs of the same year."""
-    used = Application.objects.filter(
-        whose, program__region_id=program.region_id, program__year=program.year
-    ).aggregate(
-        used=Sum(
-            Case(
-                When(state=Application.State.SUBMITTED, then=F("amount_fen")),
-                When(state=Application.State.APPROVED, then=F("approved_fen")),
-                default=0,
-            )
-        )
-    )["used"]
-    return used or 0
 
 
 def _group_members(enterprise: Organisation) -> QuerySet[Organisation]:
