@@ -2,9 +2,13 @@
 
 A batch costs a constant number of queries whatever its size: one to read the pending
 transfers it resolves, one to lock its accounts, one for existing keys, one for earlier
-resolutions, at most two bulk inserts (posted transfers and holds first, so that posts and
-voids in the same batch can point at those holds) inside a savepoint, and one bulk update
-of the balances.
+resolutions, at most two inserts (posted transfers and holds first, so that posts and voids
+in the same batch can point at those holds) and one update of the balances. A single
+transfer is four statements between BEGIN and COMMIT, as many as pgbench's TPC-B script.
+
+The writes are hand-written SQL on purpose: the ORM's `bulk_update` compiles a CASE per
+column per account and `bulk_create` cannot skip conflicts and return ids at once, and
+together they were most of the time of a transfer (docs/benchmarks.md, benchmark 1).
 """
 
 from __future__ import annotations
@@ -14,7 +18,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from django.db import IntegrityError, transaction
+from django.db import connection, transaction
 
 from vouchers.ledger import checks
 from vouchers.ledger.errors import (
@@ -85,7 +89,9 @@ def _pendings(specs: Sequence[TransferSpec]) -> dict[str, Transfer]:
     # Holds never change once written, so reading them before the locks is safe.
     return {
         transfer.idempotency_key: transfer
-        for transfer in Transfer.objects.filter(idempotency_key__in=keys, phase=Phase.PENDING)
+        for transfer in Transfer.objects.filter(
+            idempotency_key__in=keys, phase=Phase.PENDING
+        ).order_by()
     }
 
 
@@ -107,9 +113,10 @@ def _existing(specs: Sequence[TransferSpec]) -> dict[str, Transfer]:
     keys = [spec.idempotency_key for spec in specs]
     return {
         transfer.idempotency_key: transfer
-        for transfer in Transfer.objects.filter(idempotency_key__in=keys).select_related(
-            "pending_transfer"
-        )
+        # No ORDER BY: the journal's default newest-first order costs a sort per batch.
+        for transfer in Transfer.objects.filter(idempotency_key__in=keys)
+        .select_related("pending_transfer")
+        .order_by()
     }
 
 
@@ -119,7 +126,9 @@ def _resolutions(pendings: dict[str, Transfer]) -> dict[str, Transfer]:
     key_by_id = {pending.pk: key for key, pending in pendings.items()}
     return {
         key_by_id[resolution.pending_transfer_id]: resolution
-        for resolution in Transfer.objects.filter(pending_transfer_id__in=list(key_by_id))
+        for resolution in Transfer.objects.filter(
+            pending_transfer_id__in=list(key_by_id)
+        ).order_by()
     }
 
 
@@ -220,20 +229,93 @@ def _write(batch: _Batch, rows: list[Transfer]) -> None:
         return
     direct = [row for row in rows if row.phase not in Transfer.RESOLVING_PHASES]
     resolutions = [row for row in rows if row.phase in Transfer.RESOLVING_PHASES]
-    try:
-        # A savepoint: a unique violation by a concurrent batch (same key, other accounts,
-        # so not serialised by our locks) leaves the caller's transaction usable.
-        with transaction.atomic():
-            Transfer.objects.bulk_create(direct)
-            Transfer.objects.bulk_create(resolutions)
-    except IntegrityError as error:
-        _explain_conflict(batch, rows)
-        raise ConcurrentTransferConflict from error
-    touched = [batch.accounts[account_id] for account_id in sorted(batch.touched)]
-    Account.objects.bulk_update(
-        touched,
-        ["debits_pending_fen", "debits_posted_fen", "credits_pending_fen", "credits_posted_fen"],
-    )
+    # No savepoint: a row that meets a unique index (the same key or the same hold written
+    # by a concurrent batch on other accounts, which our locks do not serialise) is skipped
+    # by ON CONFLICT DO NOTHING, so the transaction stays usable to explain the refusal.
+    inserted = _insert(direct)
+    for row in resolutions:  # a hold of this batch has its id only now
+        row.pending_transfer_id = row.pending_transfer.pk
+    inserted += _insert(resolutions)
+    if inserted < len(rows):
+        try:
+            _explain_conflict(batch, rows)
+        finally:
+            # Part of the batch may be written: the caller's transaction must not commit it.
+            transaction.set_rollback(True)
+        raise ConcurrentTransferConflict
+    _update_balances([batch.accounts[account_id] for account_id in sorted(batch.touched)])
+
+
+# Identifiers below come from the models; every value is a query parameter.
+_TRANSFER_FIELDS = [field for field in Transfer._meta.concrete_fields if not field.primary_key]
+_BALANCE_COLUMNS = (
+    "debits_pending_fen",
+    "debits_posted_fen",
+    "credits_pending_fen",
+    "credits_posted_fen",
+)
+
+
+def _insert(rows: list[Transfer]) -> int:
+    """Insert the rows, skipping any that meets a unique index; fill in the ids; return how
+    many were written. One statement unless the database caps its parameters (SQLite)."""
+    if not rows:
+        return 0
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(field.column) for field in _TRANSFER_FIELDS)
+    placeholders = "(" + ", ".join(["%s"] * len(_TRANSFER_FIELDS)) + ")"
+    per_statement = max(1, _max_params() // len(_TRANSFER_FIELDS))
+    by_key = {row.idempotency_key: row for row in rows}
+    written = 0
+    for start in range(0, len(rows), per_statement):
+        chunk = rows[start : start + per_statement]
+        params = [
+            field.get_db_prep_save(getattr(row, field.attname), connection)
+            for row in chunk
+            for field in _TRANSFER_FIELDS
+        ]
+        sql = (
+            f"INSERT INTO {quote(Transfer._meta.db_table)} ({columns}) VALUES "  # noqa: S608
+            f"{', '.join([placeholders] * len(chunk))} ON CONFLICT DO NOTHING "
+            f"RETURNING {quote('id')}, {quote('idempotency_key')}"
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            for pk, key in cursor.fetchall():
+                row = by_key[key]
+                row.pk = pk
+                row._state.adding = False
+                row._state.db = connection.alias
+                written += 1
+    return written
+
+
+def _max_params() -> int:
+    # PostgreSQL's protocol takes at most 65,535 parameters; Django states SQLite's cap.
+    return connection.features.max_query_params or 65_535
+
+
+def _update_balances(accounts: list[Account]) -> None:
+    """Write the new balances of the locked accounts: one statement (SQLite: per 199)."""
+    quote = connection.ops.quote_name
+    table = quote(Account._meta.db_table)
+    names = ", ".join(("account_id", *_BALANCE_COLUMNS))
+    row = "(" + ", ".join(["CAST(%s AS BIGINT)"] * (1 + len(_BALANCE_COLUMNS))) + ")"
+    assignments = ", ".join(f"{quote(column)} = v.{column}" for column in _BALANCE_COLUMNS)
+    per_statement = _max_params() // (1 + len(_BALANCE_COLUMNS))
+    for start in range(0, len(accounts), per_statement):
+        chunk = accounts[start : start + per_statement]
+        params = [
+            value
+            for account in chunk
+            for value in (account.pk, *(getattr(account, column) for column in _BALANCE_COLUMNS))
+        ]
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"WITH v ({names}) AS (VALUES {', '.join([row] * len(chunk))}) UPDATE {table} "  # noqa: S608
+                f"SET {assignments} FROM v WHERE {table}.{quote('id')} = v.account_id",
+                params,
+            )
 
 
 def _explain_conflict(batch: _Batch, rows: list[Transfer]) -> None:

@@ -77,7 +77,6 @@ def account_open(
     return account
 
 
-@transaction.atomic
 def ledger_post(
     *, transfers: Sequence[TransferSpec], now: datetime, actor: User | None = None
 ) -> list[Transfer]:
@@ -88,9 +87,15 @@ def ledger_post(
     are bulk-inserted and the balances updated: a constant number of queries per batch.
     A key already written with the same fields returns the stored transfer unchanged; with
     a different field it raises `IdempotencyKeyReused` naming that field.
-    Joins the caller's transaction (not durable).
+    Joins the caller's transaction without a savepoint (two round trips saved per batch):
+    a refusal is raised before anything is written, so the caller's transaction stays
+    usable; a batch cut short by a concurrent one marks that transaction for rollback.
+    Outside a transaction it opens its own.
     """
-    return post_batch(specs=transfers, now=now, actor=actor).transfers
+    if transaction.get_connection().in_atomic_block:
+        return post_batch(specs=transfers, now=now, actor=actor).transfers
+    with transaction.atomic():
+        return post_batch(specs=transfers, now=now, actor=actor).transfers
 
 
 def expiry_key(pending: Transfer) -> str:

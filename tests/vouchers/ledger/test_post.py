@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from django.db import transaction
 
 from tests.factories.ledger import AccountFactory
 from tests.vouchers.ledger.helpers import balances, ledger_snapshot
@@ -86,6 +87,20 @@ def test_an_overdraft_refuses_the_whole_batch(wallet, shop, now):
     }
     assert "余额不足" in caught.value.message
     assert ledger_snapshot() == before
+
+
+def test_a_refusal_leaves_the_callers_transaction_usable(wallet, shop, now):
+    # ledger_post joins the caller's transaction without a savepoint: a refusal is raised
+    # before anything is written, so the caller may go on (services turn it into their own
+    # refusal and sometimes write more).
+    with transaction.atomic():
+        with pytest.raises(InsufficientBalance):
+            ledger_post(transfers=[TransferSpec("u-1", wallet.pk, shop.pk, 10_001)], now=now)
+        ledger_post(transfers=[TransferSpec("u-2", wallet.pk, shop.pk, 2_500)], now=now)
+
+    assert list(Transfer.objects.filter(idempotency_key__startswith="u-").values_list(
+        "idempotency_key", flat=True)) == ["u-2"]
+    assert balances(wallet) == (0, 2_500, 0, 10_000)
 
 
 def test_spending_exactly_the_balance_is_allowed(wallet, shop, now):

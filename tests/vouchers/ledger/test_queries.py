@@ -38,7 +38,7 @@ def test_a_large_batch_costs_as_many_queries_as_a_small_one(db, now):
     small = batch_queries(1, now, prefix="small")
 
     assert batch_queries(40, now, prefix="large") == small
-    assert small <= 10
+    assert small <= 6
 
 
 @pytest.mark.postgres
@@ -51,9 +51,10 @@ def test_a_batch_of_a_hundred_posted_transfers_is_pinned(
 ):
     specs = [TransferSpec(f"pay-{n}", wallet.pk, shop.pk, 100) for n in range(100)]
 
-    # savepoint, lock, existing keys, savepoint, insert(s), release, balance update, release
+    # lock, existing keys, insert(s), balance update: no savepoint inside the caller's
+    # transaction. SQLite caps a statement at 999 parameters, so its insert is split.
     inserts = 1 if connection.vendor == "postgresql" else 2
-    with django_assert_num_queries(7 + inserts):
+    with django_assert_num_queries(3 + inserts):
         ledger_post(transfers=specs, now=now)
 
     assert balances(wallet) == (0, 10_000, 0, 10_000)
