@@ -19,6 +19,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from django.db import connection, transaction
+from django.db.models import DateTimeField
 
 from vouchers.ledger import checks
 from vouchers.ledger.errors import (
@@ -288,10 +289,19 @@ def _insert(rows: list[Transfer]) -> int:
     table = quote(Transfer._meta.db_table)
     columns = ", ".join(quote(field.column) for field in _TRANSFER_FIELDS)
     types = [field.db_type(connection) for field in _TRANSFER_FIELDS]
+    # Only the date-times need the backend's conversion (SQLite stores them as text); the
+    # other values are already plain ints and strings, checked by check_shapes.
+    converters = [
+        (lambda value, field=field: field.get_db_prep_save(value, connection))
+        if isinstance(field, DateTimeField)
+        else None
+        for field in _TRANSFER_FIELDS
+    ]
+    attnames = [field.attname for field in _TRANSFER_FIELDS]
     values = [
         tuple(
-            field.get_db_prep_save(getattr(row, field.attname), connection)
-            for field in _TRANSFER_FIELDS
+            getattr(row, attname) if convert is None else convert(getattr(row, attname))
+            for attname, convert in zip(attnames, converters, strict=True)
         )
         for row in rows
     ]
