@@ -12,22 +12,37 @@ from accounts.downloads import neutralise_cell
 from reporting.services.documents import MONEY, ReportDocument
 
 YUAN_FORMAT = "#,##0.00"
-SHEET_TITLE_MAX = 31  # Excel's limit
+SHEET_TITLE_MAX = 31  # Excel's limits: 31 characters of title, 1,048,576 rows a sheet
+ROWS_PER_SHEET = 1_048_576 - 1  # under the header row
 
 
 def render_xlsx(document: ReportDocument, output: BinaryIO) -> None:
-    """Rows stream into a write-only workbook: memory stays flat however many rows."""
+    """Rows stream into a write-only workbook: memory stays flat however many rows.
+
+    A section longer than a sheet holds goes on over further sheets, "标题 (2)" and so on,
+    each with its header, so that Excel opens every row instead of refusing the file.
+    """
     workbook = Workbook(write_only=True)
     _summary_sheet(workbook, document)
     for section in document.sections:
-        sheet = workbook.create_sheet(section.title[:SHEET_TITLE_MAX])
-        sheet.freeze_panes = "A2"
-        sheet.append([_bold(sheet, column.label) for column in section.columns])
         money = [column.kind == MONEY for column in section.columns]
+        sheet, part, rows = _section_sheet(workbook, section, part=1), 1, 0
         for cells in section.cells():
+            if rows == ROWS_PER_SHEET:
+                part += 1
+                sheet, rows = _section_sheet(workbook, section, part=part), 0
             sheet.append([_cell(sheet, value, is_money) for value, is_money in
                           zip(cells, money, strict=True)])
+            rows += 1
     workbook.save(output)
+
+
+def _section_sheet(workbook: Workbook, section, *, part: int):
+    suffix = "" if part == 1 else f" ({part})"
+    sheet = workbook.create_sheet(section.title[: SHEET_TITLE_MAX - len(suffix)] + suffix)
+    sheet.freeze_panes = "A2"
+    sheet.append([_bold(sheet, column.label) for column in section.columns])
+    return sheet
 
 
 def _summary_sheet(workbook: Workbook, document: ReportDocument) -> None:

@@ -16,6 +16,7 @@ from openpyxl import load_workbook
 
 from accounts.models import AuditEntry, Region, User
 from reporting.exporters import render_csv, render_pdf, render_xlsx
+from reporting.exporters import xlsx as xlsx_exporter
 from reporting.models import Discrepancy, ReportFile, ReportRun
 from reporting.services import runs
 from reporting.services.documents import COUNT, MONEY, Column, ReportDocument, Section
@@ -177,6 +178,28 @@ def test_formula_cells_are_neutralised_and_numbers_stay_numbers(tmp_path):
     assert sheet["A2"].value == "'=HYPERLINK(\"x\")"
     assert sheet["B2"].value == -12.34
     assert sheet["B2"].data_type == "n"
+
+
+def test_a_section_longer_than_an_excel_sheet_goes_on_over_further_sheets(monkeypatch):
+    # Excel refuses a sheet of more than 1,048,576 rows; a small limit shows the same split.
+    monkeypatch.setattr(xlsx_exporter, "ROWS_PER_SHEET", 4)
+    title = "差异明细" * 8  # longer than a sheet title may be
+    document = ReportDocument(
+        title="t", period="p", authority="a", headline=[],
+        sections=[Section("s", title, [Column("name", "名称"), Column("fen", "金额", MONEY)],
+                          rows=lambda: ({"name": f"第{i}项", "fen": i} for i in range(10)))],
+    )
+    buffer = io.BytesIO()
+    render_xlsx(document, buffer)
+
+    workbook = load_workbook(io.BytesIO(buffer.getvalue()))
+    parts = workbook.sheetnames[1:]
+    assert parts == [title[:31], title[:27] + " (2)", title[:27] + " (3)"]
+    rows = [list(workbook[name].values) for name in parts]
+    assert [len(sheet) for sheet in rows] == [5, 5, 3]  # each with its header
+    assert all(sheet[0] == ("名称", "金额") for sheet in rows)
+    names = [row[0] for sheet in rows for row in sheet[1:]]
+    assert names == [f"第{i}项" for i in range(10)]
 
 
 def _peak(render, count: int) -> int:
