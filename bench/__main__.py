@@ -46,6 +46,7 @@ def main(argv: list[str]) -> int:
         print(profile())
         return 0
     tables = []
+    run_started = time.monotonic()
     for name in options.only or BENCHMARKS:
         started = time.monotonic()
         print(f"== {name}", flush=True)
@@ -55,8 +56,11 @@ def main(argv: list[str]) -> int:
             print(table.markdown(), flush=True)
         print(f"   {time.monotonic() - started:.0f} s", flush=True)
         tables += produced
+    minutes = (time.monotonic() - run_started) / 60
+    print(f"== all done in {minutes:.1f} min", flush=True)
     if not options.smoke:
-        append_to_doc(tables, header)
+        only = f" (`--only {' '.join(options.only)}`)" if options.only else ""
+        append_to_doc(tables, f"{header}; the run took {minutes:.1f} min{only}")
     return 0
 
 
