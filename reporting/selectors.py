@@ -1,13 +1,16 @@
 """Reads for the reports: annual aggregates, reconciliation inputs, runs and findings.
 
-Every figure is aggregated in the database (values()/annotate()/Sum over indexed columns);
-Python only merges the already-grouped rows.
+Every figure is aggregated in the database (values()/annotate()/Sum over indexed columns).
+The annual figures read each source once, grouped by every breakdown's dimensions at once;
+Python only rolls those grouped rows up into the headline and each breakdown.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
 from datetime import date, datetime, time
+from operator import itemgetter
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -109,57 +112,110 @@ def _returned(year: int, region: Region | None) -> QuerySet[Voucher]:
     return rows if region is None else rows.filter(program__region=region)
 
 
-def _grouped(queryset: QuerySet, paths: dict[str, str], dims: tuple[str, ...],
-             month_field: str, **figures: Any) -> list[dict[str, Any]]:
-    if "month" in dims:
-        queryset = queryset.annotate(month=ExtractMonth(month_field))
-    names = {paths[dim]: dim for dim in dims if dim != "month"}
-    fields = [*names, *(["month"] if "month" in dims else [])]
-    rows = queryset.order_by().values(*fields).annotate(**figures)
+@dataclass(frozen=True)
+class AnnualSource:
+    """One source's rows grouped at the finest grain: every dimension it has (`dims`), the
+    figures that add up (`sums`) and, for distinct counts, the ids to count (`distinct`:
+    figure → id column). Any breakdown over a subset of `dims` is rolled up from these."""
+
+    dims: tuple[str, ...]
+    rows: list[dict[str, Any]]
+    sums: tuple[str, ...]
+    distinct: dict[str, str] = field(default_factory=dict)
+
+
+def _finest(queryset: QuerySet, paths: dict[str, str], month_field: str,
+            **figures: Any) -> list[dict[str, Any]]:
+    """One GROUP BY over every path in `paths` and the month of `month_field`."""
+    names = {path: name for name, path in paths.items()}
+    rows = (queryset.annotate(month=ExtractMonth(month_field)).order_by()
+            .values(*names, "month").annotate(**figures))
+    return [{names.get(key, key): value for key, value in row.items()} for row in rows]
+
+
+def annual_sources(*, year: int, region: Region | None) -> list[AnnualSource]:
+    """The year's four sources, each read once: confirmed deliveries, approvals, treasury
+    payments and returns to the budget.
+
+    Deliveries are also grouped by enterprise and institution, whose distinct counts cannot
+    be added up across groups: at most one row per (enterprise, institution, category,
+    issuing region, month), each counted once per breakdown row in Python."""
+    dims = (*_DELIVERY, "month")
+    ids = {"enterprise_id": "order__enterprise_id", "institution_id": "order__institution_id"}
+    served = _finest(
+        _deliveries(year, region), {**_DELIVERY, **ids}, "delivered_on",
+        service_fen=Sum("order__total_fee_fen"), voucher_used_fen=Sum("order__voucher_fen"),
+        # An order has at most one confirmed delivery (delivery_one_live_per_order), so
+        # delivery rows count orders and add up across groups.
+        orders=Count("order_id"),
+    )
     return [
-        {**{names.get(key, key): value for key, value in row.items()}} for row in rows
+        AnnualSource(dims, served, ("service_fen", "voucher_used_fen", "orders"),
+                     {"enterprises": "enterprise_id", "institutions": "institution_id"}),
+        AnnualSource(dims, _finest(_approved(year, region), _REDEMPTION, "reviewed_at",
+                                   redeemed_fen=Sum("approved_fen")), ("redeemed_fen",)),
+        AnnualSource(dims, _finest(_paid(year, region), _REDEMPTION, "batch__paid_on",
+                                   paid_fen=Sum("approved_fen")), ("paid_fen",)),
+        AnnualSource(
+            (*_RETURN, "month"),
+            _finest(_returned(year, region), _RETURN, "account__debit_transfers__created_at",
+                    returned_fen=Sum("account__debit_transfers__amount_fen")),
+            ("returned_fen",),
+        ),
     ]
+
+
+def annual_rollup(sources: list[AnnualSource], dims: tuple[str, ...]) -> list[dict]:
+    """One breakdown rolled up from the sources: rows keyed by `dims`, in key order, with
+    every money figure and the counts. Returned money belongs to a voucher, not to an order
+    or institution: it is None in a breakdown by those."""
+    merged: dict[tuple, dict] = {}
+    usable = [source for source in sources if set(dims) <= set(source.dims)]
+    for source in usable:
+        _add_up(merged, source, dims)
+    if not any("returned_fen" in source.sums for source in usable):
+        for row in merged.values():
+            row["returned_fen"] = None
+    return [merged[key] for key in sorted(merged, key=lambda k: tuple((v is None, v) for v in k))]
+
+
+def _add_up(merged: dict[tuple, dict], source: AnnualSource, dims: tuple[str, ...]) -> None:
+    key_of, sums = _key_function(dims), source.sums
+    distinct = [(name, column, set()) for name, column in source.distinct.items()]
+    for row in source.rows:
+        key = key_of(row)
+        target = merged.get(key)
+        if target is None:
+            target = merged[key] = _empty_row(dims, key)
+        for name in sums:
+            target[name] += row[name] or 0
+        for _name, column, pairs in distinct:
+            pairs.add((key, row[column]))
+    for name, _column, pairs in distinct:  # each (key, id) pair once: a distinct count
+        for key, value in pairs:
+            if value is not None:
+                merged[key][name] += 1
+
+
+def _key_function(dims: tuple[str, ...]) -> Callable[[dict], tuple]:
+    if len(dims) > 1:
+        return itemgetter(*dims)
+    if dims:
+        getter = itemgetter(dims[0])
+        return lambda row: (getter(row),)
+    return lambda row: ()
+
+
+def annual_headline_of(sources: list[AnnualSource]) -> dict[str, int]:
+    """The year's totals: each money figure and the distinct counts."""
+    rows = annual_rollup(sources, ())
+    totals = rows[0] if rows else {}
+    return {name: totals.get(name) or 0 for name in (*MONEY_FIGURES, *COUNT_FIGURES)}
 
 
 def annual_breakdown(*, year: int, region: Region | None, dims: tuple[str, ...]) -> list[dict]:
-    """One breakdown: rows keyed by `dims` with every money figure and the counts."""
-    transfer_amount = "account__debit_transfers__amount_fen"
-    sources = [
-        _grouped(
-            _deliveries(year, region), _DELIVERY, dims, "delivered_on",
-            service_fen=Sum("order__total_fee_fen"), voucher_used_fen=Sum("order__voucher_fen"),
-            orders=Count("order_id", distinct=True),
-            enterprises=Count("order__enterprise_id", distinct=True),
-            institutions=Count("order__institution_id", distinct=True),
-        ),
-        _grouped(_approved(year, region), _REDEMPTION, dims, "reviewed_at",
-                 redeemed_fen=Sum("approved_fen")),
-        _grouped(_paid(year, region), _REDEMPTION, dims, "batch__paid_on",
-                 paid_fen=Sum("approved_fen")),
-    ]
-    has_returns = all(dim in _RETURN or dim == "month" for dim in dims)
-    if has_returns:
-        sources.append(
-            _grouped(_returned(year, region), _RETURN, dims,
-                     "account__debit_transfers__created_at", returned_fen=Sum(transfer_amount))
-        )
-    rows = _merge(sources, dims)
-    if not has_returns:  # returned money belongs to a voucher, not to an order or institution
-        for row in rows:
-            row["returned_fen"] = None
-    return rows
-
-
-def _merge(sources: list[list[dict]], dims: tuple[str, ...]) -> list[dict]:
-    merged: dict[tuple, dict] = {}
-    for rows in sources:
-        for row in rows:
-            key = tuple(row[dim] for dim in dims)
-            target = merged.setdefault(key, _empty_row(dims, key))
-            for name, value in row.items():
-                if name not in dims:
-                    target[name] = (target[name] or 0) + (value or 0)
-    return [merged[key] for key in sorted(merged, key=lambda k: tuple((v is None, v) for v in k))]
+    """One breakdown on its own (the report reads the sources once for all of them)."""
+    return annual_rollup(annual_sources(year=year, region=region), dims)
 
 
 def _empty_row(dims: tuple[str, ...], key: tuple) -> dict[str, Any]:
@@ -168,22 +224,8 @@ def _empty_row(dims: tuple[str, ...], key: tuple) -> dict[str, Any]:
 
 
 def annual_headline(*, year: int, region: Region | None) -> dict[str, int]:
-    """The year's totals: each money figure and the distinct counts."""
-    served = _deliveries(year, region).aggregate(
-        service_fen=Sum("order__total_fee_fen"), voucher_used_fen=Sum("order__voucher_fen"),
-        orders=Count("order_id", distinct=True),
-        enterprises=Count("order__enterprise_id", distinct=True),
-        institutions=Count("order__institution_id", distinct=True),
-    )
-    figures = {
-        **served,
-        **_approved(year, region).aggregate(redeemed_fen=Sum("approved_fen")),
-        **_paid(year, region).aggregate(paid_fen=Sum("approved_fen")),
-        **_returned(year, region).aggregate(
-            returned_fen=Sum("account__debit_transfers__amount_fen")
-        ),
-    }
-    return {name: figures.get(name) or 0 for name in (*MONEY_FIGURES, *COUNT_FIGURES)}
+    """The year's totals on their own (the report reads the sources once for all figures)."""
+    return annual_headline_of(annual_sources(year=year, region=region))
 
 
 def reference_labels() -> dict[str, dict[str, str]]:

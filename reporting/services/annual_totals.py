@@ -1,4 +1,4 @@
-"""Annual totals (年度统计): the year's figures and their breakdowns, computed in the database."""
+"""Annual totals (年度统计): the year's figures and their breakdowns, grouped in the database."""
 
 from __future__ import annotations
 
@@ -18,19 +18,18 @@ def annual_totals_compute(
     `region` limits the figures to its business as issuer or as server (None: all regions).
     """
     labels = selectors.reference_labels()
+    sources = selectors.annual_sources(year=year, region=region)  # each source read once
+    if progress:
+        progress(1, 2)
     result: dict = {
         "year": year,
         "region": region.short_code if region else None,
-        "headline": selectors.annual_headline(year=year, region=region),
+        "headline": selectors.annual_headline_of(sources),
     }
-    steps = len(selectors.BREAKDOWNS) + 1
+    for name, dims in selectors.BREAKDOWNS.items():
+        result[name] = [_labelled(row, labels) for row in selectors.annual_rollup(sources, dims)]
     if progress:
-        progress(1, steps)
-    for index, (name, dims) in enumerate(selectors.BREAKDOWNS.items(), start=2):
-        rows = selectors.annual_breakdown(year=year, region=region, dims=dims)
-        result[name] = [_labelled(row, labels) for row in rows]
-        if progress:
-            progress(index, steps)
+        progress(2, 2)
     result["by_flow"] = _full_matrix(result["by_flow"], labels["region"])
     return result
 

@@ -102,3 +102,29 @@ def test_another_year_is_empty(year):
 def test_the_query_count_does_not_grow_with_the_rows(year, django_assert_max_num_queries):
     with django_assert_max_num_queries(25):
         annual_totals_compute(year=2024, region=None)
+
+
+def test_distinct_counts_count_each_enterprise_and_institution_once_per_row(year):
+    # Given a Jiangsu enterprise with two orders (testing, consulting) at one Shanghai
+    # institution, all five deliveries in February
+    result = annual_totals_compute(year=2024, region=None)
+
+    def counts(rows, *dims):
+        return {tuple(row[d] for d in dims): (row["orders"], row["enterprises"],
+                                              row["institutions"]) for row in rows}
+
+    # Then an enterprise or institution counts once per row, however many orders it has
+    assert counts(result["by_flow"], "issuing_region", "serving_region")[("JS", "SH")] == (2, 1, 1)
+    assert counts(result["by_category"], "category") == {("consulting",): (1, 1, 1),
+                                                         ("testing",): (4, 4, 3)}
+    assert counts(result["by_city"], "city") == {("310100",): (1, 1, 1), ("320100",): (3, 2, 2),
+                                                 ("330100",): (1, 1, 1)}
+    assert counts(result["by_month"], "month") == {(2,): (5, 4, 3), (3,): (0, 0, 0),
+                                                   (4,): (0, 0, 0), (12,): (0, 0, 0)}
+
+
+def test_the_report_reads_each_source_once(year, django_assert_num_queries):
+    # Three reference tables, one grouped read per source (deliveries, approvals, payments,
+    # returns), and the region codes of the flow matrix
+    with django_assert_num_queries(8):
+        annual_totals_compute(year=2024, region=None)
