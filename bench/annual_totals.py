@@ -63,7 +63,7 @@ def _best(function, *args, **kwargs) -> tuple[float, object]:
 
 def build(transfers: int) -> int:
     """Template year plus SQL copies; returns the transfers in the ledger."""
-    from tests.reporting.conftest import build_year
+    from bench.year_seed import build_year
     from vouchers.ledger.models import Transfer
 
     build_year()
@@ -108,7 +108,7 @@ def run(*, smoke: bool) -> list[Table]:
         f"Year {YEAR}, all regions; best of {REPEATS} warm runs each; the figures of both "
         f"agree exactly (headline service {headline['service_fen']:,} fen, redeemed "
         f"{headline['redeemed_fen']:,} fen, returned {headline['returned_fen']:,} fen).",
-        "Data: `tests/reporting/conftest.build_year()` through the real services, then its "
+        "Data: `bench/year_seed.build_year()` through the real services, then its "
         "orders, deliveries, redemptions and transfers copied in SQL with suffixed unique keys "
         f"and dates shifted by k % 9 months (`bench/annual_totals_data.py`); built in "
         f"{built:.0f} s.",

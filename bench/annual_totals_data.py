@@ -1,6 +1,6 @@
 """Benchmark 2's data: one varied year through the real services, then cloned in SQL.
 
-The shortcut: `tests/reporting/conftest.build_year()` runs the real services once (three
+The shortcut: `bench.year_seed.build_year()` runs the real services once (three
 issuing regions, cross-region orders, a partial approval, paid batches, expiries that return
 money to the budget). Its orders, deliveries, redemptions and ledger transfers are then copied
 `copies` times with `INSERT … SELECT` — every column as the services wrote it, with the unique

@@ -6,11 +6,11 @@ from __future__ import annotations
 import time
 from datetime import datetime
 
+from bench.year_seed import build_year
 from reporting.models import ReportRun
 from reporting.services import runs
 from reporting.services.annual_totals import annual_totals_compute
 from tests.factories.vouchers import TZ
-from tests.reporting.conftest import build_year
 
 
 def test_a_worker_computes_the_requested_report(live_celery_worker):

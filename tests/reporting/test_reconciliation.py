@@ -8,10 +8,10 @@ from datetime import date
 import pytest
 
 from accounts.models import Region
+from bench.year_seed import PAID_ON
 from reporting.models import Discrepancy, TreasuryPayment
 from reporting.services.reconciliation import reconciliation_findings
 from tests.factories.vouchers import NOW
-from tests.reporting.conftest import PAID_ON
 from vouchers.ledger.models import Account
 from vouchers.ledger.services import TransferSpec, ledger_post
 from vouchers.models import PaymentBatch, Redemption
