@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 import time
 
-from bench.annual_totals_data import clone_year, template_of
+from bench.annual_totals_data import clone_template_parties, clone_year, template_of
 from bench.annual_totals_floor import SETS, floor_totals
 from bench.common import Table
 
@@ -64,6 +64,20 @@ def _best(repeats: int, function, *args, **kwargs) -> tuple[float, object]:
     return min(times), value
 
 
+def _split() -> tuple[int, float, float]:
+    """One more run of the service's two halves: the grouped rows its four queries ship to
+    Python, the seconds to read them and the seconds to roll them up."""
+    from reporting import selectors
+
+    started = time.perf_counter()
+    sources = selectors.annual_sources(year=YEAR, region=None)
+    read = time.perf_counter() - started
+    selectors.annual_headline_of(sources)
+    for dims in selectors.BREAKDOWNS.values():
+        selectors.annual_rollup(sources, dims)
+    return sum(len(source.rows) for source in sources), read, time.perf_counter() - started - read
+
+
 def _measure(transfers: int, built: float, repeats: int) -> tuple[list[object], dict[str, int]]:
     """One row of the table: the sizes, both timings and their ratio; raises unless the
     service's figures equal the floor's."""
@@ -78,6 +92,7 @@ def _measure(transfers: int, built: float, repeats: int) -> tuple[list[object], 
     service, expected = _normalised(_service_totals(result)), _normalised(floor)
     if service != expected:
         raise AssertionError(f"annual totals differ from the floor:\n{service}\n{expected}")
+    grouped, read, rollup = _split()
     row = [
         f"{transfers:,}",
         f"{ServiceOrder.objects.count():,}",
@@ -88,6 +103,9 @@ def _measure(transfers: int, built: float, repeats: int) -> tuple[list[object], 
         service_seconds,
         floor_seconds,
         service_seconds / floor_seconds,
+        f"{grouped:,}",
+        read,
+        rollup,
     ]
     return row, service["headline"][()]
 
@@ -99,6 +117,7 @@ def run(*, smoke: bool) -> list[Table]:
     started = time.monotonic()
     build_year()
     template = template_of()
+    clone_template_parties(template)
     per_year = Transfer.objects.count()
     rows, headlines, copied = [], [], 0
     for target in SMOKE_SIZES if smoke else SIZES:
@@ -123,6 +142,9 @@ def run(*, smoke: bool) -> list[Table]:
             "service s",
             "floor s",
             "ratio",
+            "grouped rows",
+            "read s",
+            "roll-up s",
         ],
         rows,
     )
@@ -130,6 +152,11 @@ def run(*, smoke: bool) -> list[Table]:
         f"{row[0]} transfers: service {h['service_fen']:,} fen, redeemed {h['redeemed_fen']:,} "
         f"fen, returned {h['returned_fen']:,} fen"
         for row, h in zip(rows, headlines, strict=True)
+    )
+    enterprise, institution = template.parties
+    parties = (
+        f"{len(enterprise.originals) * enterprise.per_party:,} enterprises, "
+        f"{len(institution.originals) * institution.per_party:,} institutions"
     )
     table.notes = [
         f"Year {YEAR}, all regions; best of `runs` runs each; the figures of both agree exactly "
@@ -140,6 +167,10 @@ def run(*, smoke: bool) -> list[Table]:
         "id + k × stride, secondary indexes rebuilt after the copies, no per-row foreign-key "
         "triggers, row counts checked, VACUUM ANALYZE). `built s` is the time to reach the "
         "row's size from the previous row's (the first row includes the services' template).",
+        f"Cardinality: copy k's orders and redemptions name clone k % n of their template "
+        f"enterprise, institution and payee ({parties}; `bench/annual_totals_parties.py`). "
+        "`grouped rows`: the rows the service's four grouped queries ship to Python, from "
+        "one more run split into `read s` (the queries) and `roll-up s` (Python).",
         "Floor: four queries (deliveries, approvals, payments, returns), each grouped by every "
         "breakdown at once with GROUPING SETS (`bench/annual_totals_floor.py`). Goal: ratio "
         "<= 1.5.",
