@@ -78,6 +78,14 @@ DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'db.sqlite3'}"),
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
+# Each web or API worker keeps its connection between requests: opening one starts a
+# PostgreSQL backend, which costs more than a whole API read. DATABASE_CONN_MAX_AGE=0 closes
+# it after each request again. Without health checks (a SELECT 1 before each request's first
+# query), a connection the server dropped fails that worker's next request, and is replaced.
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = env.bool(
+    "DATABASE_CONN_HEALTH_CHECKS", default=False
+)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Row locks do not exist on SQLite; IMMEDIATE makes each write transaction take the
     # database lock up front, so concurrent writers queue instead of failing mid-way.
