@@ -7,6 +7,8 @@ role comes from accounts.access.MATRIX; the services check role and region again
 
 from __future__ import annotations
 
+import functools
+import operator
 from typing import Any
 
 from django.db.models import CharField, F, Prefetch, Q, QuerySet
@@ -50,11 +52,10 @@ def _scoped(
         Scope.OWN_REGION_AS_SERVER: [(server, region_id)],
         Scope.OWN_REGION: [(issuer, region_id), (server, region_id)],
     }[scope]
-    condition = Q(pk__in=[])
-    for path, value in paths:
-        if path is not None:
-            condition |= Q(**{path: value})
-    return queryset.filter(condition)
+    conditions = [Q(**{path: value}) for path, value in paths if path is not None]
+    if not conditions:
+        return queryset.none()
+    return queryset.filter(functools.reduce(operator.or_, conditions))
 
 
 def programs_visible(*, actor: User) -> QuerySet[Program]:
@@ -84,7 +85,7 @@ def with_voucher_balances(queryset: QuerySet[Voucher]) -> QuerySet[Voucher]:
     spent = posted debits of the voucher account less what went back to the budget.
     """
     account = "account__"
-    return queryset.select_related("account").annotate(
+    return queryset.annotate(
         available_fen=F(f"{account}credits_posted_fen")
         - F(f"{account}debits_posted_fen")
         - F(f"{account}debits_pending_fen"),
@@ -93,14 +94,25 @@ def with_voucher_balances(queryset: QuerySet[Voucher]) -> QuerySet[Voucher]:
     )
 
 
-def vouchers_visible(*, actor: User) -> QuerySet[Voucher]:
-    queryset = with_voucher_balances(
-        Voucher.objects.select_related("program__region", "enterprise")
-    )
+def vouchers_in_scope(*, actor: User) -> QuerySet[Voucher]:
+    """The vouchers `actor` may see, as plain rows (to act on one: the services lock it)."""
     return _scoped(
-        queryset, actor=actor, action="voucher.view", own=("enterprise_id",),
+        Voucher.objects.all(), actor=actor, action="voucher.view", own=("enterprise_id",),
         issuer="program__region_id",
     ).order_by("-issued_at", "-pk")
+
+
+def vouchers_visible(*, actor: User) -> QuerySet[Voucher]:
+    """With balances and the names shown beside each voucher, annotated in the one query.
+
+    Annotated columns rather than select_related: a list page then builds one model per row
+    from 18 columns instead of five from about 80, and the select costs half the Python.
+    """
+    return with_voucher_balances(vouchers_in_scope(actor=actor)).annotate(
+        program_name=F("program__name"),
+        region_code=F("program__region__short_code"),
+        enterprise_name=F("enterprise__name"),
+    )
 
 
 def institutions_directory() -> QuerySet[Organisation]:
