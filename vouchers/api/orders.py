@@ -90,19 +90,21 @@ class OrderPlaceApi(APIView):
         data.is_valid(raise_exception=True)
         fields = dict(data.validated_data)
         voucher = visible_or_404(
-            selectors.vouchers_visible(actor=request.user), fields.pop("voucher_id")
+            selectors.vouchers_in_scope(actor=request.user), fields.pop("voucher_id")
         )
         # Any institution may be named; order_place says precisely why one is not eligible.
         institution = visible_or_404(
-            Organisation.objects.filter(kind=Organisation.Kind.INSTITUTION),
+            Organisation.objects.filter(kind=Organisation.Kind.INSTITUTION).select_related(
+                "region"
+            ),
             fields.pop("institution_id"),
         )
         order = services.order_place(
             actor=request.user, voucher=voucher, institution=institution, now=now(), **fields
         )
-        return Response(
-            OrderOutputSerializer(_reload(request, order.pk)).data, status=status.HTTP_201_CREATED
-        )
+        # The new order comes back with the records it was placed with (voucher, program,
+        # parties, category): rendered as is, without reading it back.
+        return Response(OrderOutputSerializer(order).data, status=status.HTTP_201_CREATED)
 
 
 class OrderCancelApi(APIView):
