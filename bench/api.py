@@ -13,10 +13,11 @@ import time
 from pathlib import Path
 
 from bench.common import Table
-from bench.serving import WORKERS, gunicorn, wrk
+from bench.serving import WORKERS, gunicorn, server_cpu_seconds, wrk
 
 ENTERPRISES = 20
 CONNECTIONS = 8
+WARM_UP_SECONDS = 2
 
 POST_SCRIPT = """
 local tokens = {%(tokens)s}
@@ -68,6 +69,14 @@ def _script(directory: str, name: str, text: str) -> Path:
     return path
 
 
+def _measured(base: str, url: str, *, seconds: int, script: Path | None = None) -> dict:
+    """wrk's figures, plus the CPU time gunicorn's processes spent per request meanwhile."""
+    cpu_before = server_cpu_seconds(base)
+    result = wrk(url, seconds=seconds, connections=CONNECTIONS, script=script)
+    cpu = server_cpu_seconds(base) - cpu_before
+    return {**result, "cpu_ms": 1000 * cpu / max(result["requests"], 1)}
+
+
 def run(*, smoke: bool) -> list[Table]:
     from vouchers.models import ServiceOrder
 
@@ -77,7 +86,16 @@ def run(*, smoke: bool) -> list[Table]:
     vouchers = ", ".join(str(pk) for pk in data["vouchers"])
     table = Table(
         f"API under gunicorn ({WORKERS} sync workers, wrk -t2 -c{CONNECTIONS}, {seconds} s each)",
-        ["request", "requests/s", "p50 ms", "p99 ms", "non-2xx", "ratio to floor"],
+        [
+            "request",
+            "requests/s",
+            "p50 ms",
+            "p99 ms",
+            "non-2xx",
+            "ratio to floor",
+            "gunicorn CPU ms/request",
+            "CPU ratio to floor",
+        ],
     )
     with tempfile.TemporaryDirectory() as directory, gunicorn() as base:
         get = _script(directory, "get.lua", GET_SCRIPT % {"token": data["tokens"][0]})
@@ -92,12 +110,15 @@ def run(*, smoke: bool) -> list[Table]:
                 "run": f"wrk{time.time_ns()}",
             },
         )
-        orders_before = ServiceOrder.objects.count()
-        floor = wrk(f"{base}/bench/bare/", seconds=seconds, connections=CONNECTIONS)
-        reads = wrk(
-            f"{base}/api/v1/vouchers/", seconds=seconds, connections=CONNECTIONS, script=get
+        # Every worker imports the URLconf and opens its connection on its first requests.
+        wrk(f"{base}/bench/bare/", seconds=WARM_UP_SECONDS, connections=CONNECTIONS)
+        wrk(
+            f"{base}/api/v1/vouchers/", seconds=WARM_UP_SECONDS, connections=CONNECTIONS, script=get
         )
-        writes = wrk(base, seconds=seconds, connections=CONNECTIONS, script=post)
+        orders_before = ServiceOrder.objects.count()
+        floor = _measured(base, f"{base}/bench/bare/", seconds=seconds)
+        reads = _measured(base, f"{base}/api/v1/vouchers/", seconds=seconds, script=get)
+        writes = _measured(base, base, seconds=seconds, script=post)
         placed = ServiceOrder.objects.count() - orders_before
     for name, result in (
         ("bare Django view (floor)", floor),
@@ -112,6 +133,8 @@ def run(*, smoke: bool) -> list[Table]:
                 result["p99"],
                 result["errors"],
                 result["rps"] / floor["rps"],
+                result["cpu_ms"],
+                floor["cpu_ms"] / result["cpu_ms"],
             ]
         )
     if writes["requests"] - writes["errors"] > placed:
@@ -123,5 +146,9 @@ def run(*, smoke: bool) -> list[Table]:
         f"{ENTERPRISES} enterprises with one voucher each; settings `bench.settings` (base "
         "settings plus `bench/urls.py`); gunicorn and wrk share the 2 cores. Goal: reads >= "
         "0.3 of the floor.",
+        f"Each worker is warmed up first ({WARM_UP_SECONDS} s of each GET, not counted). "
+        "gunicorn CPU: user + system time of the master and workers during the run, per "
+        "request (PostgreSQL's own time not included); on a shared machine it varies less "
+        "than requests/s.",
     ]
     return [table]

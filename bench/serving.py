@@ -57,6 +57,27 @@ def gunicorn():
         process.wait(timeout=30)
 
 
+def server_cpu_seconds(base: str) -> float:
+    """User and system CPU seconds used so far by the gunicorn (master and workers) at `base`.
+
+    Workers are forks of the master, so they carry its command line with the bind address.
+    """
+    bind = base.removeprefix("http://").encode()
+    ticks = 0
+    for process in Path("/proc").iterdir():
+        if not process.name.isdigit():
+            continue
+        try:
+            command = (process / "cmdline").read_bytes()
+            stat = (process / "stat").read_text()
+        except OSError:  # ended meanwhile
+            continue
+        if b"gunicorn" in command and bind in command.split(b"\0"):
+            fields = stat.rsplit(")", 1)[1].split()  # from field 3 (state) on
+            ticks += int(fields[11]) + int(fields[12])  # utime, stime
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
 def _wait_until_up(base: str, process: subprocess.Popen) -> None:
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
