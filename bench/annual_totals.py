@@ -65,8 +65,9 @@ def _best(repeats: int, function, *args, **kwargs) -> tuple[float, object]:
 
 
 def _split() -> tuple[int, float, float]:
-    """One more run of the service's two halves: the grouped rows its four queries ship to
-    Python, the seconds to read them and the seconds to roll them up."""
+    """One run of the portable path (SQLite's; the service's on PostgreSQL before GROUPING
+    SETS) in two halves: the grouped rows its four queries ship to Python, the seconds to
+    read them and the seconds to roll them up."""
     from reporting import selectors
 
     started = time.perf_counter()
@@ -169,8 +170,10 @@ def run(*, smoke: bool) -> list[Table]:
         "row's size from the previous row's (the first row includes the services' template).",
         f"Cardinality: copy k's orders and redemptions name clone k % n of their template "
         f"enterprise, institution and payee ({parties}; `bench/annual_totals_parties.py`). "
-        "`grouped rows`: the rows the service's four grouped queries ship to Python, from "
-        "one more run split into `read s` (the queries) and `roll-up s` (Python).",
+        "`grouped rows`: the rows the portable path's four grouped queries ship to Python "
+        "(`annual_figures_portable`, SQLite's path; on PostgreSQL the service uses one "
+        "GROUPING SETS query per source instead), from one run of it split into `read s` "
+        "(the queries) and `roll-up s` (Python).",
         "Floor: four queries (deliveries, approvals, payments, returns), each grouped by every "
         "breakdown at once with GROUPING SETS (`bench/annual_totals_floor.py`). Goal: ratio "
         "<= 1.5.",

@@ -18,16 +18,16 @@ def annual_totals_compute(
     `region` limits the figures to its business as issuer or as server (None: all regions).
     """
     labels = selectors.reference_labels()
-    sources = selectors.annual_sources(year=year, region=region)  # each source read once
+    figures = selectors.annual_figures(year=year, region=region)  # each source read once
     if progress:
         progress(1, 2)
     result: dict = {
         "year": year,
         "region": region.short_code if region else None,
-        "headline": selectors.annual_headline_of(sources),
+        "headline": figures["headline"],
     }
-    for name, dims in selectors.BREAKDOWNS.items():
-        result[name] = [_labelled(row, labels) for row in selectors.annual_rollup(sources, dims)]
+    for name in selectors.BREAKDOWNS:
+        result[name] = [_labelled(row, labels) for row in figures[name]]
     if progress:
         progress(2, 2)
     result["by_flow"] = _full_matrix(result["by_flow"], labels["region"])

@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
 
+import pytest
 from django.db.models import Sum
 
-from reporting.selectors import annual_breakdown, annual_headline
+from accounts.models import Region
+from reporting.selectors import (
+    annual_breakdown,
+    annual_figures_grouping_sets,
+    annual_figures_portable,
+    annual_headline,
+)
 from reporting.services.annual_totals import annual_totals_compute
 from tests.factories.vouchers import TZ
 from vouchers.ledger.models import Account, Transfer
@@ -128,3 +136,20 @@ def test_the_report_reads_each_source_once(year, django_assert_num_queries):
     # returns), and the region codes of the flow matrix
     with django_assert_num_queries(8):
         annual_totals_compute(year=2024, region=None)
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize(("year_number", "region_code"), [(2024, None), (2024, "JS"),
+                                                          (2024, "ZJ"), (2023, None)])
+def test_grouping_sets_give_the_portable_result_on_the_same_data(year, year_number,
+                                                                 region_code):
+    # Given the varied year on PostgreSQL, all regions or one, with business or none
+    region = Region.objects.get(short_code=region_code) if region_code else None
+
+    # When both paths compute every figure
+    in_database = annual_figures_grouping_sets(year=year_number, region=region)
+    portable = annual_figures_portable(year=year_number, region=region)
+
+    # Then they are identical: rows, their order, key order and value types (JSON-ready)
+    assert in_database == portable
+    assert json.dumps(in_database) == json.dumps(portable)
