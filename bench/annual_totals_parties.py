@@ -2,7 +2,7 @@
 institutions, as in a real region (the YRD: over 6,000 enterprises, about 3,000 institutions).
 
 The template year has a handful of each. Each is cloned in SQL `per_party` times (every column
-as registration wrote it; name suffixed `#j`, credit code made unique from the clone's id), and
+as registration wrote it; name suffixed `#j`, a valid credit code of its own), and
 copy k's order names clone `k % per_party` of its template enterprise, institution and payee —
 the redemptions' payee likewise. The two clone counts are coprime, so copy k's (enterprise,
 institution) pair repeats only after their product: the distinct pairs grow with the data.
@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from django.db import connection
 from django.db.models import Max
 
+from accounts.credit_codes import compose_credit_code
 from accounts.models import Organisation
 
 ENTERPRISES = 6_000
@@ -75,30 +76,44 @@ def clone_parties(parties: tuple[Parties, ...]) -> None:
     """Insert every clone (see the module docstring) and move the id sequence past them."""
     table = Organisation._meta.db_table
     columns = [f.column for f in Organisation._meta.concrete_fields if not f.primary_key]
-    overrides = {
-        "name": "t.name || ' #' || j",
-        # 18 characters like a real code: the template's region prefix, then the clone's id.
-        "credit_code": "left(t.credit_code, 6) || lpad((p.base + j)::text, 12, '0')",
-    }
+    overrides = {"name": "t.name || ' #' || c.number", "credit_code": "c.credit_code"}
     select = ", ".join(overrides.get(column, f"t.{column}") for column in columns)
+    clones = _clones(parties)
     with connection.cursor() as cursor:
-        for kind in parties:
-            bases = ", ".join(
-                f"({original}, {kind.first + i * kind.per_party})"
-                for i, original in enumerate(kind.originals)
-            )
-            # Table and column names come from the model; ids are computed integers.
-            cursor.execute(
-                f"INSERT INTO {table} (id, {', '.join(columns)}) "  # noqa: S608 - model names
-                f"SELECT p.base + j, {select} FROM (VALUES {bases}) p(original, base) "
-                f"JOIN {table} t ON t.id = p.original "
-                f"CROSS JOIN generate_series(0, {kind.per_party - 1}) j"
-            )
+        # Table and column names come from the model; the clones' values are bound.
+        cursor.execute(
+            f"INSERT INTO {table} (id, {', '.join(columns)}) "  # noqa: S608 - model names
+            f"SELECT c.id, {select} FROM unnest(%s::bigint[], %s::bigint[], %s::int[], "
+            f"%s::text[]) c(id, original, number, credit_code) JOIN {table} t ON t.id = c.original",
+            [list(column) for column in zip(*clones, strict=True)],
+        )
         cursor.execute(
             f"SELECT setval(pg_get_serial_sequence(%s, 'id'), max(id)) FROM {table}",  # noqa: S608
             [table],
         )
-    expected = sum(len(kind.originals) * kind.per_party for kind in parties)
     cloned = Organisation.objects.filter(pk__gte=parties[0].first).count()
-    if cloned != expected:
-        raise AssertionError(f"{cloned} cloned parties, not {expected}")
+    if cloned != len(clones):
+        raise AssertionError(f"{cloned} cloned parties, not {len(clones)}")
+
+
+def _clones(parties: tuple[Parties, ...]) -> list[tuple[int, int, int, str]]:
+    """(id, template id, clone number, credit code) of every clone. A clone's code is valid
+    (check digit included) and registered where its template's is; its organisation part
+    encodes the clone's id past the serials the factories use."""
+    divisions = dict(
+        Organisation.objects.filter(
+            pk__in=[original for kind in parties for original in kind.originals]
+        ).values_list("pk", "credit_code")
+    )
+    return [
+        (
+            clone,
+            original,
+            number,
+            compose_credit_code(division=divisions[original][2:8], serial=10**9 + clone),
+        )
+        for kind in parties
+        for i, original in enumerate(kind.originals)
+        for number in range(kind.per_party)
+        for clone in [kind.first + i * kind.per_party + number]
+    ]
