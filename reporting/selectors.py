@@ -239,6 +239,7 @@ def annual_figures(*, year: int, region: Region | None) -> dict[str, Any]:
 
 
 def annual_figures_portable(*, year: int, region: Region | None) -> dict[str, Any]:
+    """Any database: each source grouped at its finest grain, rolled up in Python."""
     sources = annual_sources(year=year, region=region)
     return {"headline": annual_headline_of(sources),
             **{name: annual_rollup(sources, dims) for name, dims in BREAKDOWNS.items()}}
