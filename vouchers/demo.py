@@ -11,6 +11,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from django.utils import timezone
+
 from accounts.models import Organisation, Region, User
 from vouchers.models import (
     Application,
@@ -215,7 +217,7 @@ def _deliver(*, order, own, now, label) -> None:
     deliveries.delivery_log(
         actor=_institution_user(order),
         order=order,
-        delivered_on=now.date(),
+        delivered_on=timezone.localdate(now),
         description=f"演示交付（{label}）",
         invoice_number=f"INV-{order.contract_number}",
         report_number=f"RPT-{order.contract_number}",
@@ -284,7 +286,7 @@ def _pay(*, order, own, now, label) -> None:
             actor=own.finance,
             batch=batch,
             payment_reference=f"GK-DEMO-{batch.pk}",
-            paid_on=now.date(),
+            paid_on=timezone.localdate(now),
             now=now,
         )
 

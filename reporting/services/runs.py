@@ -18,6 +18,7 @@ from django.core.files import File
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 from django.db.models import F
+from django.utils import timezone
 
 from accounts.access import Scope, require_action
 from accounts.audit import audit_record
@@ -74,7 +75,7 @@ def _reconciliation_parameters(parameters: dict[str, Any], now: datetime) -> dic
     if date_from > date_to or (date_to - date_from).days > MAX_PERIOD_DAYS:
         raise InvalidInput("对账期间无效（起始不能晚于截止，且不超过三年）",
                            extra={"field": "date_to"})
-    if date_to >= now.date():
+    if date_to >= timezone.localdate(now):
         raise InvalidInput("只能对今天以前的期间对账", extra={"field": "date_to"})
     due_days = int(parameters.get("due_days") or due_days_default())
     if not 1 <= due_days <= 365:

@@ -10,6 +10,7 @@ from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 
 from django.db import transaction
+from django.utils import timezone
 from openpyxl import load_workbook
 from stdnum.cn import uscc
 
@@ -54,7 +55,7 @@ def treasury_payments_import(
     require_authority_of(actor, region, User.Role.AUTHORITY_FINANCE)
     rows = list(_read(name, content))
     errors: list[RowError] = []
-    payments = _validate(rows, region=region, today=now.date(), errors=errors)
+    payments = _validate(rows, region=region, today=timezone.localdate(now), errors=errors)
     if not rows:
         errors.append(RowError(1, "文件没有数据行"))
     if errors:

@@ -9,6 +9,7 @@ from datetime import date, datetime
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
+from django.utils import timezone
 
 from accounts.errors import AccessDenied, InvalidInput
 from accounts.models import User
@@ -43,7 +44,7 @@ def delivery_log(
                              max_length=2000, multiline=True)
     if not (description.strip() and invoice_number.strip() and report_number.strip()):
         raise InvalidInput("请填写交付内容、发票号码和报告编号", extra={"field": "description"})
-    if delivered_on > now.date():
+    if delivered_on > timezone.localdate(now):  # today in Shanghai, not in UTC
         raise InvalidInput("交付日期不能晚于今天", extra={"field": "delivered_on"})
     order = lock_order(order.pk)
     before = move_state(order, target=ServiceOrder.State.DELIVERED, transitions=ORDER_TRANSITIONS)

@@ -1,13 +1,13 @@
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
 from django.conf import settings
 
 from tests.factories import vouchers as build
-from tests.factories.vouchers import JPEG, NOW, PDF, PNG
+from tests.factories.vouchers import JPEG, NOW, PDF, PNG, TZ
 from vouchers.models import Delivery, EvidenceFile, ServiceOrder
 from vouchers.services import deliveries
 
@@ -40,6 +40,23 @@ def test_delivery_in_the_future_is_refused(world, order, refused):
             report_number="1",
             now=NOW,
         )
+
+
+def test_today_is_shanghais_today_even_when_utc_is_still_yesterday(world, order):
+    # 00:30 on 2 March in Shanghai is 16:30 on 1 March in UTC, as timezone.now() gives it.
+    just_after_midnight = datetime(2024, 3, 2, 0, 30, tzinfo=TZ).astimezone(UTC)
+
+    delivery = deliveries.delivery_log(
+        actor=world.institution,
+        order=order,
+        delivered_on=date(2024, 3, 2),
+        description="x",
+        invoice_number="1",
+        report_number="1",
+        now=just_after_midnight,
+    )
+
+    assert delivery.delivered_on == date(2024, 3, 2)
 
 
 def test_enterprise_confirms_the_delivery(world, order):
