@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from vouchers.models import PaymentBatch, Program
 from vouchers.simulation import simulate_year
 
 SCALE = 0.003  # about 18 enterprises and 9 institutions
@@ -33,6 +34,7 @@ def test_a_tiny_year_is_reproducible_balanced_and_scaled():
     assert {"redeemed", "refused"} <= set(first.orders)
     assert first.redemptions.get("paid", 0) > 0
     assert first.batches.get("paid", 0) > 0
+    assert first.batches["paid"] + second.batches["paid"] == PaymentBatch.objects.count()
     assert first.off_diagonal_orders > 0
     # The money is near the published year times the scale (a wide band at this size)
     assert 0.3 < first.service_fen / (PUBLISHED_SERVICE_FEN * SCALE) < 3
@@ -41,3 +43,23 @@ def test_a_tiny_year_is_reproducible_balanced_and_scaled():
     # And a year is simulated once per database
     with pytest.raises(ValueError, match="already been simulated"):
         simulate_year(year=2025, scale=SCALE, seed=7)
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_regions_run_in_parallel_workers_give_the_same_year():
+    # Given one seed, when one year runs in one process and another in three workers
+    alone = simulate_year(year=2025, scale=SCALE, seed=7)
+    in_workers = simulate_year(year=2026, scale=SCALE, seed=7, workers=3)
+
+    # Then the figures are the same, and the ledger verifies
+    assert _comparable(in_workers.figures()) == _comparable(alone.figures())
+    assert in_workers.ledger_ok
+
+
+@pytest.mark.sqlite
+@pytest.mark.django_db(transaction=True)
+def test_parallel_workers_are_refused_on_sqlite():
+    with pytest.raises(ValueError, match="need PostgreSQL"):
+        simulate_year(year=2025, scale=SCALE, seed=7, workers=2)
+    assert not Program.objects.exists()

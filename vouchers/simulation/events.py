@@ -1,7 +1,8 @@
 """What happens at each event of the simulated year: one service call, then what follows.
 
-A mixin of `YearSimulation` (vouchers/simulation/year.py), which owns the queue, the
-random generator, the parties and the counters.
+A mixin of `YearSimulation` (vouchers/simulation/year.py), which owns the queues, the
+random generators (`self.random` and `self.region` are those of the event being handled;
+what an event schedules belongs to the same region), the parties and the counters.
 """
 
 from __future__ import annotations
@@ -10,7 +11,6 @@ import math
 from datetime import datetime
 from typing import Any
 
-from vouchers.ledger.models import Account
 from vouchers.models import (
     Application,
     Delivery,
@@ -114,8 +114,10 @@ class LifeCycleEvents:
     # Orders
     def _on_order(self, when: datetime, payload: tuple[int, int]) -> None:
         voucher_pk, left = payload
-        voucher = Voucher.objects.select_related("program__region", "enterprise").get(pk=voucher_pk)
-        available = Account.objects.get(pk=voucher.account_id).available_fen
+        voucher = Voucher.objects.select_related("program__region", "enterprise", "account").get(
+            pk=voucher_pk
+        )
+        available = voucher.account.available_fen
         if voucher.state != Voucher.State.ACTIVE or available <= 0:
             return
         program = voucher.program
@@ -126,8 +128,8 @@ class LifeCycleEvents:
         target = available // left
         fee = target * 10_000 // ratio * self.random.uniform(*plan.FEE_FACTOR)
         fee = max(int(fee) // YUAN * YUAN, 500 * YUAN)
-        self.contracts += 1
-        contract = f"HT-{self.year}-{program.region.short_code}-{self.contracts:07d}"
+        self.contracts[self.region] += 1
+        contract = f"HT-{self.year}-{self.region}-{self.contracts[self.region]:07d}"
         order = self._attempt(
             lambda: orders.order_place(
                 actor=enterprise,
@@ -213,17 +215,18 @@ class LifeCycleEvents:
 
     def _on_answer(self, when: datetime, payload: tuple[int, int]) -> None:
         delivery_pk, attempt = payload
-        delivery = Delivery.objects.select_related("order__voucher__program__region").get(
-            pk=delivery_pk
-        )
+        delivery = Delivery.objects.select_related("order").get(pk=delivery_pk)
         enterprise = self.user_of[delivery.order.enterprise_id]
         if attempt == 1 and self.random.random() < plan.DISPUTE_RATE:
-            deliveries.delivery_dispute(
-                actor=enterprise, delivery=delivery, reason="报告内容与合同约定不符", now=when
-            )
-            self.schedule(
-                when + days(self.random.uniform(7, 21)), "deliver", (delivery.order_id, 2)
-            )
+            # Refused once the order has lapsed at the redemption deadline.
+            if self._attempt(
+                lambda: deliveries.delivery_dispute(
+                    actor=enterprise, delivery=delivery, reason="报告内容与合同约定不符", now=when
+                )
+            ):
+                self.schedule(
+                    when + days(self.random.uniform(7, 21)), "deliver", (delivery.order_id, 2)
+                )
             return
         if self._attempt(
             lambda: deliveries.delivery_confirm(actor=enterprise, delivery=delivery, now=when)
@@ -232,7 +235,7 @@ class LifeCycleEvents:
 
     # Redemption and payment
     def _on_request(self, when: datetime, order_pk: int) -> None:
-        order = ServiceOrder.objects.select_related("voucher__program__region").get(pk=order_pk)
+        order = ServiceOrder.objects.get(pk=order_pk)
         redemption = self._attempt(
             lambda: redemptions.redemption_request(
                 actor=self.user_of[order.payee_id], order=order, now=when
@@ -243,9 +246,10 @@ class LifeCycleEvents:
             self.schedule(decided, "decide", redemption.pk)
 
     def _on_decide(self, when: datetime, redemption_pk: int) -> None:
-        redemption = Redemption.objects.select_related("program__region", "order").get(
-            pk=redemption_pk
-        )
+        # What the review reads of the request (its parties, who asked) comes with it.
+        redemption = Redemption.objects.select_related(
+            "program__region", "order__enterprise", "order__institution", "requested_by"
+        ).get(pk=redemption_pk)
         reviewer = self.parties[redemption.program.region.short_code].reviewer
         draw = self.random.random()
         if draw < plan.REDEMPTION_REJECT_RATE:

@@ -4,6 +4,9 @@ Authorities and their users are created like the demo's (`user_create`); enterpr
 institutions register themselves (`organisation_register`) and are approved by their
 region's reviewer; institutions go through their public notice and are admitted when it
 ends (`notices_conclude_due`), then list their services (`catalogue_entry_add`).
+This is the reference path, one service call at a time (`simulate_year --through-services`);
+by default `vouchers/simulation/bulk.py` writes the same rows in a few INSERTs, with the
+same random draws (tests/vouchers/test_simulation_bulk.py compares the two).
 Passwords are random and never shown: simulated users are not meant to log in. While
 registering, Django's cheapest password hasher is used (the production hasher costs about
 0.3 s per user, an hour for 9,000 users); the hash of an unknown random secret is as
@@ -144,6 +147,11 @@ def register(
             users.append(user)
             tick()
     return users
+
+
+def admit(*, institutions: list[Organisation], now: datetime) -> None:
+    """Public notices that ended without objection are concluded: institutions admitted."""
+    account_services.notices_conclude_due(now=now)
 
 
 def list_services(

@@ -110,7 +110,7 @@ def year_summary(
         orders=_states(orders),
         deliveries=_states(Delivery.objects.filter(order__in=orders)),
         redemptions=_states(redemptions),
-        batches=_states(PaymentBatch.objects.filter(redemptions__program__in=programs).distinct()),
+        batches=_states(PaymentBatch.objects.filter(pk__in=redemptions.values("batch"))),
         refusals=dict(sorted(refusals.items())),
         transfers_checked=report.transfers_checked,
         ledger_ok=report.ok,

@@ -1,9 +1,14 @@
-"""The simulated year: an event queue in time order, each event one call of a real service.
+"""The simulated year: event queues in time order, each event one call of a real service.
 
-Events are (time, sequence number) ordered, the random generator is seeded and every time
-is derived from the year, so one seed on an empty database gives one result. Expected
-refusals (budget spent, voucher exhausted, deadline passed) are what the services say
-they are; they are counted by code, never worked around.
+Every event belongs to one region (the issuing region of what it acts on) and draws from
+that region's own seeded random generator; events of one region are taken in (time,
+sequence) order. Regions share nothing the services lock or count, except the periodic
+jobs (vouchers_expire_due, orders_lapse_due), which act on every region at once: they are
+"sweeps", run when every region has reached their time. So the year can run region by
+region in parallel (vouchers/simulation/engine.py) and one seed on an empty database gives
+the same figures however many workers run it (row ids differ between worker counts).
+Expected refusals (budget spent, voucher exhausted, deadline passed) are what the services
+say they are; they are counted by code, never worked around.
 """
 
 from __future__ import annotations
@@ -16,17 +21,20 @@ from datetime import datetime
 from random import Random
 from typing import Any
 
+from django.db.models import QuerySet
+
 from accounts.errors import ApplicationError
 from accounts.models import Organisation, User
-from accounts.services import notices_conclude_due
-from vouchers.models import InstitutionService, Program, ProgramCategory, ServiceCategory
+from vouchers.models import InstitutionService, Program, ServiceCategory
 from vouchers.services import programs
+from vouchers.simulation import bulk, plan
 from vouchers.simulation import parties as party_setup
-from vouchers.simulation import plan
 from vouchers.simulation.events import LifeCycleEvents
 from vouchers.simulation.plan import YUAN, RegionPlan, at, days
 
 Progress = Callable[[int, datetime], None]
+SWEEPS = ("expire", "lapse")  # periodic jobs over every region
+ENTERPRISE, INSTITUTION = Organisation.Kind.ENTERPRISE, Organisation.Kind.INSTITUTION
 
 
 def program_name(year: int) -> str:
@@ -38,12 +46,15 @@ class Event:
     when: datetime
     sequence: int
     name: str = field(compare=False)
+    region: str = field(compare=False, default="")
     payload: Any = field(compare=False, default=None)
 
 
 class YearSimulation(LifeCycleEvents):
-    """Build one year of vouchers through the services; `run()` returns nothing, read
-    the figures with `summary.year_summary`."""
+    """Build one year of vouchers through the services: `set_up()`, then run the events
+    with `vouchers.simulation.engine.run_events`; read the figures with
+    `summary.year_summary`. `bulk_registration=False` registers the parties through the
+    services one call at a time (the reference the bulk path is tested against)."""
 
     def __init__(
         self,
@@ -53,45 +64,48 @@ class YearSimulation(LifeCycleEvents):
         enterprises: int,
         institutions: int,
         seed: int,
-        progress: Progress | None = None,
+        bulk_registration: bool = True,
     ) -> None:
         self.year = year
         self.scale = scale
         self.enterprise_count = enterprises
         self.institution_count = institutions
-        self.random = Random(seed)  # noqa: S311 - a reproducible simulation, not a secret
-        self.progress = progress
+        self.registrar: Any = bulk if bulk_registration else party_setup
+        self.plans = {region.short_code: region for region in plan.REGIONS}
+        # Seeded generators (S311: a reproducible simulation, not a secret): one for the
+        # set-up, one per region for its events.
+        self.setup_random = Random(seed)  # noqa: S311
+        self.randoms = {code: Random(f"{seed}:{code}") for code in self.plans}  # noqa: S311
+        self.random = self.setup_random  # the current event's region's generator
+        self.region = ""  # the current event's region
         self.prefix = f"sim{year}"
         # Credit codes encode a serial: each simulated year registers its own parties.
         self.serial_base = (year % 1000) * 100_000_000
         self.queue: list[Event] = []
+        self.sweeps: list[Event] = []
         self.sequence = 0
-        self.processed = 0
         self.refusals: Counter[str] = Counter()
-        self.contracts = 0
+        self.contracts: Counter[str] = Counter()
         self.parties: dict[str, party_setup.RegionParties] = {}
-        self.plans = {region.short_code: region for region in plan.REGIONS}
         self.programs: dict[str, Program] = {}
         self.catalogue: dict[int, list[ServiceCategory]] = {}
         self.user_of: dict[int, User] = {}
-        self.rules: dict[tuple[int, int], ProgramCategory] = {}
+        self.rules: dict[Any, Any] = {}
 
-    # The engine
-    def schedule(self, when: datetime, name: str, payload: Any = None) -> None:
+    # The queue
+    def schedule(self, when: datetime, name: str, payload: Any = None, region: str = "") -> None:
+        """An event of `region` (by default the region of the event being handled)."""
         self.sequence += 1
-        heapq.heappush(self.queue, Event(when, self.sequence, name, payload))
+        event = Event(when, self.sequence, name, region or self.region, payload)
+        heapq.heappush(self.sweeps if name in SWEEPS else self.queue, event)
 
-    def run(self) -> None:
-        self._set_up()
-        while self.queue:
-            event = heapq.heappop(self.queue)
-            getattr(self, f"_on_{event.name}")(event.when, event.payload)
-            self._tick(event.when)
+    def dispatch(self, event: Event) -> None:
+        self.region = event.region
+        self.random = self.randoms[event.region]
+        getattr(self, f"_on_{event.name}")(event.when, event.payload)
 
-    def _tick(self, when: datetime) -> None:
-        self.processed += 1
-        if self.progress is not None:
-            self.progress(self.processed, when)
+    def sweep(self, event: Event) -> None:
+        getattr(self, f"_on_{event.name}")(event.when, event.payload)
 
     def _attempt(self, call: Callable[[], Any]) -> Any:
         """Call a service; an expected refusal is counted by its code and yields None."""
@@ -102,13 +116,13 @@ class YearSimulation(LifeCycleEvents):
             return None
 
     # Set-up: authorities, programs, parties
-    def _set_up(self) -> None:
+    def set_up(self, tick: Callable[[], None] = lambda: None) -> None:
         start = at(self.year, 1, 2)
         self.parties = party_setup.authorities(prefix=self.prefix, now=start)
         party_setup.common_area(prefix=self.prefix, now=start)
         for region_plan in plan.REGIONS:
             self.programs[region_plan.short_code] = self._program(region_plan, start)
-        self._register_parties()
+        self.register_parties(tick)
         for code, region_plan in self.plans.items():
             self._schedule_region(code, region_plan)
 
@@ -151,86 +165,82 @@ class YearSimulation(LifeCycleEvents):
             reference=f"{region_plan.short_code}财科〔{self.year}〕1号",
             now=now,
         )
-        self.schedule(at(self.year, 4, 1), "fund", (region_plan.short_code, budget - first))
+        code = region_plan.short_code
+        self.schedule(at(self.year, 4, 1), "fund", (code, budget - first), region=code)
         return Program.objects.select_related("region").get(pk=program.pk)
 
-    def _register_parties(self) -> None:
+    def register_parties(self, tick: Callable[[], None] = lambda: None) -> None:
+        """Enterprises and institutions of every region registered and approved, the
+        institutions admitted after their public notice, then their catalogues."""
         january = at(self.year, 1, 3)
+        registered: dict[str, list[User]] = {ENTERPRISE: [], INSTITUTION: []}
         for index, region_plan in enumerate(plan.REGIONS):
             party = self.parties[region_plan.short_code]
-            count = max(2, round(self.enterprise_count * self.scale * region_plan.enterprise_share))
-            party.enterprises = party_setup.register(
-                kind=Organisation.Kind.ENTERPRISE,
-                count=count,
-                party=party,
-                serial_base=self.serial_base + index * 1_000_000,
-                prefix=self.prefix,
-                random=self.random,
-                now=january + days(index),
-                tick=lambda: None,
-            )
-            count = max(
-                2, round(self.institution_count * self.scale * region_plan.institution_share)
-            )
-            users = party_setup.register(
-                kind=Organisation.Kind.INSTITUTION,
-                count=count,
-                party=party,
-                serial_base=self.serial_base + 50_000_000 + index * 1_000_000,
-                prefix=self.prefix,
-                random=self.random,
-                now=january + days(index),
-                tick=lambda: None,
-            )
-            self.user_of.update({user.organisation_id: user for user in users})
-            self.user_of.update({user.organisation_id: user for user in party.enterprises})
-        admitted = at(self.year, 1, 20)
-        notices_conclude_due(now=admitted)
-        users = [
-            user
-            for party in self.parties.values()
-            for user in User.objects.filter(
-                organisation__kind=Organisation.Kind.INSTITUTION,
-                organisation__region=party.region,
-                username__startswith=f"{self.prefix}_",
-            )
-            .select_related("organisation__region")
-            .order_by("pk")
-        ]
-        party_setup.list_services(
-            institution_users=users, random=self.random, now=admitted, tick=lambda: None
-        )
-        for user in users:
-            self.user_of[user.organisation_id] = user
-            self.parties[user.organisation.region.short_code].institutions.append(user.organisation)
-            self.catalogue[user.organisation_id] = [
-                entry.category
-                for entry in InstitutionService.objects.filter(
-                    institution=user.organisation, is_active=True
+            for kind, share, total, offset in (
+                (ENTERPRISE, region_plan.enterprise_share, self.enterprise_count, 0),
+                (INSTITUTION, region_plan.institution_share, self.institution_count, 50_000_000),
+            ):
+                registered[kind] += self.registrar.register(
+                    kind=kind,
+                    count=max(2, round(total * self.scale * share)),
+                    party=party,
+                    serial_base=self.serial_base + offset + index * 1_000_000,
+                    prefix=self.prefix,
+                    random=self.setup_random,
+                    now=january + days(index),
+                    tick=tick,
                 )
-                .select_related("category")
-                .order_by("category_id")
-            ]
-        for party in self.parties.values():  # fresh rows: registration and approval changed them
-            party.enterprises = list(
-                User.objects.filter(pk__in=[u.pk for u in party.enterprises])
-                .select_related("organisation__region")
-                .order_by("pk")
+        admitted = at(self.year, 1, 20)
+        institutions = registered[INSTITUTION]
+        self.registrar.admit(
+            institutions=[user.organisation for user in institutions], now=admitted
+        )
+        institution_users = self._fresh(INSTITUTION)
+        self.registrar.list_services(
+            institution_users=institution_users, random=self.setup_random, now=admitted, tick=tick
+        )
+        self._remember(self._fresh(ENTERPRISE), institution_users)
+
+    def _fresh(self, kind: str) -> list[User]:
+        """This simulation's users of one kind as they are now, by region (in plan order),
+        then by pk."""
+        order = {code: index for index, code in enumerate(self.plans)}
+        users = self._users(kind).select_related("organisation__region")
+        return sorted(users, key=lambda user: (order[user.organisation.region.short_code], user.pk))
+
+    def _users(self, kind: str) -> QuerySet[User]:
+        return User.objects.filter(username__startswith=f"{self.prefix}_", organisation__kind=kind)
+
+    def _remember(self, enterprises: list[User], institutions: list[User]) -> None:
+        listed: dict[int, list[ServiceCategory]] = {}
+        for entry in (
+            InstitutionService.objects.filter(
+                institution__in=self._users(INSTITUTION).values("organisation"), is_active=True
             )
-            self.user_of.update({user.organisation_id: user for user in party.enterprises})
+            .select_related("category")
+            .order_by("institution_id", "category_id")
+        ):
+            listed.setdefault(entry.institution_id, []).append(entry.category)
+        for user in institutions:
+            self.parties[user.organisation.region.short_code].institutions.append(user.organisation)
+            self.catalogue[user.organisation_id] = listed.get(user.organisation_id, [])
+        for user in enterprises:
+            self.parties[user.organisation.region.short_code].enterprises.append(user)
+        self.user_of.update({user.organisation_id: user for user in enterprises + institutions})
 
     def _schedule_region(self, code: str, region_plan: RegionPlan) -> None:
         program = self.programs[code]
         window = program.applications_close_at - program.applications_open_at
+        random = self.randoms[code]
         for user in self.parties[code].enterprises:
-            if self.random.random() < plan.APPLY_RATE:
+            if random.random() < plan.APPLY_RATE:
                 # Front-loaded: most enterprises apply early in the window.
-                when = program.applications_open_at + window * self.random.random() ** 2
-                self.schedule(when, "apply", user)
+                when = program.applications_open_at + window * random.random() ** 2
+                self.schedule(when, "apply", user, region=code)
         for month in region_plan.pay_months:
-            self.schedule(self._month_end(month), "pay", code)
-        self.schedule(program.use_by_at, "expire", None)
-        self.schedule(program.redemption_deadline_at + days(1 / 24), "lapse", None)
+            self.schedule(self._month_end(month), "pay", code, region=code)
+        self.schedule(program.use_by_at, "expire", None, region=code)
+        self.schedule(program.redemption_deadline_at + days(1 / 24), "lapse", None, region=code)
 
     def registered(self) -> tuple[int, int]:
         """(enterprises, institutions) registered by this simulation."""
