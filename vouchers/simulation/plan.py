@@ -3,6 +3,10 @@
 Figures are chosen so that at scale 1.0 the year lands near the published 2024 totals of
 the Yangtze River Delta vouchers (about 300 million CNY of services, over 95 million CNY
 redeemed, more than 6,000 enterprises); budgets and counts are multiplied by `scale`.
+Checked on PostgreSQL with `simulate_year --year 2024 --scale 1.0 --seed 2024`: services
+304.4 million CNY, redeemed 100.4 million CNY, 6,000 enterprises registered of which 5,331
+had a voucher approved and 5,193 a service delivered in the year (the published 6,000 count
+enterprises since 2021, not in one year). Smaller scales land a few per cent higher.
 """
 
 from __future__ import annotations
@@ -56,7 +60,7 @@ REGIONS = (
         "JS",
         0.30,
         0.30,
-        36_000_000,
+        37_000_000,
         "institution",
         200_000,
         5000,
@@ -70,7 +74,7 @@ REGIONS = (
         "ZJ",
         0.28,
         0.27,
-        31_000_000,
+        32_500_000,
         "institution",
         100_000,
         5000,
@@ -82,7 +86,7 @@ REGIONS = (
         "AH",
         0.12,
         0.11,
-        10_000_000,
+        10_500_000,
         "enterprise",
         100_000,
         4000,
@@ -106,8 +110,8 @@ REDEMPTION_REJECT_RATE = 0.05
 REDEMPTION_REDUCE_RATE = 0.10
 # An order's fee against what the voucher could still pay at its ratio: above 1 the
 # portion is capped by the balance and the enterprise pays more than its share.
-FEE_FACTOR = (0.9, 2.1)
-APPLICATION_MEDIAN_YUAN = 18_000
+FEE_FACTOR = (0.9, 2.25)
+APPLICATION_MEDIAN_YUAN = 19_000
 EVIDENCE_KINDS = ("contract", "invoice", "payment_proof", "report")
 
 
