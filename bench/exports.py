@@ -5,7 +5,7 @@ service writes them: kind, subject, description, expected and actual fen, empty 
 Each (format, size) renders in a fresh subprocess (`python -m bench.exports FORMAT RUN_ID`):
 the real path, `reconciliation_document` → `selectors.run_discrepancy_rows` (server-side
 chunks) → the exporter, into a temporary file. The child reports its wall time and
-`ru_maxrss` before and after rendering.
+peak resident memory (VmHWM) before and after rendering.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ import sys
 import tempfile
 import time
 from datetime import UTC, datetime
+from pathlib import Path
 
 from bench.common import ROOT, Table
 
@@ -101,12 +102,25 @@ def run(*, smoke: bool) -> list[Table]:
         )
         print(f"  {table.rows[-1]}", flush=True)
     table.notes = [
-        "One subprocess per cell; `ru_maxrss` of the child after Django is set up (before) and "
-        "after rendering (peak); rows are read with `iterator(chunk_size=2000)`.",
+        "One subprocess per cell; peak resident memory (VmHWM) of the child once Django is "
+        "set up (before) and after rendering (peak); rows are read with "
+        "`iterator(chunk_size=2000)`.",
         "Goal: peak memory independent of the row count. XLSX sheets hold 1,048,575 rows "
         "under their header, so 1.1 M rows write two sheets.",
     ]
     return [table]
+
+
+def _peak_kb() -> int:
+    """This process's peak resident memory in KiB (VmHWM).
+
+    Not `ru_maxrss`: Linux carries it over from the parent through fork and exec, so a child
+    of a bench process that once held gigabytes reported the parent's peak.
+    """
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1])
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 
 
 def _child(fmt: str, run_id: int) -> None:
@@ -119,13 +133,13 @@ def _child(fmt: str, run_id: int) -> None:
 
     run = ReportRun.objects.select_related("region").get(pk=run_id)
     document = reconciliation_document(run, authority=run.region.authority_name)
-    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    before = _peak_kb()
     with tempfile.TemporaryFile() as output:
         started = time.perf_counter()
         RENDERERS[fmt](document, output)
         seconds = time.perf_counter() - started
         size = output.tell()
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    peak = _peak_kb()
     print(json.dumps({"seconds": seconds, "bytes": size, "before_kb": before, "peak_kb": peak}))
 
 
