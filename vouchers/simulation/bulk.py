@@ -24,7 +24,7 @@ from django.db import transaction
 from stdnum.cn import uscc
 
 from accounts import services as account_services
-from accounts.context import current_ip_address
+from accounts.audit import audit_entry_build
 from accounts.credit_codes import LocatedCreditCode, compose_credit_code, locate_credit_code
 from accounts.models import AuditEntry, Organisation, User
 from accounts.services.organisations import SELF_REGISTERING_ROLES
@@ -54,37 +54,6 @@ class _Locator:
         uscc.validate(code)
         known = self.by_division[division]
         return LocatedCreditCode(code=code, region=known.region, city=known.city)
-
-
-def _audit(
-    *,
-    actor: User | None,
-    action: str,
-    target,
-    region,
-    now: datetime,
-    organisation=None,
-    before: dict | None = None,
-    after: dict | None = None,
-    reason: str = "",
-) -> AuditEntry:
-    """The line `accounts.audit.audit_record` would append (it is unsaved here)."""
-    if organisation is None and actor is not None:
-        organisation = actor.organisation
-    return AuditEntry(
-        created_at=now,
-        actor=actor,
-        organisation=organisation,
-        region=region,
-        ip_address=current_ip_address.get(),
-        action=action,
-        object_type=target._meta.label_lower,
-        object_id=str(target.pk),
-        before=before,
-        after=after,
-        reason=reason,
-        amount_fen=None,
-    )
 
 
 @transaction.atomic(durable=True)
@@ -162,7 +131,7 @@ def _registration_audit(user: User, *, reviewer: User, now: datetime) -> list[Au
     organisation = user.organisation
     status = organisation.status
     return [
-        _audit(
+        audit_entry_build(
             actor=user,
             action="organisation_register",
             target=organisation,
@@ -174,7 +143,7 @@ def _registration_audit(user: User, *, reviewer: User, now: datetime) -> list[Au
                 "kind": organisation.kind,
             },
         ),
-        _audit(
+        audit_entry_build(
             actor=reviewer,
             action=f"organisation_{status}",
             target=organisation,
@@ -215,7 +184,7 @@ def _admit(*, institutions: list[Organisation], now: datetime) -> None:
         ).update(status=Organisation.Status.APPROVED, reviewed_at=now)
     AuditEntry.objects.bulk_create(
         [
-            _audit(
+            audit_entry_build(
                 actor=None,
                 action=f"organisation_{Organisation.Status.APPROVED}",
                 target=organisation,
@@ -248,7 +217,7 @@ def list_services(
     InstitutionService.objects.bulk_create([entry for _, entry in listed], batch_size=BATCH)
     AuditEntry.objects.bulk_create(
         [
-            _audit(
+            audit_entry_build(
                 actor=user,
                 action="catalogue_entry_add",
                 target=entry,
