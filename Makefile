@@ -6,7 +6,7 @@ INSTALLED := $(VENV)/.installed-stamp
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint messages serve worker beat bench clean
+.PHONY: run test lint typecheck messages serve worker beat bench clean
 
 $(INSTALLED): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -33,6 +33,10 @@ test: $(INSTALLED) messages
 
 lint: $(INSTALLED)
 	$(VENV)/bin/ruff check .
+
+# Type checks (pyproject.toml [tool.mypy]): strict on the ledger.
+typecheck: $(INSTALLED)
+	$(VENV)/bin/mypy vouchers/ledger
 
 bench: $(INSTALLED)
 	$(PY) -m bench

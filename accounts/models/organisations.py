@@ -137,8 +137,9 @@ class User(AbstractUser):
     )
 
     class Meta(AbstractUser.Meta):
-        verbose_name = _("用户")
-        verbose_name_plural = _("用户")
+        # django-stubs types AbstractUser.Meta's names as str; Django takes lazy text here.
+        verbose_name = _("用户")  # type: ignore[assignment]
+        verbose_name_plural = _("用户")  # type: ignore[assignment]
         constraints = [
             models.CheckConstraint(
                 condition=Q(role="") | Q(organisation__isnull=False),
@@ -148,7 +149,8 @@ class User(AbstractUser):
 
     @property
     def region_id_or_none(self) -> int | None:
-        return self.organisation.region_id if self.organisation_id else None
+        organisation = self.organisation  # no query when there is none
+        return organisation.region_id if organisation is not None else None
 
     @property
     def is_authority(self) -> bool:

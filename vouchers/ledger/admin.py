@@ -10,7 +10,7 @@ from django.http import HttpRequest
 from vouchers.ledger.models import Account, Transfer
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
+class ReadOnlyAdmin(admin.ModelAdmin):  # type: ignore[type-arg]  # shared by two models
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 

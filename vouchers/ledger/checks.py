@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from vouchers.ledger.errors import (
     IdempotencyKeyReused,
@@ -105,7 +105,8 @@ def check_resolvable(
             raise PendingTransferExpired(**keys, resolved_by=resolution.idempotency_key)
         raise PendingTransferAlreadyVoided(**keys, resolved_by=resolution.idempotency_key)
     if spec.phase == Phase.POST_PENDING and is_past_timeout(pending, now=now):
-        raise PendingTransferExpired(**keys, timeout_at=pending.timeout_at.isoformat())
+        timeout_at = cast("datetime", pending.timeout_at)  # is_past_timeout: there is one
+        raise PendingTransferExpired(**keys, timeout_at=timeout_at.isoformat())
 
 
 def is_past_timeout(pending: Transfer, *, now: datetime) -> bool:

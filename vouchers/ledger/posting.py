@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django.db import connection, transaction
 from django.db.models import DateTimeField
@@ -126,7 +126,7 @@ def _resolutions(pendings: dict[str, Transfer]) -> dict[str, Transfer]:
         return {}
     key_by_id = {pending.pk: key for key, pending in pendings.items()}
     return {
-        key_by_id[resolution.pending_transfer_id]: resolution
+        key_by_id[resolution.pending_transfer_id]: resolution  # type: ignore[index]  # filtered on it
         for resolution in Transfer.objects.filter(
             pending_transfer_id__in=list(key_by_id)
         ).order_by()
@@ -235,7 +235,8 @@ def _write(batch: _Batch, rows: list[Transfer]) -> None:
     # by ON CONFLICT DO NOTHING, so the transaction stays usable to explain the refusal.
     inserted = _insert(direct)
     for row in resolutions:  # a hold of this batch has its id only now
-        row.pending_transfer_id = row.pending_transfer.pk
+        # A resolving phase always names its hold.
+        row.pending_transfer_id = cast("Transfer", row.pending_transfer).pk
     inserted += _insert(resolutions)
     if inserted < len(rows):
         try:
@@ -257,7 +258,9 @@ _BALANCE_COLUMNS = (
 )
 
 
-def _row_sources(types: list[str], rows: list[tuple]) -> Iterator[tuple[str, list]]:
+def _row_sources(
+    types: list[str], rows: list[tuple[Any, ...]]
+) -> Iterator[tuple[str, list[Any]]]:
     """`(SQL yielding these rows, its parameters)`, as many as the database needs.
 
     PostgreSQL: one `unnest` of one array per column, a short fixed text whatever the
@@ -287,8 +290,8 @@ def _insert(rows: list[Transfer]) -> int:
         return 0
     quote = connection.ops.quote_name
     table = quote(Transfer._meta.db_table)
-    columns = ", ".join(quote(field.column) for field in _TRANSFER_FIELDS)
-    types = [field.db_type(connection) for field in _TRANSFER_FIELDS]
+    columns = ", ".join(quote(str(field.column)) for field in _TRANSFER_FIELDS)
+    types = [str(field.db_type(connection)) for field in _TRANSFER_FIELDS]
     # Only the date-times need the backend's conversion (SQLite stores them as text); the
     # other values are already plain ints and strings, checked by check_shapes.
     converters = [
