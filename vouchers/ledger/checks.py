@@ -17,7 +17,7 @@ from vouchers.ledger.errors import (
 from vouchers.ledger.models import Account, Transfer
 
 if TYPE_CHECKING:
-    from vouchers.ledger.services import TransferSpec
+    from vouchers.ledger.specs import TransferSpec
 
 Phase = Transfer.Phase
 TEXT_LIMITS = {"idempotency_key": 200, "business_type": 64, "business_id": 64, "memo": 255}

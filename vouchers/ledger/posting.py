@@ -33,7 +33,7 @@ from vouchers.ledger.locks import accounts_lock
 from vouchers.ledger.models import Account, Transfer
 
 if TYPE_CHECKING:
-    from vouchers.ledger.services import TransferSpec
+    from vouchers.ledger.specs import TransferSpec
 
 Phase = Transfer.Phase
 

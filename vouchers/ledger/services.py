@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
 
@@ -20,27 +19,21 @@ from vouchers.ledger.errors import AccountConflict
 from vouchers.ledger.locks import accounts_lock
 from vouchers.ledger.models import Account, Transfer
 from vouchers.ledger.posting import post_batch
+from vouchers.ledger.specs import TransferSpec
 
 if TYPE_CHECKING:
     from accounts.models import User
 
+# TransferSpec is part of the ledger's public interface, beside the services that take it.
+__all__ = [
+    "TransferSpec",
+    "account_open",
+    "expiry_key",
+    "ledger_post",
+    "ledger_void_expired",
+]
+
 EXPIRY_CHUNK = 500
-
-
-@dataclass(frozen=True)
-class TransferSpec:
-    """One transfer to post. For a post or void of a hold, empty fields come from the hold."""
-
-    idempotency_key: str
-    debit_account_id: int | None = None
-    credit_account_id: int | None = None
-    amount_fen: int | None = None
-    phase: str = Transfer.Phase.POSTED
-    pending_key: str = ""
-    timeout_at: datetime | None = None
-    business_type: str = ""
-    business_id: str = ""
-    memo: str = ""
 
 
 @transaction.atomic
