@@ -85,7 +85,9 @@ def test_revoked_token_is_refused_as_a_problem(db):
 
 def test_anonymous_request_gets_a_structured_401(db):
     response = APIClient().get(reverse("api:me"))
-    assert response.status_code in (401, 403)
+    assert response.status_code == 401
+    assert response["Content-Type"] == "application/problem+json"
+    assert response["WWW-Authenticate"] == "Token"
     assert response.json()["code"] == "not_authenticated"
 
 

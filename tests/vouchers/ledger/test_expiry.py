@@ -101,15 +101,19 @@ def test_an_expiry_key_stays_within_the_key_limit(wallet, shop, now):
     assert Transfer.objects.get(pending_transfer=pending).idempotency_key == key
 
 
-def test_the_task_calls_the_service_with_the_clock(wallet, shop, now, monkeypatch):
-    calls = []
+def test_the_task_voids_the_holds_due_by_the_clock(wallet, shop, now, monkeypatch):
+    """The real service runs: the task reads the clock and voids what is due by then."""
+    due, later, forever, posted, _ = holds(wallet, shop, now)
     monkeypatch.setattr(
-        "vouchers.ledger.services.ledger_void_expired", lambda *, now: calls.append(now) or 3
+        "vouchers.ledger.tasks.timezone.now", lambda: now + timedelta(hours=2)
     )
 
-    assert tasks.void_expired_pending_transfers.delay().get() == 3
-    assert len(calls) == 1
-    assert calls[0].tzinfo is not None
+    assert tasks.void_expired_pending_transfers.delay().get() == 1
+    assert pending_transfer_state(due) == "expired"
+    assert pending_transfer_state(later) == "pending"
+    assert pending_transfer_state(forever) == "pending"
+    assert pending_transfer_state(posted) == "posted"
+    assert tasks.void_expired_pending_transfers.delay().get() == 0
 
 
 def test_the_task_is_scheduled_every_five_minutes_and_acknowledged_late(settings):

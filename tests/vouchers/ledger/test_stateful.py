@@ -234,7 +234,12 @@ class LedgerMachine(RuleBasedStateMachine):
 def test_the_ledger_matches_a_simple_model():
     run_state_machine_as_test(
         LedgerMachine,
+        # Derandomized: the same 30 programs every run, so a failure in CI replays locally
+        # (the hand-written stories in test_pending.py and test_refusals_pinned.py pin the
+        # refusals themselves).
         settings=settings(
+            derandomize=True,
+            database=None,
             max_examples=30,
             stateful_step_count=30,
             deadline=None,
