@@ -77,7 +77,8 @@ def log_in(page, username: str, password: str) -> None:
     page.get_by_label("用户名").fill(username)
     page.get_by_label("密码").fill(password)
     page.get_by_role("button", name="登录").click()
-    page.wait_for_url("**/")
+    # "**/" would match the login page itself: wait until the browser has left it.
+    page.wait_for_url(lambda url: "/accounts/login/" not in url)
 
 
 PASSWORD = "correct-horse-battery"

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.conftest import log_in
 from tests.factories.accounts import UserFactory
@@ -16,13 +19,13 @@ def test_enterprise_user_signs_in_and_switches_language(new_page):
 
     log_in(page, user.username, "correct-horse-battery")
 
-    assert page.locator("html").get_attribute("lang") == "zh-Hans"
-    assert page.get_by_text("您好").is_visible()
+    expect(page.locator("html")).to_have_attribute("lang", "zh-Hans")
+    expect(page.get_by_text("您好")).to_be_visible()
     page.get_by_label("语言").select_option("en")
     page.get_by_role("button", name="切换").click()
-    page.wait_for_load_state()
-    assert page.locator("html").get_attribute("lang") == "en"
-    assert page.get_by_role("link", name="Change password").is_visible()
+    # expect() waits for the new page; reading at once could read the old one.
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    expect(page.get_by_role("link", name="Change password")).to_be_visible()
 
 
 def test_wrong_password_keeps_the_user_out_with_a_chinese_message(new_page):
@@ -32,5 +35,5 @@ def test_wrong_password_keeps_the_user_out_with_a_chinese_message(new_page):
     page.get_by_label("用户名").fill("browser_user2")
     page.get_by_label("密码").fill("wrong-password")
     page.get_by_role("button", name="登录").click()
-    assert page.get_by_role("alert").first.is_visible()
-    assert "/accounts/login/" in page.url
+    expect(page.get_by_role("alert").first).to_be_visible()
+    expect(page).to_have_url(re.compile(r"/accounts/login/"))
