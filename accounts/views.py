@@ -9,7 +9,6 @@ from collections.abc import Callable
 from django.contrib import messages
 from django.contrib.auth import login
 from django.core.paginator import Paginator
-from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -34,7 +33,15 @@ from accounts.forms import (
     add_application_error,
     new_form_token,
 )
-from accounts.models import ApiToken, IdempotencyRecord, Objection, Organisation
+from accounts.idempotency import (
+    Outcome,
+    RequestInFlight,
+    idempotency_claim,
+    idempotency_complete,
+    idempotency_release,
+    outcome_of,
+)
+from accounts.models import ApiToken, Objection, Organisation
 
 _TOKEN = re.compile(r"^[0-9a-f]{32}$")
 _SESSION_TOKENS = "form_tokens"
@@ -52,28 +59,23 @@ def submit_once(
         return _refused(request, _("表单已失效，请刷新页面后重新提交。"))
     if not request.user.is_authenticated:
         return _submit_once_in_session(request, token, perform, success)
-    key = f"form:{token}"
-    try:
-        with transaction.atomic():
-            record = IdempotencyRecord.objects.create(
-                user=request.user, key=key, method="POST", path=request.path[:512],
-                request_hash=token, created_at=timezone.now(),
-            )
-    except IntegrityError:
-        first = IdempotencyRecord.objects.get(user=request.user, key=key)
-        if first.state == IdempotencyRecord.State.DONE:
-            messages.info(request, _("该表单已提交过，以下是第一次提交的结果。"))
-            return redirect(first.response_body["location"])
-        return _refused(request, _("该表单正在处理中，请稍候刷新页面。"))
+    claim = idempotency_claim(
+        user=request.user, key=f"form:{token}", method="POST", path=request.path,
+        request_hash=token, now=timezone.now(),
+    )
+    if not claim.first:
+        try:
+            first = outcome_of(claim, request_hash=token)
+        except RequestInFlight:
+            return _refused(request, _("该表单正在处理中，请稍候刷新页面。"))
+        messages.info(request, _("该表单已提交过，以下是第一次提交的结果。"))
+        return redirect(first.body["location"])
     try:
         location = perform()
     except BaseException:
-        IdempotencyRecord.objects.filter(pk=record.pk).delete()
+        idempotency_release(claim)
         raise
-    IdempotencyRecord.objects.filter(pk=record.pk).update(
-        state=IdempotencyRecord.State.DONE, response_status=303,
-        response_body={"location": location},
-    )
+    idempotency_complete(claim, outcome=Outcome(status=303, body={"location": location}))
     if success:
         messages.success(request, success)
     return redirect(location)

@@ -14,17 +14,23 @@ import functools
 import hashlib
 import json
 
-from django.db import IntegrityError, transaction
 from django.utils import timezone
 from rest_framework.exceptions import APIException
 from rest_framework.response import Response
 
 from accounts.api.problems import problem_response
 from accounts.errors import ApplicationError
-from accounts.models import IdempotencyRecord
+from accounts.idempotency import (
+    MAX_KEY_LENGTH,
+    Outcome,
+    RequestInFlight,
+    idempotency_claim,
+    idempotency_complete,
+    idempotency_release,
+    outcome_of,
+)
 
 HEADER = "Idempotency-Key"
-MAX_KEY_LENGTH = 200
 
 
 def idempotent(method):
@@ -41,56 +47,41 @@ def idempotent(method):
                 detail=f"Idempotency-Key 须为1到{MAX_KEY_LENGTH}个可打印字符",
             )
         request_hash = _request_hash(request)
-        record, created = _claim(request, key, request_hash)
-        if not created:
-            return _replay(record, request_hash)
+        claim = idempotency_claim(
+            user=request.user, key=key, method=request.method, path=request.path,
+            request_hash=request_hash, now=timezone.now(),
+        )
+        if not claim.first:
+            return _replay(view, claim, request_hash)
         try:
             response = method(view, request, *args, **kwargs)
         except (ApplicationError, APIException) as error:
             response = view.handle_exception(error)
         except BaseException:
-            IdempotencyRecord.objects.filter(pk=record.pk).delete()
+            idempotency_release(claim)
             raise
         if response.status_code >= 500 or not isinstance(response, Response):
-            IdempotencyRecord.objects.filter(pk=record.pk).delete()
+            idempotency_release(claim)
             return response
-        IdempotencyRecord.objects.filter(pk=record.pk).update(
-            state=IdempotencyRecord.State.DONE,
-            response_status=response.status_code,
-            response_body=json.loads(json.dumps(response.data, default=str)),
-        )
+        body = json.loads(json.dumps(response.data, default=str))
+        idempotency_complete(claim, outcome=Outcome(status=response.status_code, body=body))
         return response
 
     return wrapper
 
 
-def _claim(request, key: str, request_hash: str) -> tuple[IdempotencyRecord, bool]:
+def _replay(view, claim, request_hash: str) -> Response:
     try:
-        with transaction.atomic():
-            record = IdempotencyRecord.objects.create(
-                user=request.user, key=key, method=request.method, path=request.path,
-                request_hash=request_hash, created_at=timezone.now(),
-            )
-        return record, True
-    except IntegrityError:
-        return IdempotencyRecord.objects.get(user=request.user, key=key), False
-
-
-def _replay(record: IdempotencyRecord, request_hash: str) -> Response:
-    if record.request_hash != request_hash:
-        return problem_response(
-            status_code=422, code="idempotency_key_reused",
-            detail="该 Idempotency-Key 已用于另一个不同的请求，请使用新的键",
-        )
-    if record.state == IdempotencyRecord.State.IN_FLIGHT:
-        return problem_response(
-            status_code=409, code="idempotency_key_in_flight",
-            detail="使用该 Idempotency-Key 的请求仍在处理中，请稍后重试",
-            headers={"Retry-After": "1"},
-        )
-    response = Response(record.response_body, status=record.response_status)
+        outcome = outcome_of(claim, request_hash=request_hash)
+    except RequestInFlight as error:
+        response = view.handle_exception(error)
+        response["Retry-After"] = "1"
+        return response
+    except ApplicationError as error:
+        return view.handle_exception(error)
+    response = Response(outcome.body, status=outcome.status)
     response["Idempotent-Replayed"] = "true"
-    if record.response_status >= 400:
+    if outcome.status >= 400:
         response.content_type = "application/problem+json"
     return response
 
