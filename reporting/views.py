@@ -16,7 +16,7 @@ from reporting import selectors
 from reporting.exporters import CONTENT_TYPES
 from reporting.forms import AnnualReportForm, ReconciliationForm, ResolveForm, TreasuryImportForm
 from reporting.models import Discrepancy, ReportRun
-from reporting.services import runs, treasury_import
+from reporting.services import access, discrepancies, files, runs, treasury_import
 
 
 def _page(request, **forms):
@@ -78,7 +78,7 @@ def request_reconciliation(request):
 def _visible_run(request, pk: int, action: str = "report.view") -> ReportRun:
     run = get_object_or_404(ReportRun.objects.select_related("region"), pk=pk)
     try:
-        runs.require_run_visible(request.user, run, action)
+        access.require_run_visible(request.user, run, action)
     except ApplicationError as error:  # another region's run: as if it did not exist
         raise Http404(error.message) from error
     return run
@@ -101,7 +101,7 @@ def run_progress(request, pk: int):
 def run_download(request, pk: int, fmt: str):
     run = _visible_run(request, pk, "report.download")
     try:
-        report_file = runs.report_download(actor=request.user, run=run, fmt=fmt,
+        report_file = files.report_download(actor=request.user, run=run, fmt=fmt,
                                            now=timezone.now())
     except ApplicationError as error:
         messages.error(request, error.message)
@@ -141,7 +141,7 @@ def discrepancy_resolve(request, pk: int):
     form = ResolveForm(request.POST)
     if form.is_valid():
         try:
-            runs.discrepancy_resolve(actor=request.user, discrepancy=discrepancy,
+            discrepancies.discrepancy_resolve(actor=request.user, discrepancy=discrepancy,
                                      note=form.cleaned_data["note"], now=timezone.now())
         except ApplicationError as error:
             messages.error(request, error.message)

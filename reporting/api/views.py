@@ -16,7 +16,7 @@ from accounts.models import Region
 from reporting import selectors
 from reporting.exporters import CONTENT_TYPES
 from reporting.models import ReportRun
-from reporting.services import runs
+from reporting.services import access, files, runs
 
 
 class ReportRunOutputSerializer(serializers.Serializer):
@@ -75,7 +75,7 @@ def _visible(request, pk: int, action: str) -> ReportRun:
     run = get_object_or_404(
         ReportRun.objects.select_related("region").prefetch_related("files"), pk=pk
     )
-    runs.require_run_visible(request.user, run, action)
+    access.require_run_visible(request.user, run, action)
     return run
 
 
@@ -96,7 +96,7 @@ class ReportRunDownloadApi(APIView):
                    operation_id="reports_download")
     def get(self, request, pk: int, fmt: str):
         run = _visible(request, pk, "report.download")
-        report_file = runs.report_download(actor=request.user, run=run, fmt=fmt,
+        report_file = files.report_download(actor=request.user, run=run, fmt=fmt,
                                            now=timezone.now())
         return FileResponse(report_file.file.open("rb"), as_attachment=True,
                             filename=f"{run.kind}-{run.pk}.{fmt}",

@@ -18,7 +18,7 @@ from accounts.models import AuditEntry, Region, User
 from reporting.exporters import render_csv, render_pdf, render_xlsx
 from reporting.exporters import xlsx as xlsx_exporter
 from reporting.models import Discrepancy, ReportFile, ReportRun
-from reporting.services import runs
+from reporting.services import discrepancies, files, runs
 from reporting.services.documents import COUNT, MONEY, Column, ReportDocument, Section
 from tests.factories.vouchers import TZ, authority
 
@@ -83,13 +83,13 @@ def test_a_crash_before_the_final_write_leaves_nothing_and_the_retry_completes(
     run = ReportRun.objects.create(
         kind=run.kind, region=run.region, parameters=run.parameters, data_version="x",
         fingerprint="crash-test", status=ReportRun.Status.QUEUED, requested_at=NOW)
-    real_render = runs._render
+    real_render = runs.report_files_render
 
     def crash(run_, document):
         real_render(run_, document)  # partial work: files written to storage
         raise RuntimeError("worker killed")
 
-    monkeypatch.setattr(runs, "_render", crash)
+    monkeypatch.setattr(runs, "report_files_render", crash)
     with pytest.raises(RuntimeError):
         runs.report_run_execute(run_id=run.pk, now=NOW)
     run.refresh_from_db()
@@ -97,7 +97,7 @@ def test_a_crash_before_the_final_write_leaves_nothing_and_the_retry_completes(
     assert not Discrepancy.objects.filter(run=run).exists()
     assert not ReportFile.objects.filter(run=run).exists()
 
-    monkeypatch.setattr(runs, "_render", real_render)
+    monkeypatch.setattr(runs, "report_files_render", real_render)
     runs.report_run_execute(run_id=run.pk, now=NOW)
     runs.report_run_execute(run_id=run.pk, now=NOW)  # a late redelivery changes nothing
 
@@ -114,9 +114,13 @@ def test_a_failed_task_is_recorded_and_a_new_request_queues_it_again(year, monke
         raise ValueError("boom")
 
     monkeypatch.setattr(runs, "annual_totals_compute", broken)
-    with pytest.raises(ValueError, match="boom"):
-        annual()
-    run = ReportRun.objects.get()
+    run = runs.report_request(actor=None, kind=Kind.ANNUAL_TOTALS, region=None,
+                              parameters={"year": 2024}, now=NOW)
+    # As a worker runs it: the task fails for good and its failure hook records that.
+    outcome = tasks.execute_report_run.apply(kwargs={"run_id": run.pk}, throw=False)
+    assert outcome.failed()
+    assert str(outcome.result) == "boom"
+    run.refresh_from_db()
     assert (run.status, run.error) == ("failed", "ValueError: boom")
     monkeypatch.undo()
     assert annual().pk == run.pk
@@ -260,15 +264,15 @@ def test_download_permissions_and_audit(year):
     run_js = annual(region=Region.objects.get(short_code="JS"))
     js, sh, boss = authority("JS"), authority("SH"), operator()
 
-    assert runs.report_download(actor=js, run=run_js, fmt="csv", now=NOW).format == "csv"
-    assert runs.report_download(actor=boss, run=run_js, fmt="pdf", now=NOW).format == "pdf"
+    assert files.report_download(actor=js, run=run_js, fmt="csv", now=NOW).format == "csv"
+    assert files.report_download(actor=boss, run=run_js, fmt="pdf", now=NOW).format == "pdf"
     from accounts.errors import ApplicationError
 
     with pytest.raises(ApplicationError):
-        runs.report_download(actor=sh, run=run_js, fmt="csv", now=NOW)
+        files.report_download(actor=sh, run=run_js, fmt="csv", now=NOW)
     enterprise = User.objects.filter(role=User.Role.ENTERPRISE).first()
     with pytest.raises(ApplicationError):
-        runs.report_download(actor=enterprise, run=run_js, fmt="csv", now=NOW)
+        files.report_download(actor=enterprise, run=run_js, fmt="csv", now=NOW)
     entries = AuditEntry.objects.filter(action="report_download").order_by("pk")
     assert [(e.actor_id, e.after["format"]) for e in entries] == [(js.pk, "csv"),
                                                                   (boss.pk, "pdf")]
@@ -288,15 +292,20 @@ def test_resolving_a_discrepancy_is_audited(year):
     run = reconciliation("SH")
     [item] = run.discrepancies.all()
     finance = authority("SH", role=User.Role.AUTHORITY_FINANCE)
-    from accounts.errors import ApplicationError
+    from accounts.errors import AccessDenied, Conflict
 
-    with pytest.raises(ApplicationError):
-        runs.discrepancy_resolve(actor=authority("JS"), discrepancy=item, note="x", now=NOW)
-    runs.discrepancy_resolve(actor=finance, discrepancy=item, note="已与国库核实，3月底支付",
-                             now=NOW)
+    with pytest.raises(AccessDenied) as caught:
+        discrepancies.discrepancy_resolve(
+            actor=authority("JS"), discrepancy=item, note="x", now=NOW
+        )
+    assert (caught.value.code, caught.value.message) == ("other_region", "只能处理本地区的对账差异")
+    discrepancies.discrepancy_resolve(
+        actor=finance, discrepancy=item, note="已与国库核实，3月底支付", now=NOW
+    )
     item.refresh_from_db()
     assert (item.resolved_by, item.resolution_note) == (finance, "已与国库核实，3月底支付")
     entry = AuditEntry.objects.get(action="discrepancy_resolve")
     assert (entry.actor, entry.region.short_code) == (finance, "SH")
-    with pytest.raises(ApplicationError):
-        runs.discrepancy_resolve(actor=finance, discrepancy=item, note="again", now=NOW)
+    with pytest.raises(Conflict) as again:
+        discrepancies.discrepancy_resolve(actor=finance, discrepancy=item, note="again", now=NOW)
+    assert again.value.code == "discrepancy_already_resolved"
