@@ -41,10 +41,10 @@ ENTERPRISE_PAYEE_REGIONS = {"AH"}
 # List prices as institutions publish them, by category; the rest are quoted per project.
 # The demo orders (12,000 元 of testing) are 15 samples at the testing price.
 DEMO_PRICES = {
-    "testing": "800 元/样（常规理化检测，5个工作日出报告）",
-    "instruments": "300 元/机时（含操作人员）",
+    "testing": "800 元/样，5个工作日出报告",
+    "instruments": "300 元/机时，含操作人员",
     "consulting": "2,000 元/人·天",
-    "novelty_search": "1,200 元/项（国内外查新）",
+    "novelty_search": "1,200 元/项",
 }
 NEGOTIABLE = "面议"
 

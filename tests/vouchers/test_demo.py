@@ -92,10 +92,10 @@ def test_demo_catalogue_lists_real_prices_for_some_services(db):
     entries = InstitutionService.objects.filter(institution__name="南京紫金分析测试中心有限公司")
     prices = dict(entries.values_list("category__code", "price_note"))
     assert prices == {
-        "testing": "800 元/样（常规理化检测，5个工作日出报告）",
-        "instruments": "300 元/机时（含操作人员）",
+        "testing": "800 元/样，5个工作日出报告",
+        "instruments": "300 元/机时，含操作人员",
         "consulting": "2,000 元/人·天",
-        "novelty_search": "1,200 元/项（国内外查新）",
+        "novelty_search": "1,200 元/项",
         "rnd_design": "面议",
         "tech_transfer": "面议",
         "ip_services": "面议",
