@@ -17,7 +17,7 @@ from accounts.models import Region
 from reporting.services.annual_totals import annual_totals_compute
 from tests.factories import vouchers as build
 from tests.factories.vouchers import TZ
-from vouchers.services import orders, oversight
+from vouchers.services import applications, orders, oversight
 
 CODES = ["SH", "JS", "ZJ", "AH"]
 FIGURES = ["budget_fen", "issued_fen", "vouchers_issued", "enterprises_claimed", "held_fen",
@@ -118,7 +118,7 @@ def story(year):
     """The reporting year, plus: a second Jiangsu voucher for an enterprise that already has
     one, a Shanghai order left open, a Jiangsu order cancelled a second before the year ends,
     Zhejiang's open order lapsing at the first instant of 2025, a claw-back in each year and
-    a Jiangsu program of 2025."""
+    a Jiangsu program of 2025 whose first voucher is issued at the first instant of 2025."""
     js_enterprise = year.vouchers["js"].enterprise.users.get()
     build.issue_voucher(year.programs["JS"], js_enterprise, 20_000_00,
                         reviewer=year.reviewers["JS"])
@@ -137,8 +137,19 @@ def story(year):
     oversight.redemption_claw_back(actor=year.reviewers["ZJ"], redemption=year.redemptions["zj_js"],
                                    reason="发票重复使用",
                                    now=datetime(2025, 1, 2, 10, 0, tzinfo=TZ))
-    build.make_program(region_code="JS", actor=year.reviewers["JS"], name="科技创新券（2025）",
-                       year=2025, budget_fen=2_000_000_00, funded_fen=0)
+    next_program = build.make_program(
+        region_code="JS", actor=year.reviewers["JS"], name="科技创新券（2025）", year=2025,
+        budget_fen=2_000_000_00, funded_fen=500_000_00,
+        applications_open_at=datetime(2024, 12, 1, tzinfo=TZ),
+        applications_close_at=datetime(2025, 6, 1, tzinfo=TZ),
+        use_by_at=datetime(2025, 12, 1, tzinfo=TZ),
+        redemption_deadline_at=datetime(2026, 1, 1, tzinfo=TZ))
+    # Applied for in 2024, approved at the first instant of 2025: issued in 2025
+    application = applications.application_submit(
+        actor=js_enterprise, program=next_program, amount_fen=30_000_00, purpose="新产品检测",
+        planned_categories=[build.category()], now=datetime(2024, 12, 31, 23, 0, tzinfo=TZ))
+    applications.application_approve(actor=year.reviewers["JS"], application=application,
+                                      now=YEAR_END_2024)
     return year
 
 
@@ -183,7 +194,8 @@ def test_the_next_year_has_its_own_flows_and_the_holds_still_open(story):
     assert figures_of(funnel) == funnel_by_sql(2025)
     by_code = {row["issuing_region"]: row for row in funnel}
     assert by_code["JS"]["budget_fen"] == 2_000_000_00
-    assert by_code["JS"]["issued_fen"] == 0
+    assert (by_code["JS"]["issued_fen"], by_code["JS"]["vouchers_issued"],
+            by_code["JS"]["enterprises_claimed"]) == (30_000_00, 1, 1)
     assert by_code["SH"]["held_fen"] == 1_500_00  # a stock: still open at the end of 2025
     assert by_code["ZJ"]["held_fen"] == 0
     assert by_code["ZJ"]["returned_fen"] == 2_000_00  # the lapsed hold, on 2025-01-01
