@@ -22,12 +22,45 @@ DEMO_ANHUI_COMMON_AREA = [
     "341800",
 ]
 
-# (region short code, city code, district, enterprise name, institution name)
+
+@dataclass(frozen=True)
+class DemoParty:
+    """An enterprise or institution that sits where its name says: its city, and a credit code
+    registered in a district of that city (characters 3–8), with the city's telephone code."""
+
+    name: str
+    district: str  # its city is the first four digits: 320102 玄武区 → 320100 南京市
+    phone: str
+    street: str
+
+    @property
+    def city(self) -> str:
+        return f"{self.district[:4]}00"
+
+
+# Per region: (its enterprise, its institution). Each pair is in one region; the institution
+# may sit in another city of it (Jiangsu's enterprise is in Suzhou, its institution in Nanjing).
 DEMO_PARTIES = [
-    ("SH", "310100", "310115", "上海浦江微电子有限公司", "上海张江检测技术服务有限公司"),
-    ("JS", "320500", "320506", "苏州吴中精密机械有限公司", "南京紫金分析测试中心有限公司"),
-    ("ZJ", "330100", "330106", "杭州西溪智能科技有限公司", "宁波甬江材料检测研究院有限公司"),
-    ("AH", "340100", "340104", "合肥蜀山新能源有限公司", "芜湖长江工业设计研究院有限公司"),
+    (
+        "SH",
+        DemoParty("上海浦江微电子有限公司", "310115", "021-5080", "浦东新区祖冲之路"),
+        DemoParty("上海张江检测技术服务有限公司", "310115", "021-6895", "浦东新区张衡路"),
+    ),
+    (
+        "JS",
+        DemoParty("苏州吴中精密机械有限公司", "320506", "0512-6601", "吴中区东吴北路"),
+        DemoParty("南京紫金分析测试中心有限公司", "320102", "025-8431", "玄武区中山门大街"),
+    ),
+    (
+        "ZJ",
+        DemoParty("杭州西溪智能科技有限公司", "330106", "0571-8702", "西湖区文一西路"),
+        DemoParty("宁波甬江材料检测研究院有限公司", "330205", "0574-8765", "江北区甬江大道"),
+    ),
+    (
+        "AH",
+        DemoParty("合肥蜀山新能源有限公司", "340104", "0551-6551", "蜀山区黄山路"),
+        DemoParty("芜湖长江工业设计研究院有限公司", "340202", "0553-3112", "镜湖区长江路"),
+    ),
 ]
 
 
@@ -55,9 +88,7 @@ def load_accounts_demo() -> list[DemoLogin]:
                 in_common_area=True,
                 reason="演示数据：安徽省通用区域城市名单须由平台运营方核实确认",
             )
-    for index, (short_code, city_code, district, enterprise, institution) in enumerate(
-        DEMO_PARTIES
-    ):
+    for index, (short_code, enterprise, institution) in enumerate(DEMO_PARTIES):
         region = Region.objects.get(short_code=short_code)
         authority = _organisation(
             kind=Organisation.Kind.AUTHORITY, name=region.authority_name, region=region
@@ -65,28 +96,33 @@ def load_accounts_demo() -> list[DemoLogin]:
         prefix = short_code.lower()
         _user(authority, f"{prefix}_reviewer", User.Role.AUTHORITY_REVIEWER)
         _user(authority, f"{prefix}_finance", User.Role.AUTHORITY_FINANCE)
-        city = City.objects.get(code=city_code)
-        for kind, name, role, serial in (
+        for kind, party, role, serial in (
             (Organisation.Kind.ENTERPRISE, enterprise, User.Role.ENTERPRISE, 1000 + index),
             (Organisation.Kind.INSTITUTION, institution, User.Role.INSTITUTION, 2000 + index),
         ):
-            party = _organisation(
-                kind=kind,
-                name=name,
-                region=region,
-                city=city,
-                credit_code=compose_credit_code(division=district, serial=serial),
-                legal_representative=f"{name[:2]}代表",
-                contact_phone=f"0{21 + index}-5555{index:04d}",
-                address=f"{region.name}{city.name}演示路{index + 1}号",
-            )
-            _user(party, f"{prefix}_{kind}", role)
+            organisation = _party(kind, party, region, serial)
+            _user(organisation, f"{prefix}_{kind}", role)
     return [
         DemoLogin(user.username, user.get_role_display(), user.organisation.name)
         for user in User.objects.filter(username__in=_demo_usernames())
         .select_related("organisation")
         .order_by("organisation__region__code", "username")
     ]
+
+
+def _party(kind: str, party: DemoParty, region: Region, serial: int) -> Organisation:
+    city = City.objects.get(code=party.city)
+    city_prefix = "" if city.name == region.name else city.name  # 上海市浦东新区…
+    return _organisation(
+        kind=kind,
+        name=party.name,
+        region=region,
+        city=city,
+        credit_code=compose_credit_code(division=party.district, serial=serial),
+        legal_representative=f"{party.name[:2]}代表",
+        contact_phone=f"{party.phone}{serial:04d}",
+        address=f"{region.name}{city_prefix}{party.street}{serial % 1000 + 1}号",
+    )
 
 
 def _demo_usernames() -> list[str]:

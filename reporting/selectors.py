@@ -50,6 +50,7 @@ _REDEMPTION = {
 }
 _RETURN = {"issuing_region": "program__region__short_code", "city": "enterprise__city__code"}
 BREAKDOWNS = {
+    "by_issuer": ("issuing_region",),  # the flows of the funnel (reporting.funnel)
     "by_flow": ("issuing_region", "serving_region"),
     "by_category": ("category",),
     "by_city": ("city",),

@@ -38,6 +38,15 @@ DEMO_PDF = b"%PDF-1.4\n% demo evidence\n"
 PROGRAM_NAME = "科技创新券（演示）"
 # Anhui pays the enterprise (通用) in the demo; the other regions pay the institution (通兑).
 ENTERPRISE_PAYEE_REGIONS = {"AH"}
+# List prices as institutions publish them, by category; the rest are quoted per project.
+# The demo orders (12,000 元 of testing) are 15 samples at the testing price.
+DEMO_PRICES = {
+    "testing": "800 元/样，5个工作日出报告",
+    "instruments": "300 元/机时，含操作人员",
+    "consulting": "2,000 元/人·天",
+    "novelty_search": "1,200 元/项",
+}
+NEGOTIABLE = "面议"
 
 
 @dataclass(frozen=True)
@@ -86,7 +95,9 @@ def load_voucher_demo(*, now: datetime, parties: Mapping[str, RegionParties]) ->
 def _catalogue(institution: Organisation) -> None:
     for category in ServiceCategory.objects.filter(is_active=True):
         InstitutionService.objects.get_or_create(
-            institution=institution, category=category, defaults={"price_note": "面议"}
+            institution=institution,
+            category=category,
+            defaults={"price_note": DEMO_PRICES.get(category.code, NEGOTIABLE)},
         )
 
 

@@ -71,9 +71,14 @@ def render_pdf(document: ReportDocument, output: BinaryIO) -> None:
         _table([["指标", "数值"], *[[label, _format(value, kind)]
                                     for label, value, kind in document.headline]]),
     ]
+    sections = document.sections
+    funnel = next((section for section in sections if section.key == "funnel"), None)
+    if funnel is not None:
+        story += [Paragraph(funnel.title, styles["h1"]), _transposed_table(funnel)]
+        sections = [section for section in sections if section is not funnel]
     if document.charts:
         story += _annual_charts(document, styles)
-    for section in document.sections:
+    for section in sections:
         story += [Paragraph(section.title, styles["h1"]), _section_table(section, styles)]
     pdf = SimpleDocTemplate(output, pagesize=A4, title=document.title, author=document.authority,
                             leftMargin=15 * mm, rightMargin=15 * mm)
@@ -96,6 +101,18 @@ def _table(rows: list[list], widths=None) -> Table:
         ("ALIGN", (1, 1), (-1, -1), "RIGHT"),
     ]))
     return table
+
+
+def _transposed_table(section: Section) -> Table:
+    """A short, wide section (the funnel: twelve columns, one row per region) with its
+    figures as rows and its rows as columns, so that it fits the page's width."""
+    rows = list(section.rows())
+    first, *figures = section.columns
+    table = [["指标", *[str(row.get(first.key) or "") for row in rows]]]
+    for column in figures:
+        label = column.label.replace("（元）", "")
+        table.append([label, *[_format(row.get(column.key), column.kind) for row in rows]])
+    return _table(table)
 
 
 def _section_table(section: Section, styles) -> Table | Paragraph:

@@ -1,7 +1,15 @@
-"""XLSX: one sheet per section, amounts as numbers in yuan, frozen header, write-only mode."""
+"""XLSX: one sheet per section, amounts in yuan to the fen, frozen header, write-only mode.
+
+Money never goes through a binary float here. An amount is written as the exact decimal text
+of its yuan in a number cell (`<v>16000.01</v>`; Excel reads it as a double and shows
+`#,##0.00`) while it has at most 15 significant digits — under 10¹⁵ fen (10 trillion yuan) —
+the precision that a double keeps and Excel displays. A larger amount is written as a text
+cell with its exact yuan (`100000000000298.45`), which no spreadsheet would round.
+"""
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import BinaryIO
 
 from openpyxl import Workbook
@@ -9,9 +17,11 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
 from accounts.downloads import neutralise_cell
-from reporting.services.documents import MONEY, ReportDocument
+from reporting.services.documents import MONEY, ReportDocument, cell_value
 
 YUAN_FORMAT = "#,##0.00"
+# Yuan below this have at most 15 significant digits (13 + 2 decimals): exact as a number.
+EXACT_NUMBER_LIMIT_YUAN = Decimal(10) ** 13
 SHEET_TITLE_MAX = 31  # Excel's limits: 31 characters of title, 1,048,576 rows a sheet
 ROWS_PER_SHEET = 1_048_576 - 1  # under the header row
 
@@ -53,9 +63,7 @@ def _summary_sheet(workbook: Workbook, document: ReportDocument) -> None:
                          ("主管部门", document.authority)):
         sheet.append([label, neutralise_cell(value)])
     for label, value, kind in document.headline:
-        is_money = kind == MONEY
-        number = value / 100 if is_money else value
-        sheet.append([label, _cell(sheet, number, is_money)])
+        sheet.append([label, _cell(sheet, cell_value(value, kind), kind == MONEY)])
 
 
 def _bold(sheet, text: str) -> WriteOnlyCell:
@@ -68,7 +76,19 @@ def _cell(sheet, value, is_money: bool):
     if isinstance(value, str):
         return neutralise_cell(value)  # text that looks like a formula stays text
     if is_money and value is not None:
-        cell = WriteOnlyCell(sheet, value=value)
-        cell.number_format = YUAN_FORMAT
-        return cell
+        return _money_cell(sheet, value)
     return value
+
+
+def _money_cell(sheet, yuan: Decimal) -> WriteOnlyCell:
+    """Yuan to the fen: an exact number while 15 digits hold it, exact text beyond."""
+    if abs(yuan) >= EXACT_NUMBER_LIMIT_YUAN:
+        cell = WriteOnlyCell(sheet, value=f"{yuan:.2f}")
+        cell.data_type = "s"
+        return cell
+    # The decimal text itself goes into <v>: openpyxl would format a number with "%.16g"
+    # through a float, and a Decimal too.
+    cell = WriteOnlyCell(sheet, value=f"{yuan:.2f}")
+    cell.data_type = "n"
+    cell.number_format = YUAN_FORMAT
+    return cell

@@ -6,6 +6,7 @@ from collections.abc import Callable
 
 from accounts.models import Region
 from reporting import selectors
+from reporting.funnel import annual_funnel
 
 Progress = Callable[[int, int], None]
 
@@ -13,24 +14,31 @@ Progress = Callable[[int, int], None]
 def annual_totals_compute(
     *, year: int, region: Region | None, progress: Progress | None = None
 ) -> dict:
-    """The headline figures and every breakdown of `year`, as plain JSON-ready data.
+    """The headline figures, the funnel per issuing region and every breakdown of `year`, as
+    plain JSON-ready data.
 
-    `region` limits the figures to its business as issuer or as server (None: all regions).
+    `region` limits the figures to its business as issuer or as server (None: all regions);
+    its funnel has its own row only (the issuer's money).
     """
     labels = selectors.reference_labels()
     figures = selectors.annual_figures(year=year, region=region)  # each source read once
     if progress:
         progress(1, 2)
+    codes = list(Region.objects.order_by("code").values_list("short_code", flat=True))
+    funnel = annual_funnel(year=year, region=region, by_issuer=figures.pop("by_issuer"),
+                           region_codes=codes)
     result: dict = {
         "year": year,
         "region": region.short_code if region else None,
         "headline": figures["headline"],
+        "funnel": [_labelled(row, labels) for row in funnel],
     }
     for name in selectors.BREAKDOWNS:
-        result[name] = [_labelled(row, labels) for row in figures[name]]
+        if name in figures:
+            result[name] = [_labelled(row, labels) for row in figures[name]]
     if progress:
         progress(2, 2)
-    result["by_flow"] = _full_matrix(result["by_flow"], labels["region"])
+    result["by_flow"] = _full_matrix(result["by_flow"], labels["region"], codes)
     return result
 
 
@@ -42,10 +50,9 @@ def _labelled(row: dict, labels: dict[str, dict[str, str]]) -> dict:
     return row
 
 
-def _full_matrix(rows: list[dict], region_names: dict[str, str]) -> list[dict]:
+def _full_matrix(rows: list[dict], region_names: dict[str, str], codes: list[str]) -> list[dict]:
     """All 4 × 4 cells, zero where there was no business, in region-code order."""
     cells = {(row["issuing_region"], row["serving_region"]): row for row in rows}
-    codes = list(Region.objects.order_by("code").values_list("short_code", flat=True))
     matrix = []
     for issuing in codes:
         for serving in codes:

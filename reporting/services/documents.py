@@ -47,6 +47,12 @@ class ReportDocument:
     kind: str = ""
 
 
+def cell_value(value, kind: str):
+    """A figure as exporters write it: money in yuan (Decimal, two places, exact), counts as
+    ints, anything else as text; None stays None (no figure)."""
+    return _cell(value, kind)
+
+
 def _cell(value, kind: str):
     if value is None:
         return None
@@ -69,6 +75,21 @@ FIGURE_COLUMNS = [
 ]
 HEADLINE_LABELS = {column.key: (column.label.replace("（元）", ""), column.kind)
                    for column in FIGURE_COLUMNS}
+FUNNEL_TITLE = "按发券地区（资金漏斗）"
+FUNNEL_COLUMNS = [
+    Column("issuing_region_name", "发券地区"),
+    Column("budget_fen", "年度预算（元）", MONEY),
+    Column("issued_fen", "发放金额（元）", MONEY),
+    Column("vouchers_issued", "发放张数", COUNT),
+    Column("enterprises_claimed", "申领企业数", COUNT),
+    Column("held_fen", "年末预留金额（元）", MONEY),
+    Column("service_fen", "服务金额（元）", MONEY),
+    Column("voucher_used_fen", "创新券使用金额（元）", MONEY),
+    Column("redeemed_fen", "兑付金额（元）", MONEY),
+    Column("paid_fen", "支付金额（元）", MONEY),
+    Column("returned_fen", "到期退回金额（元）", MONEY),
+    Column("clawed_back_fen", "追回金额（元）", MONEY),
+]
 BREAKDOWN_SECTIONS = {
     "by_flow": ("跨区域流向（发券地区×服务地区）",
                 [Column("issuing_region_name", "发券地区"),
@@ -96,10 +117,13 @@ def _authority(run: ReportRun) -> str:
 
 
 def annual_document(result: dict, *, authority: str) -> ReportDocument:
-    sections = [
+    # Runs stored before the funnel existed have none: their files show an empty section.
+    funnel = Section("funnel", FUNNEL_TITLE, FUNNEL_COLUMNS,
+                     rows=lambda: result.get("funnel", []))
+    sections = [funnel, *(
         Section(name, title, [*dims, *FIGURE_COLUMNS], rows=lambda name=name: result[name])
         for name, (title, dims) in BREAKDOWN_SECTIONS.items()
-    ]
+    )]
     headline = [(label, result["headline"][key], kind)
                 for key, (label, kind) in HEADLINE_LABELS.items()]
     scope = f"（{result['region']}）" if result.get("region") else "（全部地区）"
