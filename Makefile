@@ -6,7 +6,7 @@ INSTALLED := $(VENV)/.installed-stamp
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint typecheck messages serve worker beat bench clean
+.PHONY: run test lint typecheck mutation messages serve worker beat bench clean
 
 $(INSTALLED): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -37,6 +37,12 @@ lint: $(INSTALLED)
 # Type checks (pyproject.toml [tool.mypy]): strict on the ledger.
 typecheck: $(INSTALLED)
 	$(VENV)/bin/mypy vouchers/ledger
+
+# Mutation testing (pyproject.toml [tool.mutmut]); the score is recorded in docs/testing.md.
+mutation: $(INSTALLED) messages
+	rm -rf mutants
+	$(VENV)/bin/mutmut run
+	$(VENV)/bin/mutmut results
 
 bench: $(INSTALLED)
 	$(PY) -m bench

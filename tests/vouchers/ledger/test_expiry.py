@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
+
+from tests.factories.ledger import AccountFactory
 from tests.vouchers.ledger.helpers import balances, ledger_snapshot
 from vouchers.ledger import tasks
 from vouchers.ledger.models import Transfer
@@ -125,3 +128,18 @@ def test_the_task_is_scheduled_every_five_minutes_and_acknowledged_late(settings
 
     assert [entry["schedule"] for entry in entries] == [300]
     assert tasks.void_expired_pending_transfers.acks_late is True
+
+
+@pytest.mark.django_db(transaction=True, reset_sequences=True)
+def test_the_very_first_transfer_of_the_journal_expires_too(now):
+    """The chunked scan starts below the first id (a scan from 1 would skip transfer 1)."""
+    payer, payee = AccountFactory(), AccountFactory(kind="payable")
+    [first] = ledger_post(
+        transfers=[TransferSpec("first", payer.pk, payee.pk, 100, "pending",
+                                timeout_at=now + timedelta(minutes=1))],
+        now=now,
+    )
+
+    assert first.pk == 1
+    assert ledger_void_expired(now=now + timedelta(minutes=2)) == 1
+    assert pending_transfer_state(first) == "expired"
