@@ -17,6 +17,8 @@ from vouchers.models import PaymentBatch, Program, Redemption, Voucher
 from vouchers.services import redemptions, settlements, vouchers
 
 PAID_ON = date(2024, 4, 2)
+# The payment is registered on the treasury's date: a payment cannot be dated after its record.
+PAID_AT = datetime(2024, 4, 2, 10, 0, tzinfo=TZ)
 EXPIRED_AT = datetime(2024, 12, 2, 1, 0, tzinfo=TZ)
 
 
@@ -68,7 +70,7 @@ def _pay(year: Year, name: str, region: str, serving: str, reference: str) -> Pa
         batch=batch,
         payment_reference=reference,
         paid_on=PAID_ON,
-        now=NOW,
+        now=PAID_AT,
     )
     year.batches[name] = batch
     return batch

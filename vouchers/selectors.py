@@ -369,8 +369,9 @@ def order_preview(
     total_fee_fen: int,
 ) -> dict[str, int] | None:
     """What order_place would hold: ratio, voucher portion (capped by the available
-    balance) and the enterprise's own share; None if the program does not cover the category."""
-    from vouchers.services.orders import voucher_portion  # a pure helper, no writes
+    balance) and the enterprise's own share; None if the program does not cover the category.
+    A share that rounds down to 0 fen is refused here as order_place refuses it."""
+    from vouchers.services.orders import require_voucher_share, voucher_portion  # pure, no writes
 
     program = voucher.program
     rule = ProgramCategory.objects.filter(program=program, category=category).first()
@@ -379,6 +380,7 @@ def order_preview(
     ratio_bp, portion = voucher_portion(
         program, voucher.enterprise, institution, rule, total_fee_fen
     )
+    require_voucher_share(ratio_bp, portion, total_fee_fen)
     available = voucher.account.available_fen
     portion = max(min(portion, available), 0)
     return {

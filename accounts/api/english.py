@@ -45,6 +45,21 @@ ENGLISH_DETAILS: dict[str, str] = {
     "voucher_not_active": "The voucher is not active.",
     "voucher_expired": "The voucher is past its use-by date.",
     "voucher_exhausted": "The voucher has no available balance.",
+    "voucher_share_zero": "At the subsidy ratio the voucher's share of this fee is less than "
+    "1 fen, so the voucher cannot pay any of it; the enterprise pays the whole fee.",
+    "fee_justification_required": "A fee above the large-fee threshold (extra.threshold_fen) "
+    "needs a written fee_justification: what the contract covers and how it was priced.",
+    "amount_required": "Enter an amount.",
+    "amount_invalid": "Enter an amount in yuan, for example 12345.60.",
+    "amount_not_finite": "The amount must be an actual number, not infinity or NaN.",
+    "amount_grouping": "Group thousands by three, e.g. 1,234,567.89, and use '.' for decimals.",
+    "amount_exponent": "Write the amount out in full; exponent notation such as 1e3 is refused.",
+    "amount_sub_fen": "Amounts are exact to the fen: at most two decimals in yuan, whole fen.",
+    "amount_not_positive": "The amount must be greater than 0.",
+    "amount_too_large": "The amount exceeds the maximum of 1,000,000,000.00 yuan "
+    "(100000000000 fen).",
+    "amount_not_integer_fen": "Amounts are whole numbers of fen, e.g. 123450 for 1,234.50 yuan.",
+    "payment_date_in_future": "The treasury payment date cannot be after today (Shanghai time).",
     "not_your_voucher": "This voucher belongs to another enterprise.",
     "not_your_order": "This order is not your organisation's.",
     "not_your_catalogue": "This catalogue entry is another institution's.",

@@ -248,6 +248,11 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
 # Days an admitted institution stays in public notice (公示) before admission (Shanghai 2026: 7).
 INSTITUTION_NOTICE_DAYS = env.int("INSTITUTION_NOTICE_DAYS", default=7)
 
+# An order whose fee is above this many fen (default 10 million yuan, far above what a voucher
+# service costs) needs a written justification, kept on the order and in its audit line; the
+# hard maximum of every amount is accounts.amounts.MAX_AMOUNT_FEN (10⁹ yuan).
+LARGE_FEE_THRESHOLD_FEN = env.int("LARGE_FEE_THRESHOLD_FEN", default=1_000_000_000)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -7,13 +7,14 @@ import io
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.db import transaction
 from django.utils import timezone
 from openpyxl import load_workbook
 from stdnum.cn import uscc
 
+from accounts.amounts import InvalidAmount, yuan_to_fen
 from accounts.audit import audit_record
 from accounts.credit_codes import normalise_credit_code
 from accounts.errors import InvalidInput
@@ -113,8 +114,8 @@ def _xlsx_cell(value) -> str:
         return value.date().isoformat()
     if isinstance(value, date):
         return value.isoformat()
-    if isinstance(value, float):
-        return f"{Decimal(str(value))}"
+    if isinstance(value, float):  # plain digits: 1e16 is a number the sheet stored, not typed
+        return format(Decimal(str(value)), "f")
     return "" if value is None else str(value)
 
 
@@ -173,16 +174,11 @@ def _parse(cells: list[str], *, region: Region, today: date) -> TreasuryPayment:
 
 
 def _amount_fen(raw: str) -> int:
+    """The file's amount in yuan, read by the one amount rule the web forms use."""
     try:
-        yuan = Decimal(raw.replace(",", "").replace("¥", "").strip())
-    except InvalidOperation as error:
-        raise ValueError(f"金额{raw or '（空）'}不是数字") from error
-    if not yuan.is_finite() or yuan <= 0:
-        raise ValueError(f"金额{raw}须大于0")
-    fen = yuan * 100
-    if fen != fen.to_integral_value():
-        raise ValueError(f"金额{raw}超过两位小数")
-    return int(fen)
+        return yuan_to_fen(raw)
+    except InvalidAmount as error:
+        raise ValueError(f"金额{raw or '（空）'}：{error.message}") from error
 
 
 def _paid_on(raw: str, today: date) -> date:

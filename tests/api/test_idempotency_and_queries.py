@@ -51,13 +51,15 @@ def test_business_refusal_is_a_problem_naming_the_rule(parties):
     assert Application.objects.count() == 0
 
 
-def test_amount_outside_64_bits_is_a_field_error(parties):
-    response = _submit(parties.client("enterprise"), parties, 2**63, "overflow")
+@pytest.mark.parametrize("amount_fen", [2**63, 100_000_000_001])
+def test_amount_above_the_maximum_is_a_field_error(parties, amount_fen):
+    response = _submit(parties.client("enterprise"), parties, amount_fen, "overflow")
     assert response.status_code == 400
-    assert response.json()["errors"][0] == {
-        "field": "amount_fen", "code": "max_value",
-        "message": response.json()["errors"][0]["message"],
-    }
+    assert response.json()["errors"] == [{
+        "field": "amount_fen", "code": "amount_too_large",
+        "message": "金额不能超过1,000,000,000.00元",
+    }]
+    assert Application.objects.count() == 0
 
 
 def _add_records(parties, count: int) -> None:

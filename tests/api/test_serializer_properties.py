@@ -15,7 +15,7 @@ json_values = st.recursive(
                                                                       children, max_size=3),
     max_leaves=6,
 )
-MAX_FEN = 2**63 - 1
+MAX_FEN = 100_000_000_000  # accounts.amounts.MAX_AMOUNT_FEN, written out
 
 
 def _payloads(fields: list[str]):

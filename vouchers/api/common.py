@@ -10,12 +10,26 @@ from django.utils import timezone
 from drf_spectacular.utils import OpenApiResponse
 from rest_framework import serializers
 
-MAX_FEN = 2**63 - 1
+from accounts.amounts import MAX_AMOUNT_FEN, InvalidAmount, fen_check
 
 
-def fen_field(**kwargs) -> serializers.IntegerField:
-    """An amount in fen: a positive 64-bit integer."""
-    return serializers.IntegerField(min_value=1, max_value=MAX_FEN, **kwargs)
+class FenField(serializers.IntegerField):
+    """An amount in fen under the one amount rule (accounts.amounts.fen_check): the same
+    maximum and refusal codes as the web forms' yuan fields. Documented as an integer."""
+
+    def __init__(self, **kwargs):
+        super().__init__(min_value=1, max_value=MAX_AMOUNT_FEN, **kwargs)
+
+    def to_internal_value(self, data) -> int:
+        try:
+            return fen_check(data)
+        except InvalidAmount as error:
+            raise serializers.ValidationError(error.message, code=error.code) from error
+
+
+def fen_field(**kwargs) -> FenField:
+    """An amount in fen: an integer from 1 to MAX_AMOUNT_FEN (10⁹ yuan)."""
+    return FenField(**kwargs)
 
 
 def basis_points_field(**kwargs) -> serializers.IntegerField:

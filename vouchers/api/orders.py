@@ -40,6 +40,7 @@ class OrderOutputSerializer(serializers.Serializer):
     placed_at = serializers.DateTimeField()
     closed_at = serializers.DateTimeField(allow_null=True)
     reason = serializers.CharField()
+    fee_justification = serializers.CharField()
 
 
 def _reload(request, order_id: int) -> ServiceOrder:
@@ -79,6 +80,11 @@ class OrderPlaceApi(APIView):
         )
         contract_number = serializers.CharField(max_length=64)
         total_fee_fen = fen_field()
+        fee_justification = serializers.CharField(
+            max_length=1000, required=False, default="", allow_blank=True,
+            help_text="required when total_fee_fen is above the large-fee threshold "
+            "(LARGE_FEE_THRESHOLD_FEN, default 1000000000 fen = 10 million yuan)",
+        )
 
     @extend_schema(
         request=OrderPlaceInputSerializer,

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 from django import forms
+from django.conf import settings
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
+from accounts.templatetags.money import format_yuan
 from vouchers.forms.fields import OnceForm, YuanField, reason_field
 
 
@@ -51,12 +54,20 @@ class OrderForm(OnceForm):
     contract_number = forms.CharField(label=_("合同编号"), max_length=64,
                                       error_messages={"required": _("请填写合同编号")})
     total_fee_fen = YuanField(label=_("服务费总额（元）"))
+    fee_justification = forms.CharField(
+        label=_("大额服务费说明"), required=False, max_length=1000,
+        widget=forms.Textarea({"rows": 2}),
+    )
 
     def __init__(self, *args, vouchers, categories, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["voucher"].queryset = vouchers
         self.fields["voucher"].label_from_instance = lambda v: f"{v.code}（{v.program}）"
         self.fields["category"].queryset = categories
+        self.fields["fee_justification"].help_text = format_lazy(
+            _("服务费超过{threshold}时必填：说明合同标的和报价依据"),
+            threshold=format_yuan(settings.LARGE_FEE_THRESHOLD_FEN),
+        )
 
 
 class DisputeForm(OnceForm):

@@ -8,40 +8,33 @@ from django import forms
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
+from accounts.amounts import MESSAGES, InvalidAmount, yuan_to_fen
 from accounts.forms import TOKEN_FIELD, OnceForm, new_form_token
 
 __all__ = ["TOKEN_FIELD", "OnceForm", "new_form_token"]
 
-# A sane ceiling for any amount typed on a page: one billion yuan.
-MAX_YUAN = Decimal("1000000000")
-class YuanField(forms.DecimalField):
-    """An amount typed in yuan (¥, commas and spaces allowed), cleaned to integer fen."""
 
-    default_error_messages = {
-        "invalid": _("请输入以元为单位的金额，例如 12345.60"),
-        "min_value": _("金额必须大于0"),
-        "max_value": _("金额不能超过 %(limit_value)s 元"),
-        "max_decimal_places": _("金额最多保留两位小数（精确到分）"),
-        "max_digits": _("金额位数过多"),
-        "max_whole_digits": _("金额位数过多"),
-        "required": _("请填写金额"),
-    }
+class YuanField(forms.CharField):
+    """An amount typed in yuan, cleaned to integer fen by the one amount rule
+    (accounts.amounts.yuan_to_fen: the API's fen fields share its maximum and refusals)."""
 
-    def __init__(self, *, maximum_yuan: Decimal = MAX_YUAN, **kwargs):
+    def __init__(self, **kwargs):
         kwargs.setdefault("widget", forms.TextInput(attrs={"inputmode": "decimal"}))
-        super().__init__(
-            max_digits=14, decimal_places=2, min_value=Decimal("0.01"),
-            max_value=maximum_yuan, **kwargs,
-        )
+        super().__init__(**kwargs)
 
-    def to_python(self, value):
-        if isinstance(value, str):
-            value = value.strip().translate(str.maketrans("", "", ",，¥￥ 元"))
-        return super().to_python(value)
+    def to_python(self, value) -> int | None:
+        text = super().to_python(value)
+        if text in self.empty_values:
+            return None
+        try:
+            return yuan_to_fen(text)
+        except InvalidAmount as error:
+            raise forms.ValidationError(error.message, code=error.code) from error
 
-    def clean(self, value) -> int | None:
-        yuan = super().clean(value)
-        return None if yuan is None else int(yuan * 100)
+    def validate(self, value) -> None:
+        if value is None and self.required:
+            message = MESSAGES["amount_required"]
+            raise forms.ValidationError(message, code="amount_required")
 
 
 def yuan_initial(fen: int | None) -> Decimal | None:

@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from accounts.amounts import MAX_AMOUNT_FEN
 from accounts.models import Organisation
 from vouchers.models.reference import ServiceCategory
 from vouchers.models.voucher import Voucher
@@ -45,6 +46,10 @@ class ServiceOrder(models.Model):
     placed_at = models.DateTimeField(_("下单时间"))
     closed_at = models.DateTimeField(_("关闭时间"), null=True, blank=True)
     reason = models.TextField(_("取消或关闭原因"), blank=True)
+    fee_justification = models.TextField(
+        _("大额服务费说明"), blank=True, default="",
+        help_text=_("服务费超过大额门槛时企业填写的理由"),
+    )
 
     class Meta:
         ordering = ["-placed_at", "-pk"]
@@ -52,6 +57,9 @@ class ServiceOrder(models.Model):
         verbose_name_plural = _("服务订单")
         constraints = [
             models.CheckConstraint(condition=Q(total_fee_fen__gt=0), name="order_fee_gt_0"),
+            models.CheckConstraint(
+                condition=Q(total_fee_fen__lte=MAX_AMOUNT_FEN), name="order_fee_within_maximum"
+            ),
             models.CheckConstraint(condition=Q(voucher_fen__gt=0), name="order_voucher_gt_0"),
             models.CheckConstraint(
                 condition=Q(enterprise_share_fen=F("total_fee_fen") - F("voucher_fen"))

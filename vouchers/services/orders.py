@@ -4,11 +4,17 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from django.conf import settings
 from django.db import transaction
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
 
+from accounts.amounts import fen_check
 from accounts.errors import AccessDenied, InvalidInput
 from accounts.models import Organisation, User
 from accounts.permissions import require_role
+from accounts.templatetags.money import basis_points, format_yuan
+from accounts.text import clean_text
 from vouchers.errors import ConcurrentUpdate, Refused, refuse
 from vouchers.ledger.errors import InsufficientBalance
 from vouchers.ledger.models import Account
@@ -49,20 +55,26 @@ def order_place(
     contract_number: str,
     total_fee_fen: int,
     now: datetime,
+    fee_justification: str = "",
 ) -> ServiceOrder:
     """The enterprise orders a service paid partly by its voucher; the portion is held.
 
     Portion = fee × ratio (rounded down to the fen; the whole fee under the small-order
-    threshold), capped by the voucher's available balance. Refusal codes: voucher_not_active,
-    voucher_expired, institution_not_eligible, outside_serving_area, same_legal_entity,
-    related_party, category_not_eligible, service_not_offered, contract_in_use, voucher_exhausted.
+    threshold), capped by the voucher's available balance. The fee follows the one amount
+    rule (accounts.amounts); above LARGE_FEE_THRESHOLD_FEN it needs `fee_justification`,
+    kept on the order and in the audit line. Refusal codes: amount_*,
+    fee_justification_required, voucher_not_active, voucher_expired, institution_not_eligible,
+    outside_serving_area, same_legal_entity, related_party, category_not_eligible,
+    service_not_offered, contract_in_use, voucher_share_zero, voucher_exhausted.
     """
     require_role(actor, User.Role.ENTERPRISE)
     enterprise = actor.organisation
     if voucher.enterprise_id != enterprise.pk:
         raise AccessDenied("只能使用本企业的创新券", code="not_your_voucher")
-    if total_fee_fen <= 0 or not contract_number.strip():
-        raise InvalidInput("请填写合同编号和大于0的服务费", extra={"field": "total_fee_fen"})
+    total_fee_fen = fen_check(total_fee_fen, field="total_fee_fen")
+    if not contract_number.strip():
+        raise InvalidInput("请填写合同编号", extra={"field": "contract_number"})
+    fee_justification = _require_fee_justification(total_fee_fen, fee_justification)
     require_not_blacklisted(enterprise)
     voucher = lock_voucher(voucher.pk)
     program = voucher.program
@@ -75,6 +87,7 @@ def order_place(
     ).exists():
         refuse("contract_in_use", "该合同已有进行中的创新券订单")
     ratio_bp, portion = voucher_portion(program, enterprise, institution, rule, total_fee_fen)
+    require_voucher_share(ratio_bp, portion, total_fee_fen)
     portion = min(portion, Account.objects.get(pk=voucher.account_id).available_fen)
     if portion <= 0:
         refuse("voucher_exhausted", "创新券可用余额不足")
@@ -95,6 +108,7 @@ def order_place(
         state=ServiceOrder.State.PLACED,
         placed_by=actor,
         placed_at=now,
+        fee_justification=fee_justification,
     )
     _hold(order, voucher, now=now, actor=actor)
     audit(
@@ -104,9 +118,36 @@ def order_place(
         region=program.region,
         now=now,
         after={"state": order.state, "total_fee_fen": total_fee_fen, "ratio_bp": ratio_bp},
+        reason=fee_justification,
         amount_fen=portion,
     )
     return order
+
+
+def require_voucher_share(ratio_bp: int, portion_fen: int, total_fee_fen: int) -> None:
+    """Refuse a fee whose voucher share rounds down to 0 fen (the order preview asks too):
+    the enterprise is told exactly that, not that the voucher is spent."""
+    if portion_fen <= 0:
+        message = format_lazy(
+            _("按补贴比例{ratio}计算，服务费{fee}中创新券可支付的金额不足1分，"
+              "不能使用创新券支付；请由企业全额自付"),
+            ratio=basis_points(ratio_bp), fee=format_yuan(total_fee_fen),
+        )
+        refuse("voucher_share_zero", message, ratio_bp=ratio_bp, total_fee_fen=total_fee_fen)
+
+
+def _require_fee_justification(total_fee_fen: int, justification: str) -> str:
+    justification = clean_text(justification, field="fee_justification", label="大额服务费说明",
+                               max_length=1000, multiline=True, required=False)
+    threshold = settings.LARGE_FEE_THRESHOLD_FEN
+    if total_fee_fen > threshold and not justification:
+        raise InvalidInput(
+            format_lazy(_("服务费超过{threshold}元，须填写大额服务费说明（如合同标的和报价依据）"),
+                        threshold=format_yuan(threshold).removeprefix("¥")),
+            code="fee_justification_required",
+            extra={"field": "fee_justification", "threshold_fen": threshold},
+        )
+    return justification
 
 
 def voucher_portion(

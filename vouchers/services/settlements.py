@@ -6,6 +6,8 @@ import uuid
 from datetime import date, datetime
 
 from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from accounts.errors import AccessDenied, InvalidInput
 from accounts.models import Organisation, User
@@ -73,10 +75,14 @@ def payment_batch_pay(
     """Record the treasury's payment; the money moves from payable to paid.
 
     Separation of duties: whoever approved one of the batch's redemptions may not pay it.
+    The payment date cannot be after today's date in Shanghai (payment_date_in_future).
     """
     require_authority_of(actor, batch.region_id, FINANCE)
     if not payment_reference.strip():
         raise InvalidInput("请填写国库支付凭证号", extra={"field": "payment_reference"})
+    if paid_on > timezone.localdate(now):  # today in Shanghai, not in UTC
+        raise InvalidInput(_("国库支付日期不能晚于今天"), code="payment_date_in_future",
+                           extra={"field": "paid_on", "today": timezone.localdate(now).isoformat()})
     redemptions = lock_redemptions(batch.redemptions.values_list("pk", flat=True))
     batch = lock_batch(batch.pk)
     if any(redemption.reviewed_by_id == actor.pk for redemption in redemptions):

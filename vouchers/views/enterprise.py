@@ -28,6 +28,7 @@ ORDER_FIELDS = {
     "contract_in_use": "contract_number", "service_not_offered": "category",
     "category_not_eligible": "category", "voucher_exhausted": "voucher",
     "voucher_expired": "voucher", "voucher_not_active": "voucher", "not_your_voucher": "voucher",
+    "voucher_share_zero": "total_fee_fen",
 }
 
 
@@ -146,19 +147,15 @@ def order_create(request, institution_pk: int):
     preview = None
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        preview = selectors.order_preview(
-            voucher=data["voucher"], institution=institution, category=data["category"],
-            total_fee_fen=data["total_fee_fen"],
-        )
-        if preview is None:
-            form.add_error("category", _("该服务类别不在所选创新券项目的支持范围内"))
-        elif "confirm" in request.POST:
+        preview = _order_preview(form, institution)
+        if preview is not None and "confirm" in request.POST:
             try:
                 return submit_once(request, lambda: reverse("vouchers:order_detail", args=[
                     orders.order_place(
                         actor=request.user, voucher=data["voucher"], institution=institution,
                         category=data["category"], contract_number=data["contract_number"],
                         total_fee_fen=data["total_fee_fen"], now=now(),
+                        fee_justification=data["fee_justification"],
                     ).pk]), success=_("订单已提交，创新券支付部分已预留。"))
             except ApplicationError as error:
                 add_application_error(form, error, fields_by_code=ORDER_FIELDS)
@@ -167,6 +164,22 @@ def order_create(request, institution_pk: int):
         "institution": institution, "form": form, "preview": preview,
         "catalogue": selectors.institution_catalogue(institution=institution),
     })
+
+
+def _order_preview(form: OrderForm, institution) -> dict | None:
+    """The preview of a valid order form, or None with the reason added to the form."""
+    data = form.cleaned_data
+    try:
+        preview = selectors.order_preview(
+            voucher=data["voucher"], institution=institution, category=data["category"],
+            total_fee_fen=data["total_fee_fen"],
+        )
+    except ApplicationError as error:
+        add_application_error(form, error, fields_by_code=ORDER_FIELDS)
+        return None
+    if preview is None:
+        form.add_error("category", _("该服务类别不在所选创新券项目的支持范围内"))
+    return preview
 
 
 @action_required("order.cancel")

@@ -59,7 +59,7 @@ def test_jiangsu_voucher_spent_in_shanghai_is_paid_by_jiangsu(db, payee_mode):
         actor=js_finance,
         batch=batch,
         payment_reference="苏国库-1",
-        paid_on=date(2024, 3, 2),
+        paid_on=date(2024, 3, 1),  # not after today (NOW)
         now=NOW,
     )
 
