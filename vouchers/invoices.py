@@ -107,15 +107,16 @@ def invoice_parse(*, code: str, number: str) -> Invoice:
     if len(number) != VAT_NUMBER_LENGTH:
         _refuse("invoice_number_length", "invoice_number",
                 _("发票号码应为20位（数电票）或8位（需同时填写10位或12位发票代码），"
-                  "当前为%(count)d位") % {"count": len(number)})
+                  "当前为%(count)d位") % {"count": len(number)}, digits=len(number))
     if not code:
         _refuse("invoice_code_required", "invoice_code",
                 _("8位发票号码须同时填写10位或12位发票代码"))
     if len(code) not in VAT_CODE_LENGTHS:
         _refuse("invoice_code_length", "invoice_code",
-                _("发票代码应为10位或12位数字，当前为%(count)d位") % {"count": len(code)})
+                _("发票代码应为10位或12位数字，当前为%(count)d位") % {"count": len(code)},
+                digits=len(code))
     return Invoice(code=code, number=number)
 
 
-def _refuse(code: str, field: str, message: str) -> NoReturn:
-    raise InvalidInput(message, code=code, extra={"field": field})
+def _refuse(code: str, field: str, message: str, **extra: int) -> NoReturn:
+    raise InvalidInput(message, code=code, extra={"field": field, **extra})
