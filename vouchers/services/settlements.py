@@ -63,7 +63,8 @@ def payment_batch_create(*, actor: User, payee: Organisation, now: datetime) -> 
         target=batch,
         region=region,
         now=now,
-        after={"state": batch.state, "redemptions": [r.pk for r in redemptions]},
+        after={"state": batch.state, "number": batch.number,
+               "redemptions": [r.pk for r in redemptions]},
         amount_fen=batch.total_fen,
     )
     return batch

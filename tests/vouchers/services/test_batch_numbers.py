@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from accounts.models import AuditEntry
 from tests.factories import vouchers as build
 from tests.factories.vouchers import NOW
 from vouchers.models import PaymentBatch, PaymentBatchCounter
@@ -31,6 +32,8 @@ def test_batches_of_a_region_are_numbered_one_after_another(world, voucher):
                                                                         *others)]
     assert numbers == ["JS-PAY-2024-000001", "JS-PAY-2024-000002", "JS-PAY-2024-000003"]
     assert PaymentBatchCounter.objects.get(region__short_code="JS", year=2024).last_sequence == 3
+    audited = AuditEntry.objects.filter(action="payment_batch_create").order_by("pk")
+    assert [entry.after["number"] for entry in audited] == numbers
 
 
 def test_a_cancelled_batch_keeps_its_number_and_the_next_one_follows(world, voucher):
