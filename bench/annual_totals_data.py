@@ -114,6 +114,7 @@ def _copy_all(template: Template, first: int, last: int) -> None:
             "contract_key": f"t.contract_key {SUFFIX}",
             "reviewed_at": f"t.reviewed_at + {SHIFT}",
             "payee_id": party_clone(template.parties, "payee_id"),
+            "institution_id": party_clone(template.parties, "institution_id"),
         },
         first,
         last,

@@ -61,7 +61,8 @@ class ServiceOrderAdmin(ReadOnlyAdmin):
 
 @admin.register(models.Delivery)
 class DeliveryAdmin(ReadOnlyAdmin):
-    list_display = ["pk", "order", "delivered_on", "invoice_number", "state"]
+    list_display = ["pk", "order", "delivered_on", "invoice_code", "invoice_number", "state"]
+    search_fields = ["invoice_key"]
 
 
 @admin.register(models.EvidenceFile)
@@ -71,13 +72,17 @@ class EvidenceFileAdmin(ReadOnlyAdmin):
 
 @admin.register(models.Redemption)
 class RedemptionAdmin(ReadOnlyAdmin):
-    list_display = ["pk", "payee", "invoice_number", "requested_fen", "approved_fen", "state"]
+    list_display = [
+        "pk", "payee", "invoice_code", "invoice_number", "requested_fen", "approved_fen", "state"
+    ]
+    search_fields = ["invoice_key"]
     list_filter = ["state", "program__region"]
 
 
 @admin.register(models.PaymentBatch)
 class PaymentBatchAdmin(ReadOnlyAdmin):
     list_display = ["number", "payee", "total_fen", "state", "payment_reference", "paid_on"]
+    list_filter = ["region", "year"]
 
 
 @admin.register(models.SpotCheck)

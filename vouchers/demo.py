@@ -222,6 +222,14 @@ def _payee(order: ServiceOrder, own: RegionParties) -> User:
     return _institution_user(order)
 
 
+def _demo_invoice(order: ServiceOrder) -> dict[str, str]:
+    """Both shapes a reviewer meets: a 数电票 (20-digit number) and an older VAT invoice
+    (10-digit code + 8-digit number), unique per order."""
+    if order.pk % 2:
+        return {"invoice_code": "3100241130", "invoice_number": f"{order.pk:08d}"}
+    return {"invoice_code": "", "invoice_number": f"253120000{order.pk:011d}"}
+
+
 def _deliver(*, order, own, now, label) -> None:
     if order.deliveries.exists():
         return
@@ -230,7 +238,7 @@ def _deliver(*, order, own, now, label) -> None:
         order=order,
         delivered_on=timezone.localdate(now),
         description=f"演示交付（{label}）",
-        invoice_number=f"INV-{order.contract_number}",
+        **_demo_invoice(order),
         report_number=f"RPT-{order.contract_number}",
         now=now,
     )

@@ -1,11 +1,12 @@
 """Row locks of the voucher records, always taken in one fixed order.
 
 Every service that moves money locks in this order, each kind by ascending pk:
-programs → organisations → application → voucher → order → redemptions → batch, and the ledger locks
-its accounts last (inside ledger_post). Two transactions that need the same rows therefore
-queue instead of deadlocking. `no_key=True` (FOR NO KEY UPDATE) does not block inserts of rows
-that merely reference the locked ones (audit lines, transfers); `of=("self",)` keeps joined
-tables unlocked. SQLite ignores these locks: its IMMEDIATE transactions serialise writers.
+programs → organisations → application → voucher → order → redemptions → batch → batch
+counter, and the ledger locks its accounts last (inside ledger_post). Two transactions that
+need the same rows therefore queue instead of deadlocking. `no_key=True` (FOR NO KEY UPDATE)
+does not block inserts of rows that merely reference the locked ones (audit lines,
+transfers); `of=("self",)` keeps joined tables unlocked. SQLite ignores these locks: its
+IMMEDIATE transactions serialise writers.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from accounts.models import Organisation
 from vouchers.models import (
     Application,
     PaymentBatch,
+    PaymentBatchCounter,
     Program,
     Redemption,
     ServiceOrder,
@@ -57,6 +59,21 @@ def lock_redemptions(pks: Iterable[int]) -> list[Redemption]:
 
 def lock_batch(pk: int) -> PaymentBatch:
     return _locked(PaymentBatch, [pk])[0]
+
+
+def lock_batch_counter(*, region_id: int, year: int) -> PaymentBatchCounter:
+    """Numbering: batches of one region and year take their sequence one after another.
+
+    The row is created on first use; `ignore_conflicts` (INSERT … ON CONFLICT DO NOTHING)
+    lets two first batches of a year race to create it without either failing.
+    """
+    PaymentBatchCounter.objects.bulk_create(
+        [PaymentBatchCounter(region_id=region_id, year=year)], ignore_conflicts=True
+    )
+    return (
+        PaymentBatchCounter.objects.select_for_update(no_key=True, of=("self",))
+        .get(region_id=region_id, year=year)
+    )
 
 
 def lock_program(pk: int) -> Program:

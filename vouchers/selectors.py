@@ -175,6 +175,7 @@ def payment_batch_export_rows(*, batch: PaymentBatch) -> list[dict[str, Any]]:
             "redemption_id": redemption.pk,
             "voucher_code": redemption.order.voucher.code,
             "enterprise_name": redemption.order.enterprise.name,
+            "invoice_code": redemption.invoice_code,
             "invoice_number": redemption.invoice_number,
             "contract_number": redemption.order.contract_number,
             "amount_fen": redemption.approved_fen,
@@ -367,7 +368,7 @@ def institution_catalogue(*, institution: Organisation) -> QuerySet[InstitutionS
 def order_preview(
     *, voucher: Voucher, institution: Organisation, category: ServiceCategory,
     total_fee_fen: int,
-) -> dict[str, int] | None:
+) -> dict[str, int | bool] | None:
     """What order_place would hold: ratio, voucher portion (capped by the available
     balance) and the enterprise's own share; None if the program does not cover the category.
     A share that rounds down to 0 fen is refused here as order_place refuses it."""
@@ -383,10 +384,14 @@ def order_preview(
     require_voucher_share(ratio_bp, portion, total_fee_fen)
     available = voucher.account.available_fen
     portion = max(min(portion, available), 0)
+    whole_fee = program.payee_mode == Program.PayeeMode.ENTERPRISE
     return {
         "ratio_bp": ratio_bp,
         "voucher_fen": portion,
         "enterprise_share_fen": total_fee_fen - portion,
+        # 通用: the enterprise pays the whole fee first and the voucher reimburses it.
+        "enterprise_pays_whole_fee": whole_fee,
+        "enterprise_paid_fen": total_fee_fen if whole_fee else total_fee_fen - portion,
         "available_fen": available,
     }
 
@@ -426,18 +431,19 @@ def enterprise_year_history(*, enterprise: Organisation, year: int) -> dict[str,
 
 
 def redemption_warnings(*, redemption: Redemption) -> list[str]:
-    """Signals for the reviewer: a repeated invoice number (also among rejected claims or
-    other deliveries), an institution taking most of the enterprise's voucher spending."""
+    """Signals for the reviewer: a repeated invoice (same code and number, or the same 数电票
+    number; also among rejected claims or other deliveries), an institution taking most of
+    the enterprise's voucher spending."""
     warnings = []
     others = Redemption.objects.exclude(pk=redemption.pk)
     if others.filter(invoice_key=redemption.invoice_key).exists():
-        warnings.append(_("发票号码%(number)s曾在其他兑付申请中出现")
-                        % {"number": redemption.invoice_number})
-    if Delivery.objects.filter(invoice_number__iexact=redemption.invoice_number).exclude(
+        warnings.append(_("发票%(number)s曾在其他兑付申请中出现")
+                        % {"number": redemption.invoice_label})
+    if Delivery.objects.filter(invoice_key=redemption.invoice_key).exclude(
         pk=redemption.delivery_id
     ).exists():
-        warnings.append(_("发票号码%(number)s也登记在其他交付中")
-                        % {"number": redemption.invoice_number})
+        warnings.append(_("发票%(number)s也登记在其他交付中")
+                        % {"number": redemption.invoice_label})
     order = redemption.order
     year_orders = ServiceOrder.objects.filter(
         enterprise_id=order.enterprise_id, voucher__program__year=redemption.program.year

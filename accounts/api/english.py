@@ -68,8 +68,19 @@ ENGLISH_DETAILS: dict[str, str] = {
     "evidence_missing": "Evidence the program requires is missing.",
     "order_not_redeemable": "The order cannot be redeemed in its current state.",
     "redemption_deadline_passed": "The program's redemption deadline has passed.",
-    "invoice_already_redeemed": "This invoice number has been redeemed before.",
-    "contract_already_redeemed": "This contract has been redeemed before.",
+    "invoice_already_redeemed": "This invoice (the same code and number, or the same fully "
+    "digital invoice number) has been redeemed before.",
+    "contract_already_redeemed": "This institution's contract has been redeemed before.",
+    "invoice_number_required": "Enter the invoice number.",
+    "invoice_number_not_digits": "The invoice number may contain digits only.",
+    "invoice_code_not_digits": "The invoice code may contain digits only.",
+    "invoice_number_length": "The invoice number must have 20 digits (fully digital invoice) or "
+    "8 digits (with a 10- or 12-digit invoice code); extra.digits says how many it has.",
+    "invoice_code_required": "An 8-digit invoice number needs its 10- or 12-digit invoice code.",
+    "invoice_code_length": "The invoice code must have 10 or 12 digits; extra.digits says how "
+    "many it has.",
+    "invoice_code_not_expected": "A 20-digit number is a fully digital invoice, which has no "
+    "invoice code: leave invoice_code empty.",
     "duplicate_claim": "This invoice or contract has been redeemed before.",
     "contract_in_use": "This contract number is already used by another order.",
     "nothing_to_pay": "There is nothing approved and unbatched for this payee.",

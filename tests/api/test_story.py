@@ -54,7 +54,8 @@ def test_jiangsu_voucher_spent_in_shanghai_end_to_end(parties):
     logged = institution.post(
         reverse("api:delivery-log"),
         {"order_id": order["id"], "delivered_on": timezone.localdate().isoformat(),
-         "description": "检测报告一份", "invoice_number": "FP-0001", "report_number": "BG-0001"},
+         "description": "检测报告一份", "invoice_number": "24312000000000000001",
+         "report_number": "BG-0001"},
         format="json",
     )
     assert logged.status_code == 201, logged.json()

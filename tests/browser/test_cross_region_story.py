@@ -74,6 +74,7 @@ def test_jiangsu_voucher_spent_in_shanghai_is_paid_by_jiangsu(new_page, people, 
     institution.get_by_role("link", name="登记交付").click()
     institution.get_by_label("交付日期").fill(timezone.localdate().isoformat())
     institution.get_by_label("交付内容").fill("可靠性检测报告一份")
+    institution.get_by_label("发票代码").fill("3100231130")  # an older VAT invoice
     institution.get_by_label("发票号码").fill("31009988")
     institution.get_by_label("报告或证书编号").fill("SHJC-2025-017")
     shot(institution, "delivery-log")

@@ -19,7 +19,7 @@ pytestmark = [
 
 
 def _redemptions_with_warnings(people):
-    """Two orders at one institution with the same invoice number: the queue warns."""
+    """Two orders at one institution with the same invoice (code and number): the queue warns."""
     enterprise, institution = people["enterprise"], people["institution"]
     program = enterprise.organisation.region.programs.get()
     application = applications.application_submit(
@@ -29,11 +29,12 @@ def _redemptions_with_warnings(people):
                                                application=application, now=timezone.now())
     first = f.place_order(voucher, enterprise, institution.organisation, 18_000_00,
                           contract_number="HT-2025-0101")
-    f.delivered_and_confirmed(first, institution, enterprise, invoice="FP-3100-77")
+    f.delivered_and_confirmed(first, institution, enterprise, invoice_code="3100231130",
+                              invoice="00007717")
     f.request_redemption(first, institution)
     second = f.place_order(voucher, enterprise, institution.organisation, 9_000_00,
                            contract_number="HT-2025-0102")
-    f.deliver(second, institution, invoice="FP-3100-77")
+    f.deliver(second, institution, invoice_code="3100231130", invoice="0000 7717")
 
 
 def test_screenshots_of_the_remaining_pages(new_page, people):

@@ -130,13 +130,17 @@ def place_order(
     )
 
 
-def deliver(order: ServiceOrder, institution: User, *, invoice: str = "") -> Delivery:
+def deliver(
+    order: ServiceOrder, institution: User, *, invoice: str = "", invoice_code: str = ""
+) -> Delivery:
+    """`invoice`: the number as typed (default a 数电票 number unique per order)."""
     return deliveries.delivery_log(
         actor=institution,
         order=order,
         delivered_on=date(2024, 2, 28),
         description="检测报告一份",
-        invoice_number=invoice or f"FP{order.pk:08d}",
+        invoice_code=invoice_code,
+        invoice_number=invoice or f"243200000{order.pk:011d}",
         report_number=f"BG-{order.pk}",
         now=NOW,
     )
@@ -150,9 +154,14 @@ def attach_evidence(order: ServiceOrder, actor: User) -> None:
 
 
 def delivered_and_confirmed(
-    order: ServiceOrder, institution: User, enterprise: User, *, invoice: str = ""
+    order: ServiceOrder,
+    institution: User,
+    enterprise: User,
+    *,
+    invoice: str = "",
+    invoice_code: str = "",
 ) -> Delivery:
-    delivery = deliver(order, institution, invoice=invoice)
+    delivery = deliver(order, institution, invoice=invoice, invoice_code=invoice_code)
     attach_evidence(order, institution)
     return deliveries.delivery_confirm(actor=enterprise, delivery=delivery, now=NOW)
 

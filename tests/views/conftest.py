@@ -76,10 +76,11 @@ def issue(world: World, amount_fen: int = 100_000_00):
     )
 
 
-def confirmed_order(world: World, *, invoice: str = ""):
+def confirmed_order(world: World, *, invoice: str = "", invoice_code: str = ""):
     """An order from the Jiangsu enterprise to the Shanghai institution, delivered with all
     evidence and confirmed: ready for the institution to request redemption."""
     voucher = issue(world)
     order = f.place_order(voucher, world.enterprise, world.institution.organisation)
-    f.delivered_and_confirmed(order, world.institution, world.enterprise, invoice=invoice)
+    f.delivered_and_confirmed(order, world.institution, world.enterprise, invoice=invoice,
+                              invoice_code=invoice_code)
     return order

@@ -58,7 +58,7 @@ def test_another_regions_reviewer_gets_404_and_market_users_403(client, world):
 
 
 def test_the_redemption_queue_warns_of_a_repeated_invoice(client, world):
-    first = confirmed_order(world, invoice="FP-777")
+    first = confirmed_order(world, invoice_code="3100231130", invoice="00000777")
     redemption = f.request_redemption(first, world.institution)
     client.force_login(world.reviewer)
     client.post(reverse("vouchers:redemption_detail", args=[redemption.pk]), {
@@ -67,10 +67,11 @@ def test_the_redemption_queue_warns_of_a_repeated_invoice(client, world):
         "decision": "reject", "reason": "材料不符"})
     second = f.place_order(first.voucher, world.enterprise, world.institution.organisation,
                            contract_number="HT-SECOND")
-    f.delivered_and_confirmed(second, world.institution, world.enterprise, invoice="FP777")
+    f.delivered_and_confirmed(second, world.institution, world.enterprise,
+                              invoice_code="3100 2311 30", invoice="0000-0777")
     f.request_redemption(second, world.institution)
     body = client.get(reverse("vouchers:redemption_queue")).content.decode()
-    assert "发票号码FP777曾在其他兑付申请中出现" in body
+    assert "发票3100231130-00000777曾在其他兑付申请中出现" in body
     assert "100%的创新券金额流向同一服务机构" in body
 
 

@@ -63,7 +63,8 @@ def test_logging_a_delivery_once(client, world):
     client.force_login(world.institution)
     url = reverse("vouchers:delivery_log", args=[order.pk])
     data = {"form_token": token(client.get(url)), "delivered_on": "2024-02-28",
-            "description": "检测报告一份", "invoice_number": "FP001", "report_number": "BG-1"}
+            "description": "检测报告一份", "invoice_number": "24312000000000000001",
+            "report_number": "BG-1"}
     client.post(url, data)
     client.post(url, data)
     assert Delivery.objects.filter(order=order).count() == 1
@@ -74,10 +75,10 @@ def test_a_future_delivery_date_is_refused_next_to_the_field(client, world):
     client.force_login(world.institution)
     url = reverse("vouchers:delivery_log", args=[order.pk])
     response = client.post(url, {"form_token": token(client.get(url)), "delivered_on": "2999-01-01",
-                                 "description": "检测", "invoice_number": "FP001",
-                                 "report_number": "BG-1"})
+                                 "description": "检测", "invoice_code": "3100231130",
+                                 "invoice_number": "12345678", "report_number": "BG-1"})
     assert "交付日期不能晚于今天" in response.content.decode()
-    assert 'value="FP001"' in response.content.decode()
+    assert 'value="12345678"' in response.content.decode()
 
 
 def test_evidence_is_checked_by_content_and_served_only_to_allowed_users(client, world):

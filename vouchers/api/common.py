@@ -12,6 +12,15 @@ from rest_framework import serializers
 
 from accounts.amounts import MAX_AMOUNT_FEN, InvalidAmount, fen_check
 
+INVOICE_CODE_HELP = (
+    "发票代码: 10 or 12 digits for an older VAT invoice; empty for a fully digital invoice "
+    "(数电票)"
+)
+INVOICE_NUMBER_HELP = (
+    "发票号码: 20 digits for a fully digital invoice (数电票), 8 digits with an invoice_code "
+    "for an older VAT invoice; full-width digits, spaces and dashes are folded"
+)
+
 
 class FenField(serializers.IntegerField):
     """An amount in fen under the one amount rule (accounts.amounts.fen_check): the same

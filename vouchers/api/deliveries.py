@@ -12,8 +12,15 @@ from rest_framework.views import APIView
 from accounts.access import ActionPermission
 from accounts.api.idempotency import idempotent
 from vouchers.api import selectors
-from vouchers.api.common import now, responses, visible_or_404
+from vouchers.api.common import (
+    INVOICE_CODE_HELP,
+    INVOICE_NUMBER_HELP,
+    now,
+    responses,
+    visible_or_404,
+)
 from vouchers.api.filters import DeliveryFilter
+from vouchers.invoices import InvoiceKind
 from vouchers.models import Delivery, EvidenceFile, EvidenceKind
 from vouchers.services import deliveries as services
 from vouchers.services.deliveries import MAX_EVIDENCE_BYTES
@@ -24,7 +31,9 @@ class DeliveryOutputSerializer(serializers.Serializer):
     order_id = serializers.IntegerField()
     delivered_on = serializers.DateField()
     description = serializers.CharField()
-    invoice_number = serializers.CharField()
+    invoice_kind = serializers.ChoiceField(choices=InvoiceKind.choices)
+    invoice_code = serializers.CharField(help_text=INVOICE_CODE_HELP)
+    invoice_number = serializers.CharField(help_text=INVOICE_NUMBER_HELP)
     report_number = serializers.CharField()
     state = serializers.ChoiceField(choices=Delivery.State.choices)
     dispute_reason = serializers.CharField()
@@ -65,7 +74,12 @@ class DeliveryLogApi(APIView):
         order_id = serializers.IntegerField(min_value=1)
         delivered_on = serializers.DateField()
         description = serializers.CharField(max_length=2000)
-        invoice_number = serializers.CharField(max_length=64)
+        # Shapes are checked by delivery_log (422 with codes invoice_*), as on the web form.
+        invoice_code = serializers.CharField(
+            max_length=40, required=False, allow_blank=True, default="",
+            help_text=INVOICE_CODE_HELP,
+        )
+        invoice_number = serializers.CharField(max_length=80, help_text=INVOICE_NUMBER_HELP)
         report_number = serializers.CharField(max_length=64)
 
     @extend_schema(
@@ -121,7 +135,11 @@ class DeliveryDisputeApi(APIView):
         return Response(DeliveryOutputSerializer(_reload(request, delivery.pk)).data)
 
 
-EVIDENCE_KINDS = "one of: " + ", ".join(EvidenceKind.values)
+EVIDENCE_KINDS = (
+    "one of: " + ", ".join(EvidenceKind.values) + ". payment_proof is the proof of the "
+    "enterprise's own share under 通兑 (payee = institution) and of its payment of the whole "
+    "fee under 通用 (payee = enterprise)"
+)
 
 
 class EvidenceOutputSerializer(serializers.Serializer):

@@ -35,6 +35,11 @@ class OrderOutputSerializer(serializers.Serializer):
     ratio_bp = serializers.IntegerField()
     voucher_fen = serializers.IntegerField()
     enterprise_share_fen = serializers.IntegerField()
+    enterprise_paid_fen = serializers.IntegerField(
+        help_text="what the enterprise pays the institution: its share under 通兑 (payee = "
+        "institution), the whole fee under 通用 (payee = enterprise, reimbursed by the voucher)"
+    )
+    payee_mode = serializers.CharField(source="voucher.program.payee_mode")
     redeemed_fen = serializers.IntegerField(allow_null=True)
     state = serializers.ChoiceField(choices=ServiceOrder.State.choices)
     placed_at = serializers.DateTimeField()

@@ -10,8 +10,16 @@ from rest_framework.views import APIView
 from accounts.access import ActionPermission
 from accounts.api.idempotency import idempotent
 from vouchers.api import selectors
-from vouchers.api.common import fen_field, now, responses, visible_or_404
+from vouchers.api.common import (
+    INVOICE_CODE_HELP,
+    INVOICE_NUMBER_HELP,
+    fen_field,
+    now,
+    responses,
+    visible_or_404,
+)
 from vouchers.api.filters import RedemptionFilter
+from vouchers.invoices import InvoiceKind
 from vouchers.models import Redemption
 from vouchers.services import redemptions as services
 
@@ -25,7 +33,11 @@ class RedemptionOutputSerializer(serializers.Serializer):
     payee_id = serializers.IntegerField()
     payee_name = serializers.CharField(source="payee.name")
     voucher_code = serializers.CharField(source="order.voucher.code")
-    invoice_number = serializers.CharField()
+    institution_id = serializers.IntegerField()
+    contract_number = serializers.CharField(source="order.contract_number")
+    invoice_kind = serializers.ChoiceField(choices=InvoiceKind.choices)
+    invoice_code = serializers.CharField(help_text=INVOICE_CODE_HELP)
+    invoice_number = serializers.CharField(help_text=INVOICE_NUMBER_HELP)
     requested_fen = serializers.IntegerField()
     approved_fen = serializers.IntegerField(allow_null=True)
     state = serializers.ChoiceField(choices=Redemption.State.choices)

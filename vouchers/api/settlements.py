@@ -14,20 +14,31 @@ from accounts.downloads import csv_response
 from accounts.models import Organisation
 from vouchers import selectors as voucher_selectors
 from vouchers.api import selectors
-from vouchers.api.common import now, responses, visible_or_404
+from vouchers.api.common import (
+    INVOICE_CODE_HELP,
+    INVOICE_NUMBER_HELP,
+    now,
+    responses,
+    visible_or_404,
+)
 from vouchers.api.filters import PaymentBatchFilter
 from vouchers.models import PaymentBatch
 from vouchers.services import settlements as services
 
 EXPORT_COLUMNS = [
     "batch_number", "payee_name", "payee_credit_code", "redemption_id", "voucher_code",
-    "enterprise_name", "invoice_number", "contract_number", "amount_fen",
+    "enterprise_name", "invoice_code", "invoice_number", "contract_number", "amount_fen",
 ]
 
 
 class PaymentBatchOutputSerializer(serializers.Serializer):
     id = serializers.IntegerField()
-    number = serializers.CharField()
+    number = serializers.CharField(
+        help_text="<region>-PAY-<year>-<sequence>: the Shanghai year of creation and a sequence "
+        "consecutive per region and year"
+    )
+    year = serializers.IntegerField()
+    sequence = serializers.IntegerField()
     region_code = serializers.CharField(source="region.short_code")
     payee_id = serializers.IntegerField()
     payee_name = serializers.CharField(source="payee.name")
@@ -121,7 +132,8 @@ class PaymentBatchExportRowSerializer(serializers.Serializer):
     redemption_id = serializers.IntegerField()
     voucher_code = serializers.CharField()
     enterprise_name = serializers.CharField()
-    invoice_number = serializers.CharField()
+    invoice_code = serializers.CharField(help_text=INVOICE_CODE_HELP)
+    invoice_number = serializers.CharField(help_text=INVOICE_NUMBER_HELP)
     contract_number = serializers.CharField()
     amount_fen = serializers.IntegerField()
 

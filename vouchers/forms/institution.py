@@ -5,8 +5,11 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from accounts.errors import InvalidInput
 from vouchers.forms.fields import DayField, OnceForm
+from vouchers.invoices import invoice_parse
 from vouchers.models import EvidenceKind, ServiceCategory
+from vouchers.models.reference import evidence_kind_choices
 
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 
@@ -24,8 +27,29 @@ class DeliveryForm(OnceForm):
     delivered_on = DayField(label=_("交付日期"))
     description = forms.CharField(label=_("交付内容"), max_length=2000,
                                   widget=forms.Textarea({"rows": 3}))
-    invoice_number = forms.CharField(label=_("发票号码"), max_length=64)
+    invoice_code = forms.CharField(
+        label=_("发票代码"), max_length=40, required=False,
+        help_text=_("数电票不填；增值税专用发票或普通发票填写10位或12位发票代码"),
+    )
+    invoice_number = forms.CharField(
+        label=_("发票号码"), max_length=80,
+        help_text=_("数电票填写20位发票号码；其他发票填写8位发票号码"),
+        error_messages={"required": _("请填写发票号码")},
+    )
     report_number = forms.CharField(label=_("报告或证书编号"), max_length=64)
+
+    def clean(self):
+        """The same shape rules as the service (vouchers.invoices), shown beside the field."""
+        cleaned = super().clean()
+        if "invoice_number" in cleaned:
+            try:
+                invoice = invoice_parse(code=cleaned.get("invoice_code", ""),
+                                        number=cleaned["invoice_number"])
+            except InvalidInput as error:
+                self.add_error(error.extra["field"], error.message)
+            else:
+                cleaned["invoice_code"], cleaned["invoice_number"] = invoice.code, invoice.number
+        return cleaned
 
 
 class EvidenceForm(OnceForm):
@@ -35,6 +59,11 @@ class EvidenceForm(OnceForm):
         widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.png,.jpg,.jpeg"}),
         error_messages={"required": _("请选择要上传的文件")},
     )
+
+    def __init__(self, *args, payee_mode: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Under 通用 the payment proof is of the whole fee the enterprise paid.
+        self.fields["kind"].choices = evidence_kind_choices(payee_mode=payee_mode)
 
     def clean_file(self):
         upload = self.cleaned_data["file"]

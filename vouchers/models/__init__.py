@@ -7,7 +7,7 @@ from vouchers.models.oversight import Blacklisting, ClawBack, SpotCheck, SpotChe
 from vouchers.models.program import BASIS_POINTS, Program, ProgramCategory
 from vouchers.models.redemption import Redemption
 from vouchers.models.reference import EvidenceKind, InstitutionService, ServiceCategory
-from vouchers.models.settlement import PaymentBatch
+from vouchers.models.settlement import PaymentBatch, PaymentBatchCounter
 from vouchers.models.voucher import Voucher
 
 __all__ = [
@@ -20,6 +20,7 @@ __all__ = [
     "EvidenceKind",
     "InstitutionService",
     "PaymentBatch",
+    "PaymentBatchCounter",
     "Program",
     "ProgramCategory",
     "Redemption",

@@ -7,11 +7,12 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from vouchers.invoices import InvoiceDisplay
 from vouchers.models.order import ServiceOrder
 from vouchers.models.reference import EvidenceKind
 
 
-class Delivery(models.Model):
+class Delivery(InvoiceDisplay, models.Model):
     class State(models.TextChoices):
         LOGGED = "logged", _("待企业确认")
         CONFIRMED = "confirmed", _("企业已确认")
@@ -20,7 +21,10 @@ class Delivery(models.Model):
     order = models.ForeignKey(ServiceOrder, on_delete=models.PROTECT, related_name="deliveries")
     delivered_on = models.DateField(_("交付日期"))
     description = models.TextField(_("交付内容"), max_length=2000)
+    # 数电票: 20-digit number, no code; older VAT invoice: 10/12-digit code + 8-digit number.
+    invoice_code = models.CharField(_("发票代码"), max_length=12, blank=True)
     invoice_number = models.CharField(_("发票号码"), max_length=64)
+    invoice_key = models.CharField(_("发票（规范化）"), max_length=80, db_index=True)
     report_number = models.CharField(_("报告或证书编号"), max_length=64)
     state = models.CharField(_("状态"), max_length=16, choices=State.choices)
     dispute_reason = models.TextField(_("异议原因"), blank=True)

@@ -35,6 +35,9 @@ class ServiceOrder(models.Model):
     ratio_bp = models.PositiveIntegerField(_("适用补贴比例（基点）"))
     voucher_fen = models.BigIntegerField(_("创新券支付（分）"))
     enterprise_share_fen = models.BigIntegerField(_("企业自付（分）"))
+    # What the enterprise pays the institution: its own share under 通兑 (the voucher pays the
+    # rest to the institution), the whole fee under 通用 (the voucher reimburses the enterprise).
+    enterprise_paid_fen = models.BigIntegerField(_("企业向服务机构支付（分）"))
     redeemed_fen = models.BigIntegerField(_("已兑付（分）"), null=True, blank=True)
     payable_account = models.ForeignKey(
         "ledger.Account", on_delete=models.PROTECT, related_name="+"
@@ -65,6 +68,13 @@ class ServiceOrder(models.Model):
                 condition=Q(enterprise_share_fen=F("total_fee_fen") - F("voucher_fen"))
                 & Q(enterprise_share_fen__gte=0),
                 name="order_shares_add_up",
+            ),
+            models.CheckConstraint(
+                condition=(
+                    Q(payee=F("institution")) & Q(enterprise_paid_fen=F("enterprise_share_fen"))
+                )
+                | (Q(payee=F("enterprise")) & Q(enterprise_paid_fen=F("total_fee_fen"))),
+                name="order_enterprise_paid_by_payee_mode",
             ),
             models.CheckConstraint(
                 condition=Q(redeemed_fen__isnull=True)

@@ -8,12 +8,13 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organisation
+from vouchers.invoices import InvoiceDisplay
 from vouchers.models.delivery import Delivery
 from vouchers.models.order import ServiceOrder
 from vouchers.models.program import Program
 
 
-class Redemption(models.Model):
+class Redemption(InvoiceDisplay, models.Model):
     class State(models.TextChoices):
         REQUESTED = "requested", _("待审核")
         APPROVED = "approved", _("已批准")
@@ -25,8 +26,12 @@ class Redemption(models.Model):
     delivery = models.ForeignKey(Delivery, on_delete=models.PROTECT, related_name="+")
     program = models.ForeignKey(Program, on_delete=models.PROTECT, related_name="redemptions")
     payee = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="redemptions")
+    # The service institution of the order, kept here so that the database can hold a
+    # contract number unique per institution (two institutions may each have "HT-2024-001").
+    institution = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    invoice_code = models.CharField(_("发票代码"), max_length=12, blank=True)
     invoice_number = models.CharField(_("发票号码"), max_length=64)
-    invoice_key = models.CharField(_("发票号码（规范化）"), max_length=64)
+    invoice_key = models.CharField(_("发票（规范化）"), max_length=80)
     contract_key = models.CharField(_("合同编号（规范化）"), max_length=64)
     requested_fen = models.BigIntegerField(_("申请兑付（分）"))
     approved_fen = models.BigIntegerField(_("核定兑付（分）"), null=True, blank=True)
@@ -53,16 +58,17 @@ class Redemption(models.Model):
         verbose_name = _("兑付申请")
         verbose_name_plural = _("兑付申请")
         constraints = [
-            # One invoice, and one contract, is redeemed once, ever (rejections free them).
+            # One invoice (code + number, or a 数电票's number), and one contract of one
+            # institution, is redeemed once, ever (rejections free them).
             models.UniqueConstraint(
                 fields=["invoice_key"],
                 condition=~Q(state="rejected"),
                 name="redemption_invoice_once",
             ),
             models.UniqueConstraint(
-                fields=["contract_key"],
+                fields=["institution", "contract_key"],
                 condition=~Q(state="rejected"),
-                name="redemption_contract_once",
+                name="redemption_contract_once_per_institution",
             ),
             models.CheckConstraint(
                 condition=Q(requested_fen__gt=0), name="redemption_requested_gt_0"
@@ -76,4 +82,4 @@ class Redemption(models.Model):
         indexes = [models.Index(fields=["program", "state"])]
 
     def __str__(self) -> str:
-        return f"兑付#{self.pk} 发票{self.invoice_number}"
+        return f"兑付#{self.pk} 发票{self.invoice_label}"

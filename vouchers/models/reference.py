@@ -59,5 +59,24 @@ class EvidenceKind(models.TextChoices):
     REPORT = "report", _("服务报告或成果")
 
 
+# Under 通用 (payee = enterprise) the enterprise paid the whole fee and is reimbursed, so the
+# payment proof is of the full payment, not of an own share.
+FULL_PAYMENT_PROOF_LABEL = _("企业支付全部服务费用的凭证")
+ENTERPRISE_PAYEE = "enterprise"  # Program.PayeeMode.ENTERPRISE (program.py imports this module)
+
+
+def evidence_kind_label(kind: str, *, payee_mode: str) -> str:
+    """What a kind of evidence is called under the program's payee mode."""
+    if kind == EvidenceKind.PAYMENT_PROOF and payee_mode == ENTERPRISE_PAYEE:
+        return str(FULL_PAYMENT_PROOF_LABEL)
+    return str(EvidenceKind(kind).label) if kind in EvidenceKind.values else kind
+
+
+def evidence_kind_choices(*, payee_mode: str) -> list[tuple[str, str]]:
+    return [
+        (kind, evidence_kind_label(kind, payee_mode=payee_mode)) for kind in EvidenceKind.values
+    ]
+
+
 def all_evidence_kinds() -> list[str]:
     return list(EvidenceKind.values)

@@ -19,6 +19,9 @@ class PaymentBatch(models.Model):
     region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="payment_batches")
     payee = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
     number = models.CharField(_("批次号"), max_length=32, unique=True)
+    # The number's year (the Shanghai date of creation) and its place in the region's run.
+    year = models.PositiveSmallIntegerField(_("批次年度"))
+    sequence = models.PositiveIntegerField(_("年度序号"))
     total_fen = models.BigIntegerField(_("合计（分）"))
     state = models.CharField(_("状态"), max_length=16, choices=State.choices)
     created_by = models.ForeignKey(
@@ -39,6 +42,9 @@ class PaymentBatch(models.Model):
         verbose_name_plural = _("支付批次")
         constraints = [
             models.CheckConstraint(condition=Q(total_fen__gt=0), name="batch_total_gt_0"),
+            models.UniqueConstraint(
+                fields=["region", "year", "sequence"], name="batch_sequence_unique_per_region_year"
+            ),
             models.CheckConstraint(
                 condition=~Q(state="paid") | ~Q(payment_reference=""),
                 name="batch_paid_has_reference",
@@ -47,3 +53,27 @@ class PaymentBatch(models.Model):
 
     def __str__(self) -> str:
         return self.number
+
+
+class PaymentBatchCounter(models.Model):
+    """The last batch sequence given out per region and year; locked while a batch is numbered.
+
+    Numbering under this row's lock makes the run consecutive and race-free: a rolled-back
+    batch rolls its increment back too, so no number is skipped or given twice.
+    """
+
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+")
+    year = models.PositiveSmallIntegerField(_("年度"))
+    last_sequence = models.PositiveIntegerField(_("已用序号"), default=0)
+
+    class Meta:
+        verbose_name = _("支付批次编号计数")
+        verbose_name_plural = _("支付批次编号计数")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["region", "year"], name="batch_counter_per_region_year"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.region_id} {self.year}: {self.last_sequence}"

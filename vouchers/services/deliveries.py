@@ -17,6 +17,7 @@ from accounts.permissions import require_role
 from accounts.text import clean_text
 from accounts.uploads import MAX_UPLOAD_BYTES, CheckedUpload, InvalidUpload, check_upload
 from vouchers.errors import InvalidEvidence
+from vouchers.invoices import invoice_parse
 from vouchers.locks import lock_order
 from vouchers.models import Delivery, EvidenceFile, EvidenceKind, ServiceOrder
 from vouchers.services._common import audit, move_state
@@ -35,15 +36,21 @@ def delivery_log(
     invoice_number: str,
     report_number: str,
     now: datetime,
+    invoice_code: str = "",
 ) -> Delivery:
-    """The institution records the delivery of an order, for the enterprise to confirm."""
+    """The institution records the delivery of an order, for the enterprise to confirm.
+
+    The invoice is a 数电票 (20-digit number, no code) or an older VAT invoice (10- or 12-digit
+    code and 8-digit number); vouchers.invoices refuses other shapes (codes invoice_*).
+    """
     require_role(actor, User.Role.INSTITUTION)
     if order.institution_id != actor.organisation_id:
         raise AccessDenied("只能登记本机构的订单", code="not_your_order")
     description = clean_text(description, field="description", label="交付内容",
                              max_length=2000, multiline=True)
-    if not (description.strip() and invoice_number.strip() and report_number.strip()):
-        raise InvalidInput("请填写交付内容、发票号码和报告编号", extra={"field": "description"})
+    if not (description.strip() and report_number.strip()):
+        raise InvalidInput("请填写交付内容和报告编号", extra={"field": "description"})
+    invoice = invoice_parse(code=invoice_code, number=invoice_number)
     if delivered_on > timezone.localdate(now):  # today in Shanghai, not in UTC
         raise InvalidInput("交付日期不能晚于今天", extra={"field": "delivered_on"})
     order = lock_order(order.pk)
@@ -52,7 +59,9 @@ def delivery_log(
         order=order,
         delivered_on=delivered_on,
         description=description.strip(),
-        invoice_number=invoice_number.strip(),
+        invoice_code=invoice.code,
+        invoice_number=invoice.number,
+        invoice_key=invoice.key,
         report_number=report_number.strip(),
         state=Delivery.State.LOGGED,
         logged_by=actor,
@@ -65,7 +74,7 @@ def delivery_log(
         region=order.voucher.program.region,
         now=now,
         before={"order_state": before},
-        after={"order_state": order.state, "state": delivery.state},
+        after={"order_state": order.state, "state": delivery.state, "invoice": invoice.key},
     )
     return delivery
 

@@ -91,7 +91,12 @@ def order_place(
     portion = min(portion, Account.objects.get(pk=voucher.account_id).available_fen)
     if portion <= 0:
         refuse("voucher_exhausted", "创新券可用余额不足")
-    payee = institution if program.payee_mode == Program.PayeeMode.INSTITUTION else enterprise
+    # 通兑: the enterprise pays its share, the voucher pays the institution the rest.
+    # 通用: the enterprise pays the whole fee and the voucher reimburses it.
+    if program.payee_mode == Program.PayeeMode.INSTITUTION:
+        payee, enterprise_paid_fen = institution, total_fee_fen - portion
+    else:
+        payee, enterprise_paid_fen = enterprise, total_fee_fen
     order = ServiceOrder.objects.create(
         voucher=voucher,
         enterprise=enterprise,
@@ -104,6 +109,7 @@ def order_place(
         ratio_bp=ratio_bp,
         voucher_fen=portion,
         enterprise_share_fen=total_fee_fen - portion,
+        enterprise_paid_fen=enterprise_paid_fen,
         payable_account=payable_account(program, payee),
         state=ServiceOrder.State.PLACED,
         placed_by=actor,
@@ -117,7 +123,8 @@ def order_place(
         target=order,
         region=program.region,
         now=now,
-        after={"state": order.state, "total_fee_fen": total_fee_fen, "ratio_bp": ratio_bp},
+        after={"state": order.state, "total_fee_fen": total_fee_fen, "ratio_bp": ratio_bp,
+               "enterprise_paid_fen": enterprise_paid_fen},
         reason=fee_justification,
         amount_fen=portion,
     )

@@ -136,7 +136,7 @@ def redemption_claw_back(
             amount_fen=locked.approved_fen,
             business_type="redemption",
             business_id=str(locked.pk),
-            memo=f"追回兑付款 发票{locked.invoice_number}",
+            memo=f"追回兑付款 发票{locked.invoice_label}",
         ),
         now=now,
         actor=actor,

@@ -17,7 +17,6 @@ from vouchers.services._common import (
     audit,
     hold_key,
     move_state,
-    normalise_number,
     post,
     release_hold,
     require_not_blacklisted,
@@ -62,8 +61,7 @@ def redemption_request(*, actor: User, order: ServiceOrder, now: datetime) -> Re
     missing = set(program.required_evidence) - set(order.evidence.values_list("kind", flat=True))
     if missing:
         refuse("evidence_missing", "兑付材料不全", missing=sorted(missing))
-    invoice_key = normalise_number(delivery.invoice_number)
-    _require_unclaimed(invoice_key=invoice_key, contract_key=order.contract_key)
+    _require_unclaimed(delivery=delivery, order=order)
     try:
         with transaction.atomic():  # the unique indexes are the last word under a race
             redemption = Redemption.objects.create(
@@ -71,8 +69,10 @@ def redemption_request(*, actor: User, order: ServiceOrder, now: datetime) -> Re
                 delivery=delivery,
                 program=program,
                 payee=payee,
+                institution_id=order.institution_id,
+                invoice_code=delivery.invoice_code,
                 invoice_number=delivery.invoice_number,
-                invoice_key=invoice_key,
+                invoice_key=delivery.invoice_key,
                 contract_key=order.contract_key,
                 requested_fen=order.voucher_fen,
                 state=Redemption.State.REQUESTED,
@@ -87,7 +87,7 @@ def redemption_request(*, actor: User, order: ServiceOrder, now: datetime) -> Re
         target=redemption,
         region=program.region,
         now=now,
-        after={"state": redemption.state, "invoice": invoice_key},
+        after={"state": redemption.state, "invoice": redemption.invoice_key},
         amount_fen=redemption.requested_fen,
     )
     return redemption
@@ -142,7 +142,7 @@ def redemption_approve(
             amount_fen=approved,
             business_type="redemption",
             business_id=str(redemption.pk),
-            memo=f"兑付发票{redemption.invoice_number}",
+            memo=f"兑付发票{redemption.invoice_label}",
         ),
         now=now,
         actor=actor,
@@ -222,13 +222,16 @@ def _audit_review(
     )
 
 
-def _require_unclaimed(*, invoice_key: str, contract_key: str) -> None:
+def _require_unclaimed(*, delivery: Delivery, order: ServiceOrder) -> None:
+    """An invoice is one invoice by its code and number (a 数电票 by its number); a contract
+    number is one contract within its institution: another institution's "HT-2024-001" is not
+    this one."""
     live = Redemption.objects.filter(state__in=LIVE_STATES)
-    if live.filter(invoice_key=invoice_key).exists():
+    if live.filter(invoice_key=delivery.invoice_key).exists():
         raise DuplicateClaim(
             "该发票已申请过兑付，同一发票只能兑付一次", code="invoice_already_redeemed"
         )
-    if live.filter(contract_key=contract_key).exists():
+    if live.filter(institution_id=order.institution_id, contract_key=order.contract_key).exists():
         raise DuplicateClaim(
-            "该合同已申请过兑付，同一合同只能兑付一次", code="contract_already_redeemed"
+            "本机构的该合同已申请过兑付，同一合同只能兑付一次", code="contract_already_redeemed"
         )

@@ -2,29 +2,35 @@
 
 from __future__ import annotations
 
-import uuid
 from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.errors import AccessDenied, InvalidInput
-from accounts.models import Organisation, User
+from accounts.models import Organisation, Region, User
 from accounts.permissions import require_authority_of
 from vouchers.errors import ConcurrentUpdate, refuse
 from vouchers.ledger.services import TransferSpec
-from vouchers.locks import lock_batch, lock_redemptions
-from vouchers.models import PaymentBatch, Redemption
+from vouchers.locks import lock_batch, lock_batch_counter, lock_redemptions
+from vouchers.models import PaymentBatch, PaymentBatchCounter, Redemption
 from vouchers.services._common import audit, move_state, paid_account, post
 from vouchers.states import BATCH_TRANSITIONS, REDEMPTION_TRANSITIONS
 
 FINANCE = User.Role.AUTHORITY_FINANCE
+# The scheme's calendar, whatever the server's TIME_ZONE: batch years are Shanghai years.
+SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 
 @transaction.atomic(durable=True)
 def payment_batch_create(*, actor: User, payee: Organisation, now: datetime) -> PaymentBatch:
-    """The region's finance officer gathers every approved, unbatched redemption of one payee."""
+    """The region's finance officer gathers every approved, unbatched redemption of one payee.
+
+    The batch is numbered "<region>-PAY-<year>-<sequence>": the year of the Shanghai date, the
+    sequence consecutive per region and year (batch_number_next).
+    """
     require_authority_of(actor, actor.organisation.region_id, FINANCE)
     region = actor.organisation.region
     pending = Redemption.objects.filter(
@@ -33,17 +39,18 @@ def payment_batch_create(*, actor: User, payee: Organisation, now: datetime) -> 
     redemptions = lock_redemptions(pending.values_list("pk", flat=True))
     if not redemptions:
         refuse("nothing_to_pay", f"{payee.name}没有待支付的已批准兑付")
+    year, sequence = batch_number_next(region=region, now=now)
     batch = PaymentBatch.objects.create(
         region=region,
         payee=payee,
-        number=f"draft-{uuid.uuid4().hex[:24]}",  # replaced below once the pk is known
+        number=f"{region.short_code}-PAY-{year}-{sequence:06d}",
+        year=year,
+        sequence=sequence,
         total_fen=sum(redemption.approved_fen for redemption in redemptions),
         state=PaymentBatch.State.OPEN,
         created_by=actor,
         created_at=now,
     )
-    batch.number = f"{region.short_code}-PAY-{now:%Y}-{batch.pk:06d}"
-    batch.save(update_fields=["number"])
     claimed = Redemption.objects.filter(
         pk__in=[redemption.pk for redemption in redemptions],
         state=Redemption.State.APPROVED,
@@ -57,10 +64,25 @@ def payment_batch_create(*, actor: User, payee: Organisation, now: datetime) -> 
         target=batch,
         region=region,
         now=now,
-        after={"state": batch.state, "redemptions": [r.pk for r in redemptions]},
+        after={"state": batch.state, "number": batch.number,
+               "redemptions": [r.pk for r in redemptions]},
         amount_fen=batch.total_fen,
     )
     return batch
+
+
+def batch_number_next(*, region: Region, now: datetime) -> tuple[int, int]:
+    """(year, sequence) of the region's next batch; joins the caller's transaction.
+
+    The year is Shanghai's (a batch made at 01:00 on 1 January Shanghai time, still 31
+    December in UTC, is of the new year). The counter row is locked until commit, so
+    concurrent batches queue and get consecutive numbers; a rollback gives the number back.
+    """
+    year = timezone.localdate(now, SHANGHAI).year
+    counter = lock_batch_counter(region_id=region.pk, year=year)
+    sequence = counter.last_sequence + 1
+    PaymentBatchCounter.objects.filter(pk=counter.pk).update(last_sequence=sequence)
+    return year, sequence
 
 
 @transaction.atomic(durable=True)

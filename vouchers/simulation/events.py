@@ -194,7 +194,8 @@ class LifeCycleEvents:
                 order=order,
                 delivered_on=when.date(),
                 description="按合同完成服务并出具报告",
-                invoice_number=f"FP{self.year}{order.pk:08d}{attempt}",
+                # A 数电票 number: year, order and attempt make it unique (20 digits).
+                invoice_number=f"{self.year % 100:02d}{order.pk:016d}{attempt % 100:02d}",
                 report_number=f"BG{self.year}{order.pk:08d}{attempt}",
                 now=when,
             )

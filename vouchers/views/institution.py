@@ -76,10 +76,11 @@ def redemption_list(request):
     if wants_csv(request):
         return csv_response(
             filename="redemptions.csv",
-            header=["兑付", "发券地区", "收款方", "企业", "发票号码", "申请（元）", "核定（元）",
-                    "状态", "支付批次", "申请日期"],
+            header=["兑付", "发券地区", "收款方", "企业", "发票代码", "发票号码", "申请（元）",
+                    "核定（元）", "状态", "支付批次", "申请日期"],
             rows=((r.pk, r.program.region.name, r.payee.name, r.order.enterprise.name,
-                   r.invoice_number, yuan_text(r.requested_fen), yuan_text(r.approved_fen),
+                   r.invoice_code, r.invoice_number, yuan_text(r.requested_fen),
+                   yuan_text(r.approved_fen),
                    r.get_state_display(), r.batch.number if r.batch else "",
                    f"{r.requested_at:%Y-%m-%d}") for r in items.iterator()),
         )

@@ -56,6 +56,7 @@ def order_detail(request, pk: int):
     evidence = order.evidence.select_related("uploaded_by").order_by("kind", "pk")
     missing = sorted(set(order.voucher.program.required_evidence)
                      - {item.kind for item in evidence})
+    payee_mode = order.voucher.program.payee_mode
     own = user.organisation_id
     is_enterprise = user.role == User.Role.ENTERPRISE and order.enterprise_id == own
     is_institution = user.role == User.Role.INSTITUTION and order.institution_id == own
@@ -75,7 +76,9 @@ def order_detail(request, pk: int):
             and order.state == ServiceOrder.State.DELIVERED and live is not None
             and live.state == Delivery.State.CONFIRMED and not requested
         ),
-        "evidence_form": EvidenceForm() if (is_enterprise or is_institution) else None,
+        "evidence_form": (EvidenceForm(payee_mode=payee_mode)
+                          if (is_enterprise or is_institution) else None),
+        "payee_mode": payee_mode,
         "cancel_form": CancelForm() if is_enterprise else None,
         "new_token": new_form_token,
     })
@@ -92,8 +95,9 @@ def delivery_log(request, pk: int):
         def perform() -> str:
             deliveries.delivery_log(
                 actor=request.user, order=order, delivered_on=data["delivered_on"],
-                description=data["description"], invoice_number=data["invoice_number"],
-                report_number=data["report_number"], now=now(),
+                description=data["description"], invoice_code=data["invoice_code"],
+                invoice_number=data["invoice_number"], report_number=data["report_number"],
+                now=now(),
             )
             return reverse("vouchers:order_detail", args=[order.pk])
 
@@ -109,7 +113,7 @@ def delivery_log(request, pk: int):
 @require_POST
 def evidence_upload(request, pk: int):
     order = get_object_or_404(selectors.orders_visible_to(actor=request.user), pk=pk)
-    form = EvidenceForm(request.POST, request.FILES)
+    form = EvidenceForm(request.POST, request.FILES, payee_mode=order.voucher.program.payee_mode)
     if form.is_valid():
         upload = form.cleaned_data["file"]
 

@@ -22,7 +22,7 @@ from vouchers.services import settlements
 from vouchers.views.common import now, paginate, sort, submit_once, wants_csv, yuan_text
 
 TREASURY_HEADER = ["批次号", "收款方", "收款方统一社会信用代码", "兑付编号", "券号", "企业",
-                   "发票号码", "合同编号", "金额（元）"]
+                   "发票代码", "发票号码", "合同编号", "金额（元）"]
 
 
 @action_required("batch.view")
@@ -133,6 +133,7 @@ def batch_export(request, pk: int):
         header=TREASURY_HEADER,
         rows=((row["batch_number"], row["payee_name"], row["payee_credit_code"],
                row["redemption_id"], row["voucher_code"], row["enterprise_name"],
-               row["invoice_number"], row["contract_number"], yuan_text(row["amount_fen"]))
+               row["invoice_code"], row["invoice_number"], row["contract_number"],
+               yuan_text(row["amount_fen"]))
               for row in rows),
     )

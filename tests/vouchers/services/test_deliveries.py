@@ -18,10 +18,12 @@ def order(world, voucher):
 
 
 def test_institution_logs_a_delivery_and_the_order_is_delivered(world, order):
-    delivery = build.deliver(order, world.institution, invoice="FP-1")
+    delivery = build.deliver(order, world.institution, invoice="24322000000000012345")
     order.refresh_from_db()
     assert (delivery.state, order.state) == (Delivery.State.LOGGED, ServiceOrder.State.DELIVERED)
-    assert delivery.invoice_number == "FP-1"
+    assert (delivery.invoice_code, delivery.invoice_number, delivery.invoice_key) == (
+        "", "24322000000000012345", "24322000000000012345"
+    )
 
 
 def test_only_the_orders_institution_logs_its_delivery(world, order, refused):
@@ -36,7 +38,7 @@ def test_delivery_in_the_future_is_refused(world, order, refused):
             order=order,
             delivered_on=date(2024, 3, 2),
             description="x",
-            invoice_number="1",
+            invoice_number="24322000000000000001",
             report_number="1",
             now=NOW,
         )
@@ -51,7 +53,7 @@ def test_today_is_shanghais_today_even_when_utc_is_still_yesterday(world, order)
         order=order,
         delivered_on=date(2024, 3, 2),
         description="x",
-        invoice_number="1",
+        invoice_number="24322000000000000001",
         report_number="1",
         now=just_after_midnight,
     )
@@ -73,7 +75,7 @@ def test_dispute_sends_the_order_back_for_a_new_delivery(world, order):
     order.refresh_from_db()
     assert (first.state, first.dispute_reason) == (Delivery.State.DISPUTED, "报告缺页")
     assert order.state == ServiceOrder.State.PLACED
-    second = build.deliver(order, world.institution, invoice="FP-2")
+    second = build.deliver(order, world.institution, invoice="24322000000000000002")
     assert second.state == Delivery.State.LOGGED
 
 

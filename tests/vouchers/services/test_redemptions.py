@@ -19,7 +19,9 @@ def balance(account_id) -> Account:
 @pytest.fixture
 def order(world, voucher):
     order = build.place_order(voucher, world.enterprise, world.institution.organisation)
-    build.delivered_and_confirmed(order, world.institution, world.enterprise, invoice="FP 0001")
+    build.delivered_and_confirmed(
+        order, world.institution, world.enterprise, invoice="2432 2000 0000 0000 0001"
+    )
     return order
 
 
@@ -30,7 +32,7 @@ def redemption(world, order):
 
 def test_payee_requests_redemption_of_a_confirmed_delivery(world, redemption):
     assert redemption.state == Redemption.State.REQUESTED
-    assert (redemption.requested_fen, redemption.invoice_key) == (5_000_00, "FP0001")
+    assert (redemption.requested_fen, redemption.invoice_key) == (5_000_00, "24322000000000000001")
     assert redemption.program == world.program
     entry = AuditEntry.objects.get(action="redemption_request")
     assert entry.region.short_code == "JS"  # the issuing region, not the institution's
@@ -148,7 +150,12 @@ def test_refused_to_a_blacklisted_payee(world, order, refused):
         build.request_redemption(order, world.institution)
 
 
-@pytest.mark.parametrize("disguised", ["fp-0001", "ＦＰ０００１", "FP\u200b0001", "F\u202eP0001"])
+@pytest.mark.parametrize("disguised", [
+    "2432-2000-0000-0000-0001",
+    "２４３２２００００００００００００００１",
+    "2432\u200b2000000000000001",
+    "\u202e24322000000000000001",
+])
 def test_an_invoice_is_redeemed_once_ever(world, voucher, redemption, refused, disguised):
     again = build.place_order(
         voucher, world.enterprise, world.institution.organisation, contract_number="HT-OTHER"
@@ -166,7 +173,7 @@ def test_a_contract_is_redeemed_once_ever(world, voucher, order, redemption, ref
         world.institution.organisation,
         contract_number=order.contract_number,
     )
-    build.delivered_and_confirmed(again, world.institution, world.enterprise, invoice="FP-9")
+    build.delivered_and_confirmed(again, world.institution, world.enterprise)
     with refused("contract_already_redeemed", again):
         build.request_redemption(again, world.institution)
 
@@ -174,8 +181,12 @@ def test_a_contract_is_redeemed_once_ever(world, voucher, order, redemption, ref
 def test_a_rejected_redemption_frees_its_invoice(world, voucher, redemption):
     redemptions.redemption_reject(actor=world.reviewer, redemption=redemption, reason="x", now=NOW)
     again = build.place_order(voucher, world.enterprise, world.institution.organisation)
-    build.delivered_and_confirmed(again, world.institution, world.enterprise, invoice="FP0001")
-    assert build.request_redemption(again, world.institution).invoice_key == "FP0001"
+    build.delivered_and_confirmed(
+        again, world.institution, world.enterprise, invoice="24322000000000000001"
+    )
+    assert build.request_redemption(again, world.institution).invoice_key == (
+        "24322000000000000001"
+    )
 
 
 def test_under_general_use_the_enterprise_redeems(world, ledger_clean):

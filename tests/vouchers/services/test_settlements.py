@@ -41,7 +41,7 @@ def pay(world, batch, actor=None):
 
 def test_finance_gathers_approved_redemptions_of_one_payee(world, batch):
     assert (batch.state, batch.total_fen) == (PaymentBatch.State.OPEN, 7_000_00)
-    assert batch.number == f"JS-PAY-2024-{batch.pk:06d}"
+    assert (batch.number, batch.year, batch.sequence) == ("JS-PAY-2024-000001", 2024, 1)
     assert batch.redemptions.count() == 2
 
 

@@ -86,9 +86,11 @@ def test_partial_redemption_dispute_and_expiry_story(world, ledger_clean):
 
     voucher = build.issue_voucher(world.program, world.enterprise, 10_000_00)
     order = build.place_order(voucher, world.enterprise, world.institution.organisation, 8_000_00)
-    first = build.deliver(order, world.institution, invoice="FP-A")
+    first = build.deliver(order, world.institution, invoice="24322000000000000101")
     deliveries.delivery_dispute(actor=world.enterprise, delivery=first, reason="未完成", now=NOW)
-    build.delivered_and_confirmed(order, world.institution, world.enterprise, invoice="FP-B")
+    build.delivered_and_confirmed(
+        order, world.institution, world.enterprise, invoice="24322000000000000102"
+    )
     redemption = build.request_redemption(order, world.institution)
     redemptions.redemption_approve(
         actor=world.reviewer, redemption=redemption, now=NOW, amount_fen=3_000_00, reason="部分"
