@@ -110,7 +110,8 @@ def test_a_justified_large_fee_is_kept_on_the_order_and_in_the_audit_line(
     assert (order.voucher_fen, order.enterprise_share_fen) == (100_000_00, 24_900_000_00)
     entry = AuditEntry.objects.get(action="order_place", object_id=str(order.pk))
     assert entry.reason == reason.strip()
-    assert entry.after == {"state": "placed", "total_fee_fen": 25_000_000_00, "ratio_bp": 5000}
+    assert entry.after == {"state": "placed", "total_fee_fen": 25_000_000_00, "ratio_bp": 5000,
+                           "enterprise_paid_fen": 24_900_000_00}
 
 
 def test_a_justification_hiding_characters_is_refused(world, voucher, refused):
