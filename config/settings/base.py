@@ -234,6 +234,8 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_TIMEZONE = TIME_ZONE
+# Every periodic job, in one place. Each is idempotent, so a run that repeats or overlaps
+# does no harm.
 CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     "conclude-due-notices": {
         "task": "accounts.tasks.conclude_due_notices",
@@ -242,6 +244,21 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     "ledger-void-expired-pending": {
         "task": "vouchers.ledger.tasks.void_expired_pending_transfers",
         "schedule": 5 * 60,
+    },
+    # Voucher life cycle (vouchers/tasks.py): vouchers expire before holds lapse.
+    "vouchers-expire-due": {
+        "task": "vouchers.tasks.expire_due_vouchers",
+        "schedule": 60 * 60,
+    },
+    "vouchers-lapse-due-orders": {
+        "task": "vouchers.tasks.lapse_due_orders",
+        "schedule": 60 * 60,
+    },
+    # Reports (reporting/tasks.py): reconcile yesterday for each region and refresh this
+    # year's annual totals. A run over unchanged data is found by its fingerprint, not redone.
+    "reporting-nightly": {
+        "task": "reporting.tasks.schedule_nightly_reports",
+        "schedule": crontab(hour=2, minute=30),  # Asia/Shanghai, after the day's payments
     },
 }
 
@@ -262,22 +279,5 @@ LOGGING = {
     "loggers": {"axes": {"level": "WARNING"}},
 }
 
-# Voucher life cycle (vouchers/tasks.py): both jobs are idempotent, so an hourly run that
-# repeats or overlaps does no harm; vouchers expire before holds lapse.
-CELERY_BEAT_SCHEDULE["vouchers-expire-due"] = {
-    "task": "vouchers.tasks.expire_due_vouchers",
-    "schedule": 60 * 60,
-}
-CELERY_BEAT_SCHEDULE["vouchers-lapse-due-orders"] = {
-    "task": "vouchers.tasks.lapse_due_orders",
-    "schedule": 60 * 60,
-}
-
-# Reports (reporting/tasks.py): daily, reconcile yesterday for each region and refresh this
-# year's annual totals. A run over unchanged data is found by its fingerprint, not redone.
-CELERY_BEAT_SCHEDULE["reporting-nightly"] = {
-    "task": "reporting.tasks.schedule_nightly_reports",
-    "schedule": crontab(hour=2, minute=30),  # Asia/Shanghai, after the day's payments
-}
 # An approved redemption unpaid for longer than this is a reconciliation discrepancy.
 RECONCILIATION_DUE_DAYS = env.int("RECONCILIATION_DUE_DAYS", default=30)
