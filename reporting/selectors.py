@@ -24,13 +24,8 @@ from accounts.models import City, Region, User
 from reporting.models import Discrepancy, ReportRun, TreasuryPayment
 from vouchers.ledger.models import Account, Transfer
 from vouchers.models import Delivery, Redemption, ServiceCategory, Voucher
+from vouchers.states import PAID_STATES, REDEEMED_STATES
 
-REDEEMED_STATES = (
-    Redemption.State.APPROVED,
-    Redemption.State.PAID,
-    Redemption.State.CLAWED_BACK,
-)
-PAID_STATES = (Redemption.State.PAID, Redemption.State.CLAWED_BACK)
 MONEY_FIGURES = ("service_fen", "voucher_used_fen", "redeemed_fen", "paid_fen", "returned_fen")
 COUNT_FIGURES = ("orders", "enterprises", "institutions")
 

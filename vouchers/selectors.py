@@ -35,12 +35,7 @@ from vouchers.models import (
     ServiceOrder,
     Voucher,
 )
-
-REDEEMED_STATES = (
-    Redemption.State.APPROVED,
-    Redemption.State.PAID,
-    Redemption.State.CLAWED_BACK,
-)
+from vouchers.states import REDEEMED_STATES
 
 
 def enterprise_vouchers(*, enterprise: Organisation) -> QuerySet[Voucher]:

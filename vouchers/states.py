@@ -63,6 +63,10 @@ REDEMPTION_TRANSITIONS: Mapping[str, frozenset[str]] = {
     _R.CLAWED_BACK: frozenset(),
 }
 
+# Redemptions whose money is the payee's: approved, and every state after it. Paid: handed over.
+REDEEMED_STATES = (_R.APPROVED, _R.PAID, _R.CLAWED_BACK)
+PAID_STATES = (_R.PAID, _R.CLAWED_BACK)
+
 _B = PaymentBatch.State
 BATCH_TRANSITIONS: Mapping[str, frozenset[str]] = {
     _B.OPEN: frozenset({_B.PAID, _B.CANCELLED}),

@@ -26,9 +26,10 @@ from django.db.models.functions import Cast, Concat
 
 from accounts.models import Region
 from reporting.models import Discrepancy, TreasuryPayment
-from reporting.selectors import PAID_STATES, REDEEMED_STATES, local_day_start
+from reporting.selectors import local_day_start
 from vouchers.ledger.models import Account, Transfer
 from vouchers.models import PaymentBatch, Program, Redemption
+from vouchers.states import PAID_STATES, REDEEMED_STATES
 
 Kind = Discrepancy.Kind
 

@@ -17,10 +17,10 @@ from vouchers.ledger.services import TransferSpec
 from vouchers.locks import lock_redemptions
 from vouchers.models import Blacklisting, ClawBack, Redemption, SpotCheck, SpotCheckItem
 from vouchers.services._common import audit, clawback_account, move_state, paid_account, post
-from vouchers.states import REDEMPTION_TRANSITIONS, SPOT_CHECK_ITEM_TRANSITIONS
+from vouchers.states import REDEEMED_STATES, REDEMPTION_TRANSITIONS, SPOT_CHECK_ITEM_TRANSITIONS
 
 REVIEWER = User.Role.AUTHORITY_REVIEWER
-SAMPLED_STATES = (Redemption.State.APPROVED, Redemption.State.PAID, Redemption.State.CLAWED_BACK)
+SAMPLED_STATES = REDEEMED_STATES
 
 
 def spot_check_sample(*, population: list[int], percentage: int, seed: int) -> list[int]:

@@ -18,12 +18,7 @@ from vouchers.models import (
     ServiceOrder,
     Voucher,
 )
-
-REDEEMED_STATES = (
-    Redemption.State.APPROVED,
-    Redemption.State.PAID,
-    Redemption.State.CLAWED_BACK,
-)
+from vouchers.states import PAID_STATES, REDEEMED_STATES
 
 
 @dataclass
@@ -93,7 +88,7 @@ def year_summary(
             total=Sum("approved_fen")
         )["total"]
         or 0,
-        paid_fen=redemptions.filter(state__in=REDEEMED_STATES[1:]).aggregate(
+        paid_fen=redemptions.filter(state__in=PAID_STATES).aggregate(
             total=Sum("approved_fen")
         )["total"]
         or 0,
