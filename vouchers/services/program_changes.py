@@ -25,7 +25,7 @@ from accounts.models import AuditEntry, City, User
 from accounts.permissions import require_authority_of, require_operator
 from vouchers.locks import lock_program, lock_programs, lock_vouchers
 from vouchers.models import Program, Voucher
-from vouchers.program_dates import china_date
+from vouchers.program_dates import CHINA, china_date
 from vouchers.program_selectors import (
     program_active_vouchers,
     program_deadline_consequences,
@@ -84,8 +84,8 @@ def program_deadlines_change(
     audit(
         actor=actor, action="program_deadlines_change", target=program, region=program.region,
         now=now, reason=reason,
-        before={name: value.isoformat() for name, value in before.items()},
-        after={**{name: value.isoformat() for name, value in after.items()},
+        before={name: _beijing(value) for name, value in before.items()},
+        after={**{name: _beijing(value) for name, value in after.items()},
                "vouchers_follow": vouchers_follow, "vouchers_changed": changed,
                "active_vouchers": consequences.active_vouchers,
                "open_orders": consequences.open_orders},
@@ -103,8 +103,8 @@ def _vouchers_use_by_set(
         entries.append(audit_entry_build(
             actor=actor, action="voucher_use_by_change", target=voucher,
             region=program.region, now=now, reason=reason,
-            before={"expires_at": voucher.expires_at.isoformat()},
-            after={"expires_at": use_by_at.isoformat()},
+            before={"expires_at": _beijing(voucher.expires_at)},
+            after={"expires_at": _beijing(use_by_at)},
         ))
         voucher.expires_at = use_by_at
     Voucher.objects.bulk_update(moved, ["expires_at"], batch_size=500)
@@ -166,6 +166,10 @@ def city_add_to_programs(
         audit(actor=actor, action="program_serving_city_add", target=program,
               region=program.region, now=now, reason=reason, after={"added": [city.code]})
     return locked
+
+
+def _beijing(moment: datetime) -> str:
+    return moment.astimezone(CHINA).isoformat()
 
 
 def _year(now: datetime) -> int:
