@@ -81,6 +81,9 @@ class ProgramForm(OnceForm):
     required_evidence = forms.MultipleChoiceField(
         label=_("兑付所需材料"), choices=EvidenceKind.choices,
         widget=forms.CheckboxSelectMultiple,
+        help_text=_("服务机构申请兑付时须上传的材料，至少一种"),
+        error_messages={"required": _("请至少选择一种兑付所需材料"),
+                        "invalid_choice": _("未知的材料类型：%(value)s")},
     )
     serving_cities = forms.ModelMultipleChoiceField(
         label=_("服务区域（接受本项目创新券的服务机构所在城市）"),

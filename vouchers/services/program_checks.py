@@ -28,12 +28,11 @@ def check_dates_within_year(program: Program) -> None:
     """Applications and use-by inside the program's year (Beijing dates); the redemption
     deadline at most until the allowance of the next year. Unused quota cannot carry over."""
     year = program.year
-    for field, label in (("applications_open_at", _("申领开始日期")),
-                         ("applications_close_at", _("申领截止日期")),
-                         ("use_by_at", _("使用截止日期"))):
+    for field, message in (("applications_open_at", _("申领开始日期须在%(year)s年内")),
+                           ("applications_close_at", _("申领截止日期须在%(year)s年内")),
+                           ("use_by_at", _("使用截止日期须在%(year)s年内"))):
         if china_date(getattr(program, field)).year != year:
-            _refuse("program_date_outside_year", field,
-                    _("%(label)s须在%(year)s年内") % {"label": label, "year": year}, year=year)
+            _refuse("program_date_outside_year", field, message % {"year": year}, year=year)
     latest = redemption_allowance_end(year)
     if program.redemption_deadline_at > latest:
         _refuse("redemption_deadline_too_late", "redemption_deadline_at",
