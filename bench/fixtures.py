@@ -6,7 +6,7 @@ unusable password (hashing one per enterprise would dominate the set-up; the API
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
 
 def now() -> datetime:
@@ -24,13 +24,9 @@ def open_program(*, name: str, budget_fen: int, cap_fen: int):
     return build.make_program(
         region_code="JS",
         name=name,
-        year=moment.year,
         budget_fen=budget_fen,
         enterprise_annual_cap_fen=cap_fen,
-        applications_open_at=moment - timedelta(days=1),
-        applications_close_at=moment + timedelta(days=30),
-        use_by_at=moment + timedelta(days=60),
-        redemption_deadline_at=moment + timedelta(days=90),
+        **build.dates_open_all_year(moment),
     )
 
 

@@ -111,6 +111,17 @@ def _reference_data_survives_flush(request):
             getattr(importlib.import_module(module), loader)(django_apps, None)
 
 
+@pytest.fixture(autouse=True)
+def _site_language():
+    """Each test starts in the site's language: a page asked for in English leaves English
+    active in the thread, and services phrase their refusals in the active language."""
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
 @pytest.fixture
 def region(db):
     from accounts.models import Region

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from django.utils import timezone
 
@@ -23,6 +23,7 @@ from vouchers.models import (
     ServiceOrder,
     Voucher,
 )
+from vouchers.program_dates import china_date, day_end, day_start, redemption_allowance_end
 from vouchers.services import (
     applications,
     deliveries,
@@ -101,7 +102,9 @@ def _catalogue(institution: Organisation) -> None:
         )
 
 
-def _program(own: RegionParties, *, year: int, opens: datetime, now: datetime) -> Program:
+def _program(own: RegionParties, *, year: int, now: datetime, whole_year: bool) -> Program:
+    """This year's program runs the whole year (redemptions until 31 March next); last
+    year's closed in June, its vouchers ran out on 30 November and redemptions on 31 December."""
     region: Region = own.reviewer.organisation.region
     existing = Program.objects.filter(region=region, year=year, name=PROGRAM_NAME).first()
     if existing is not None:
@@ -121,10 +124,12 @@ def _program(own: RegionParties, *, year: int, opens: datetime, now: datetime) -
         ratio_bp=5000,
         other_region_ratio_bp=4000,
         small_order_threshold_fen=1_000_00,
-        applications_open_at=opens,
-        applications_close_at=opens + timedelta(days=120),
-        use_by_at=opens + timedelta(days=180),
-        redemption_deadline_at=opens + timedelta(days=240),
+        applications_open_at=day_start(date(year, 1, 1)),
+        applications_close_at=day_end(date(year, 12, 31) if whole_year else date(year, 6, 30)),
+        use_by_at=day_end(date(year, 12, 31) if whole_year else date(year, 11, 30)),
+        redemption_deadline_at=(
+            redemption_allowance_end(year) if whole_year else day_end(date(year, 12, 31))
+        ),
     )
     programs.program_fund(
         actor=own.finance, program=program, amount_fen=5_000_000_00, reference="演示拨款", now=now
@@ -158,8 +163,7 @@ def _voucher(program, own, purpose, amount, now) -> Voucher:
 
 
 def _this_year(own: RegionParties, neighbour: Organisation, now: datetime) -> Program:
-    program = _program(own, year=now.year, opens=now - timedelta(days=30), now=now)
-    _application(program, own, "演示：待审核的申领", 50_000_00, now)
+    program = _program(own, year=china_date(now).year, now=now, whole_year=True)
     rejected = _application(program, own, "演示：被驳回的申领", 30_000_00, now)
     if rejected.state == Application.State.SUBMITTED:
         applications.application_reject(
@@ -171,6 +175,8 @@ def _this_year(own: RegionParties, neighbour: Organisation, now: datetime) -> Pr
         vouchers.voucher_revoke(
             actor=own.reviewer, voucher=revoked, reason="演示：申领材料不实", now=now
         )
+    # Last: an enterprise has one application awaiting review per program at a time.
+    _application(program, own, "演示：待审核的申领", 50_000_00, now)
     local = own.institution.organisation
     # Order matters: each batch takes every approved, unbatched redemption of its payee.
     scripts = [
@@ -195,8 +201,8 @@ def _this_year(own: RegionParties, neighbour: Organisation, now: datetime) -> Pr
 
 def _last_year(own: RegionParties, neighbour: Organisation, now: datetime) -> None:
     """Last year's program: its voucher has expired and an unredeemed order has lapsed."""
-    opens = now - timedelta(days=400)
-    program = _program(own, year=now.year - 1, opens=opens, now=opens)
+    opens = day_start(date(china_date(now).year - 1, 3, 1)) + timedelta(hours=9)
+    program = _program(own, year=china_date(now).year - 1, now=opens, whole_year=False)
     voucher = _voucher(program, own, "演示：上年度创新券", 20_000_00, opens)
     order = _order(voucher, own, neighbour, f"DEMO-{program.pk}-01", opens)
     vouchers.voucher_expire(voucher=voucher, now=program.use_by_at)

@@ -79,3 +79,13 @@ def lock_batch_counter(*, region_id: int, year: int) -> PaymentBatchCounter:
 def lock_program(pk: int) -> Program:
     """Funding and updates of one program queue behind each other."""
     return _locked(Program, [pk])[0]
+
+
+def lock_programs(pks: Iterable[int]) -> list[Program]:
+    """The operator's change to several programs at once (a city added to the common area)."""
+    return _locked(Program, pks)
+
+
+def lock_vouchers(pks: Iterable[int]) -> list[Voucher]:
+    """A program's deadline change: no order reads a voucher's use-by while it moves."""
+    return _locked(Voucher, pks)

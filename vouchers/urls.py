@@ -52,6 +52,10 @@ pages = [
     path("budget/programs/new/", programs.program_create, name="program_create"),
     path("budget/programs/<int:pk>/edit/", programs.program_update, name="program_update"),
     path("budget/programs/<int:pk>/fund/", programs.program_fund, name="program_fund"),
+    path("budget/programs/<int:pk>/deadlines/", programs.program_deadlines,
+         name="program_deadlines"),
+    path("budget/programs/<int:pk>/serving-area/", programs.program_serving_area,
+         name="program_serving_area"),
     path("oversight/spot-checks/", oversight.spot_check_list, name="spot_check_list"),
     path("oversight/spot-checks/<int:pk>/", oversight.spot_check_detail,
          name="spot_check_detail"),
@@ -66,6 +70,7 @@ pages = [
     path("platform/overview/", platform.overview, name="overview"),
     path("platform/reference/", platform.reference, name="reference"),
     path("platform/cities/<int:pk>/", platform.city_common_area, name="city_common_area"),
+    path("platform/cities/<int:pk>/programs/", platform.city_programs, name="city_programs"),
 ]
 
 urlpatterns = [

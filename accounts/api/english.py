@@ -31,6 +31,29 @@ ENGLISH_DETAILS: dict[str, str] = {
     "concurrent_review": "Someone else decided this meanwhile; reload it.",
     "concurrent_update": "The record changed meanwhile; try again.",
     "program_closed": "The program is not open for applications.",
+    "application_pending": "You already have an application to this program awaiting review; "
+    "wait for its decision before applying again.",
+    "program_date_outside_year": "Application dates and the use-by date must lie within the "
+    "program's year (Beijing time).",
+    "redemption_deadline_too_late": "The redemption deadline may be at most 31 March of the "
+    "year after the program's year; see extra.latest.",
+    "program_dates_out_of_order": "Dates must run: applications open < applications close "
+    "≤ use-by ≤ redemption deadline.",
+    "evidence_kinds_invalid": "Required evidence must be a list of evidence kinds.",
+    "evidence_kinds_empty": "Choose at least one kind of required evidence.",
+    "evidence_kind_unknown": "Unknown evidence kind; known kinds: contract, invoice, "
+    "payment_proof, report.",
+    "evidence_kind_repeated": "Each evidence kind may be listed once.",
+    "program_has_vouchers": "The program has issued vouchers: change its use-by date, "
+    "redemption deadline or serving area through the deadlines or serving-area operation.",
+    "deadline_in_past": "A new deadline cannot lie in the past.",
+    "vouchers_outlive_redemption": "Vouchers keeping their use-by date need a redemption "
+    "deadline no earlier than it.",
+    "serving_area_empty": "Choose at least one serving city.",
+    "city_not_in_common_area": "The city is not in the common-use area.",
+    "no_program_chosen": "Choose at least one program.",
+    "program_not_offered": "A chosen program does not serve the whole common-use area or "
+    "already includes the city.",
     "over_annual_cap": "The amount exceeds the enterprise's remaining annual cap.",
     "over_group_cap": "The amount exceeds the remaining cap of the actual controller's group.",
     "over_per_claim_max": "The amount exceeds the program's maximum per application.",

@@ -22,17 +22,19 @@ PDF = build.PDF
 PNG = build.PNG
 
 
-def open_program_fields(**fields) -> dict:
-    """Open from the factories' fixed NOW (records built at NOW) until after today."""
+def open_program(actor: User, **fields) -> Program:
+    """A program open both at the factories' fixed NOW (records built at NOW) and at the real
+    clock the API reads. No real program spans years (program_create refuses it), so the
+    fixture creates a program of NOW's year and then stretches its dates in the database."""
+    program = build.make_program(actor=actor, **fields)
     today = timezone.now()
-    return {
-        "applications_open_at": build.NOW - timedelta(days=30),
-        "applications_close_at": today + timedelta(days=90),
-        "use_by_at": today + timedelta(days=180),
-        "redemption_deadline_at": today + timedelta(days=240),
-        "year": today.year,
-        **fields,
-    }
+    Program.objects.filter(pk=program.pk).update(
+        applications_close_at=today + timedelta(days=90),
+        use_by_at=today + timedelta(days=180),
+        redemption_deadline_at=today + timedelta(days=240),
+    )
+    program.refresh_from_db()
+    return program
 
 
 def token_client(user: User | None) -> APIClient:
@@ -67,7 +69,7 @@ def parties(db) -> Parties:
         kind=Organisation.Kind.OPERATOR, region_code="SH", credit_code=None
     )
     return Parties(
-        program=build.make_program(actor=reviewer, **open_program_fields()),
+        program=open_program(reviewer),
         reviewer=reviewer,
         finance=build.authority("JS", role=User.Role.AUTHORITY_FINANCE),
         enterprise=build.enterprise_user("JS"),

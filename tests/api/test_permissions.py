@@ -45,6 +45,10 @@ ENDPOINTS = [
     ("program-update", "program", "post", {}, expect(403, 403, OK, 403, 403, others={
         "sh_reviewer": 404})),
     ("program-fund", "program", "post", {}, expect(403, 403, OK, OK, 403, others=SHANGHAI_404)),
+    ("program-deadlines", "program", "post", {}, expect(403, 403, OK, 403, 403, others={
+        "sh_reviewer": 404})),
+    ("program-serving-area", "program", "post", {}, expect(403, 403, OK, 403, 403, others={
+        "sh_reviewer": 404})),
     ("application-list", None, "get", None, expect(OK, 403, OK, OK, OK)),
     ("application-detail", "submitted", "get", None,
      expect(OK, 403, OK, OK, OK, others={**OUTSIDERS_404, **SHANGHAI_404})),

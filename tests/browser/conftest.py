@@ -103,7 +103,6 @@ def signed_in(new_page, user):
 def people(transactional_db):
     """A Jiangsu program open now (evidence: the invoice), its reviewer and finance officer,
     a Jiangsu enterprise and a Shanghai institution that lists testing."""
-    from datetime import timedelta
 
     from django.utils import timezone
 
@@ -116,11 +115,8 @@ def people(transactional_db):
     reviewer.username = "js_reviewer"
     reviewer.save()
     f.make_program(
-        actor=reviewer, name="2025年度科技创新券", year=today.year,
-        applications_open_at=today - timedelta(days=30),
-        applications_close_at=today + timedelta(days=60),
-        use_by_at=today + timedelta(days=200), redemption_deadline_at=today + timedelta(days=300),
-        required_evidence=["invoice"],
+        actor=reviewer, name="2025年度科技创新券", required_evidence=["invoice"],
+        **f.dates_open_all_year(today),
     )
     return {
         "reviewer": reviewer,

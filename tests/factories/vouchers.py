@@ -49,6 +49,19 @@ PROGRAM_DEFAULTS = {
 }
 
 
+def dates_open_all_year(moment: datetime) -> dict:
+    """A program of `moment`'s year, open for applications and use the whole year, with the
+    latest redemption deadline the rules allow (31 March of the next year)."""
+    year = moment.astimezone(TZ).year
+    return {
+        "year": year,
+        "applications_open_at": datetime(year, 1, 1, tzinfo=TZ),
+        "applications_close_at": datetime(year, 12, 31, 23, 59, 59, 999999, tzinfo=TZ),
+        "use_by_at": datetime(year, 12, 31, 23, 59, 59, 999999, tzinfo=TZ),
+        "redemption_deadline_at": datetime(year + 1, 3, 31, 23, 59, 59, 999999, tzinfo=TZ),
+    }
+
+
 def category(code: str = "testing") -> ServiceCategory:
     return ServiceCategory.objects.get(code=code)
 

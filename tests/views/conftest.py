@@ -33,14 +33,7 @@ def world(db):
     """A program open now (the pages read the real clock)."""
     today = timezone.now()
     reviewer = f.authority("JS")
-    program = f.make_program(
-        actor=reviewer,
-        applications_open_at=today - timezone.timedelta(days=30),
-        applications_close_at=today + timezone.timedelta(days=60),
-        use_by_at=today + timezone.timedelta(days=200),
-        redemption_deadline_at=today + timezone.timedelta(days=300),
-        year=today.year,
-    )
+    program = f.make_program(actor=reviewer, **f.dates_open_all_year(today))
     return World(
         program=program,
         enterprise=f.enterprise_user("JS", name="苏州精密制造有限公司"),

@@ -158,7 +158,7 @@ def test_program_dates_out_of_order_show_the_rule(client, world):
     client.force_login(world.reviewer)
     url = reverse("vouchers:program_create")
     response = client.post(url, _program_data(client.get(url), use_by_at="2025-03-01"))
-    assert "日期须依次为" in response.content.decode()
+    assert "使用截止日期不能早于申领截止日期" in response.content.decode()
     assert 'value="2025年创新券"' in response.content.decode()
 
 

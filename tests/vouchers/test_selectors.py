@@ -21,8 +21,8 @@ def busy(world):
             build.delivered_and_confirmed(order, world.institution, world.enterprise)
             redemption = build.request_redemption(order, world.institution)
         redemptions.redemption_approve(actor=world.reviewer, redemption=redemption, now=NOW)
-        applications.application_submit(
-            actor=world.enterprise,
+        applications.application_submit(  # one pending per enterprise and program
+            actor=build.enterprise_user(),
             program=world.program,
             amount_fen=1_00,
             purpose="x",

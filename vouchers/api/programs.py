@@ -3,6 +3,10 @@ funded by the region's authority."""
 
 from __future__ import annotations
 
+import re
+from datetime import date
+
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, serializers, status
 from rest_framework.response import Response
@@ -15,7 +19,31 @@ from vouchers.api import selectors
 from vouchers.api.common import basis_points_field, fen_field, now, responses, visible_or_404
 from vouchers.api.filters import ProgramFilter
 from vouchers.models import EvidenceKind, Program, ServiceCategory
+from vouchers.program_dates import whole_day
 from vouchers.services import programs as services
+
+DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+class ProgramDateField(serializers.DateTimeField):
+    """An ISO 8601 datetime (an offset is best; none means Beijing time), or a plain date
+    `YYYY-MM-DD` meaning the whole day in Beijing time: an opening from 00:00, a deadline
+    until 23:59:59.999999 — the same rule as the web form."""
+
+    def to_internal_value(self, value):
+        if isinstance(value, str) and DAY.match(value.strip()):
+            try:
+                day = date.fromisoformat(value.strip())
+            except ValueError:
+                self.fail("invalid", format="YYYY-MM-DD or ISO 8601 datetime")
+            return whole_day(self.field_name, day)
+        return super().to_internal_value(value)
+
+
+def program_date_field(**kwargs) -> ProgramDateField:
+    return ProgramDateField(
+        help_text="ISO 8601 datetime, or YYYY-MM-DD for the whole day in Beijing time", **kwargs
+    )
 
 
 class ProgramOutputSerializer(serializers.Serializer):
@@ -88,15 +116,16 @@ class ProgramFieldsInputSerializer(serializers.Serializer):
     same_region_ratio_bp = basis_points_field(required=False, allow_null=True)
     other_region_ratio_bp = basis_points_field(required=False, allow_null=True)
     small_order_threshold_fen = fen_field(required=False, allow_null=True)
-    applications_open_at = serializers.DateTimeField()
-    applications_close_at = serializers.DateTimeField()
-    use_by_at = serializers.DateTimeField()
-    redemption_deadline_at = serializers.DateTimeField()
+    applications_open_at = program_date_field()
+    applications_close_at = program_date_field()
+    use_by_at = program_date_field()
+    redemption_deadline_at = program_date_field()
     # Plain strings checked below: a second enum of the evidence kinds would collide in the
     # schema with the `kind` of an evidence upload.
     required_evidence = serializers.ListField(
         child=serializers.CharField(), required=False,
-        help_text="evidence kinds: contract, invoice, payment_proof, report",
+        help_text="evidence kinds, each once, at least one: contract, invoice, payment_proof, "
+        "report",
     )
     categories = ProgramCategoryInputSerializer(many=True, required=False)
     serving_city_codes = serializers.SlugRelatedField(
@@ -105,8 +134,11 @@ class ProgramFieldsInputSerializer(serializers.Serializer):
 
     def validate_required_evidence(self, kinds: list[str]) -> list[str]:
         unknown = sorted(set(kinds) - set(EvidenceKind.values))
-        if unknown:
-            raise serializers.ValidationError(f"未知的材料类型：{', '.join(unknown)}")
+        if unknown:  # the service says the same; here the field error names the entry
+            raise serializers.ValidationError(
+                _("未知的材料类型：%(kinds)s") % {"kinds": "、".join(unknown)},
+                code="evidence_kind_unknown",
+            )
         return kinds
 
 
@@ -195,3 +227,4 @@ class ProgramFundApi(APIView):
         services.program_fund(actor=request.user, program=program, now=now(), **data.validated_data)
         program = selectors.programs_visible(actor=request.user).get(pk=program.pk)
         return Response(ProgramOutputSerializer(program).data)
+

@@ -9,6 +9,7 @@ from vouchers.api import (
     deliveries,
     ledger,
     orders,
+    program_changes,
     programs,
     redemptions,
     settlements,
@@ -25,6 +26,21 @@ urlpatterns = [
         name="program-update",
     ),
     path("programs/<int:program_id>/fund/", programs.ProgramFundApi.as_view(), name="program-fund"),
+    path(
+        "programs/<int:program_id>/deadlines/",
+        program_changes.ProgramDeadlinesApi.as_view(),
+        name="program-deadlines",
+    ),
+    path(
+        "programs/<int:program_id>/serving-area/",
+        program_changes.ProgramServingAreaApi.as_view(),
+        name="program-serving-area",
+    ),
+    path(
+        "cities/<int:city_id>/programs/",
+        program_changes.CityProgramsAddApi.as_view(),
+        name="city-programs",
+    ),
     path("applications/", applications.ApplicationListApi.as_view(), name="application-list"),
     path(
         "applications/submit/",

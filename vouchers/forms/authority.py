@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from decimal import Decimal
-from zoneinfo import ZoneInfo
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -19,8 +17,10 @@ from vouchers.forms.fields import (
     yuan_initial,
 )
 from vouchers.models import EvidenceKind, Program, ServiceCategory
+from vouchers.program_dates import china_date, whole_day
 
-CHINA = ZoneInfo("Asia/Shanghai")
+OPENS_HELP = _("自当日0:00起（北京时间）")
+DEADLINE_HELP = _("截止到当日24:00（北京时间），当日全天有效")
 DECISIONS = [("approve", _("批准")), ("reject", _("驳回"))]
 
 
@@ -63,10 +63,16 @@ class ProgramForm(OnceForm):
     same_region_ratio_bp = PercentField(label=_("本地机构补贴比例（%）"), required=False)
     other_region_ratio_bp = PercentField(label=_("异地机构补贴比例（%）"), required=False)
     small_order_threshold_fen = YuanField(label=_("小额全额补贴门槛（元）"), required=False)
-    applications_open_at = DayField(label=_("申领开始日期"))
-    applications_close_at = DayField(label=_("申领截止日期"), help_text=_("当日0时截止"))
-    use_by_at = DayField(label=_("使用截止日期"))
-    redemption_deadline_at = DayField(label=_("兑付截止日期"))
+    applications_open_at = DayField(label=_("申领开始日期"), help_text=OPENS_HELP)
+    applications_close_at = DayField(label=_("申领截止日期"), help_text=DEADLINE_HELP)
+    use_by_at = DayField(
+        label=_("使用截止日期"),
+        help_text=_("截止到当日24:00（北京时间），当日全天可下单；须在项目年度内"),
+    )
+    redemption_deadline_at = DayField(
+        label=_("兑付截止日期"),
+        help_text=_("截止到当日24:00（北京时间）；不早于使用截止日期，最晚为次年3月31日"),
+    )
     categories = forms.ModelMultipleChoiceField(
         label=_("支持的服务类别"), queryset=ServiceCategory.objects.filter(is_active=True),
         widget=forms.CheckboxSelectMultiple,
@@ -75,6 +81,9 @@ class ProgramForm(OnceForm):
     required_evidence = forms.MultipleChoiceField(
         label=_("兑付所需材料"), choices=EvidenceKind.choices,
         widget=forms.CheckboxSelectMultiple,
+        help_text=_("服务机构申请兑付时须上传的材料，至少一种"),
+        error_messages={"required": _("请至少选择一种兑付所需材料"),
+                        "invalid_choice": _("未知的材料类型：%(value)s")},
     )
     serving_cities = forms.ModelMultipleChoiceField(
         label=_("服务区域（接受本项目创新券的服务机构所在城市）"),
@@ -87,9 +96,61 @@ class ProgramForm(OnceForm):
 class ProgramUpdateForm(ProgramForm):
     reason = reason_field(_("修改原因"))
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, has_vouchers: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["year"].disabled = True
+        if has_vouchers:  # what happens to issued vouchers is decided on their own pages
+            for name in ("use_by_at", "redemption_deadline_at"):
+                self.fields[name].disabled = True
+                self.fields[name].help_text = _("本项目已发放创新券，请在「调整期限」页面修改")
+            self.fields["serving_cities"].disabled = True
+            self.fields["serving_cities"].help_text = _(
+                "本项目已发放创新券，请在「调整服务区域」页面修改")
+
+
+VOUCHERS_FOLLOW = [
+    ("follow", _("已发放的有效创新券随之改为新的使用截止日期")),
+    ("keep", _("已发放的创新券保留原使用截止日期，新日期只适用于此后发放的创新券")),
+]
+
+
+class ProgramDeadlinesForm(OnceForm):
+    use_by_at = DayField(label=_("新的使用截止日期"), help_text=_(
+        "截止到当日24:00（北京时间），当日全天可下单；须在项目年度内，且不早于今天"))
+    redemption_deadline_at = DayField(label=_("新的兑付截止日期"), help_text=_(
+        "截止到当日24:00（北京时间）；不早于使用截止日期，最晚为次年3月31日"))
+    vouchers_follow = forms.TypedChoiceField(
+        label=_("已发放的创新券"), choices=VOUCHERS_FOLLOW, widget=forms.RadioSelect,
+        coerce=lambda value: value == "follow",
+        error_messages={"required": _("请选择已发放的创新券是否随之调整")},
+    )
+    reason = reason_field(_("修改原因"))
+
+
+class ProgramServingAreaForm(OnceForm):
+    serving_cities = forms.ModelMultipleChoiceField(
+        label=_("服务区域（接受本项目创新券的服务机构所在城市）"),
+        queryset=City.objects.select_related("region").order_by("code"),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": _("请至少选择一个服务城市")},
+        help_text=_("取消的城市：已下的订单继续有效，可照常交付和兑付；此后不能再向该城市的"
+                    "服务机构下单"),
+    )
+    reason = reason_field(_("修改原因"))
+
+
+class CityProgramsForm(OnceForm):
+    programs = forms.ModelMultipleChoiceField(
+        label=_("加入该城市的项目"), queryset=Program.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": _("请至少选择一个项目")},
+    )
+    reason = reason_field(_("修改原因"))
+
+    def __init__(self, *args, programs, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["programs"].queryset = programs
+        self.fields["programs"].label_from_instance = lambda p: f"{p.region.name} · {p}"
 
 
 class ProgramFundForm(OnceForm):
@@ -133,14 +194,22 @@ DATE_FIELDS = ("applications_open_at", "applications_close_at", "use_by_at",
                "redemption_deadline_at")
 
 
-def program_fields(data: dict) -> dict:
-    """The service's keyword arguments from cleaned data: days become midnight in China."""
+def program_fields(data: dict, program: Program | None = None) -> dict:
+    """The service's keyword arguments from cleaned data: a day typed means the whole day in
+    Beijing time (an opening from 00:00, a deadline until 24:00). On an update (`program`), a
+    date left on the day the program already has is not sent: the instant stored stays."""
     fields = {name: value for name, value in data.items()
               if name not in ("form_token", "categories", "reason", "serving_cities")}
     for name in DATE_FIELDS:
-        day = fields[name]
-        fields[name] = datetime(day.year, day.month, day.day, tzinfo=CHINA)
+        day = fields.pop(name)
+        if program is None or china_date(getattr(program, name)) != day:
+            fields[name] = whole_day(name, day)
     return fields
+
+
+def deadline_fields(data: dict) -> dict:
+    """The deadline change's dates from cleaned data: each deadline until 24:00 of its day."""
+    return {name: whole_day(name, data[name]) for name in ("use_by_at", "redemption_deadline_at")}
 
 
 def program_initial(program: Program) -> dict:
@@ -154,6 +223,6 @@ def program_initial(program: Program) -> dict:
         elif name.endswith("_bp"):
             initial[name] = None if value is None else Decimal(value) / 100
         elif name in DATE_FIELDS:
-            initial[name] = value.astimezone(CHINA).date()
+            initial[name] = china_date(value)
     initial["categories"] = list(program.categories.values_list("pk", flat=True))
     return initial

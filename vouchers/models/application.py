@@ -48,6 +48,14 @@ class Application(models.Model):
                 | (Q(approved_fen__gt=0) & Q(approved_fen__lte=models.F("amount_fen"))),
                 name="application_approved_within_requested",
             ),
+            # One application per enterprise and program awaits review at a time: going back
+            # and submitting again must not create a second, identical claim on the quota.
+            models.UniqueConstraint(
+                fields=["program", "enterprise"],
+                condition=Q(state="submitted"),
+                name="application_one_pending_per_enterprise",
+                violation_error_message=_("您已有一份待审核的申请"),
+            ),
         ]
         indexes = [models.Index(fields=["program", "state"])]
 

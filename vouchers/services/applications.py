@@ -5,8 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q, QuerySet
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 
 from accounts.errors import InvalidInput
 from accounts.models import Organisation, User
@@ -16,6 +18,7 @@ from vouchers.errors import refuse
 from vouchers.ledger.models import Account
 from vouchers.locks import lock_application, lock_organisations
 from vouchers.models import Application, Program, ServiceCategory, Voucher
+from vouchers.program_dates import china_date
 from vouchers.selectors import claims_counted_against_cap_fen
 from vouchers.services._common import audit, move_state, require_not_blacklisted
 from vouchers.services.vouchers import voucher_issue
@@ -35,7 +38,8 @@ def application_submit(
     """An approved enterprise applies under an open program of its own region.
 
     Refused (Refused.code) when: enterprise_not_approved, other_region, program_closed,
-    over_per_claim_max, over_annual_cap, over_group_cap, over_budget; Blacklisted if sanctioned.
+    application_pending (one awaits review already), over_per_claim_max, over_annual_cap,
+    over_group_cap, over_budget; Blacklisted if sanctioned.
     """
     require_role(actor, User.Role.ENTERPRISE)
     enterprise = actor.organisation
@@ -46,16 +50,22 @@ def application_submit(
     _require_valid_claim(program, amount_fen, purpose, planned)
     # Lock the enterprise and every company of its group: their quota is read then used.
     lock_organisations(_group_members(enterprise).values_list("pk", flat=True))
+    _require_none_pending(program, enterprise)
     _require_within_caps(program, enterprise, amount_fen)
-    application = Application.objects.create(
-        program=program,
-        enterprise=enterprise,
-        applicant=actor,
-        amount_fen=amount_fen,
-        purpose=purpose.strip(),
-        state=Application.State.SUBMITTED,
-        submitted_at=now,
-    )
+    try:
+        with transaction.atomic():  # the partial unique index is the last word under a race
+            application = Application.objects.create(
+                program=program,
+                enterprise=enterprise,
+                applicant=actor,
+                amount_fen=amount_fen,
+                purpose=purpose.strip(),
+                state=Application.State.SUBMITTED,
+                submitted_at=now,
+            )
+    except IntegrityError:
+        _require_none_pending(program, enterprise)
+        raise
     application.planned_categories.set(planned)
     audit(
         actor=actor,
@@ -155,6 +165,22 @@ def _require_eligible_enterprise(enterprise: Organisation, program: Program, now
         refuse("other_region", "只能申领本地区的创新券项目", program_region=program.region_id)
     if not program.applications_open_at <= now < program.applications_close_at:
         refuse("program_closed", "该项目不在申领期内")
+
+
+def _require_none_pending(program: Program, enterprise: Organisation) -> None:
+    pending = Application.objects.filter(
+        program=program, enterprise=enterprise, state=Application.State.SUBMITTED
+    ).first()
+    if pending is not None:
+        refuse(
+            "application_pending",
+            _("您已有一份待审核的申请（%(day)s提交，申领金额%(amount)s元），"
+              "请等待审核结果后再申请") % {
+                "day": date_format(china_date(pending.submitted_at), "DATE_FORMAT"),
+                "amount": f"{pending.amount_fen / 100:,.2f}",
+            },
+            application_id=pending.pk,
+        )
 
 
 def _require_valid_claim(

@@ -9,6 +9,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Sum
+from django.utils.translation import gettext as _
 
 from accounts.errors import InvalidInput
 from accounts.models import City, User
@@ -19,6 +20,15 @@ from vouchers.ledger.services import TransferSpec
 from vouchers.locks import lock_program
 from vouchers.models import Program, ProgramCategory, ServiceCategory
 from vouchers.services._common import audit, budget_account_open, funding_account, post
+from vouchers.services.program_checks import (
+    check_dates_in_order,
+    check_dates_within_year,
+    check_required_evidence,
+)
+
+# Once vouchers are issued these change only through vouchers.services.program_changes, which
+# says and decides what happens to the vouchers and orders already there.
+DATED_FIELDS = frozenset({"use_by_at", "redemption_deadline_at"})
 
 UPDATABLE_FIELDS = frozenset(
     {
@@ -54,6 +64,8 @@ def program_create(
 
     `categories` maps each eligible category to its own ratio in basis points (or None).
     Without `serving_cities` the program serves the cities now in the common-use area.
+    Dates stay inside `year` (see vouchers.program_dates); required evidence lists only
+    known kinds, each once.
     """
     require_role(actor, *AUTHORITY_ROLES)
     unknown = set(fields) - UPDATABLE_FIELDS - {"year"}
@@ -63,7 +75,7 @@ def program_create(
         raise InvalidInput("请至少选择一个服务类别", extra={"field": "categories"})
     region = actor.organisation.region
     program = Program(region=region, created_by=actor, created_at=now, **fields)
-    _clean(program)
+    program_check(program)
     program.save()
     program.budget_account = budget_account_open(program)
     program.save(update_fields=["budget_account"])
@@ -93,16 +105,22 @@ def program_update(
     serving_cities: Iterable[City] | None = None,
     **changes: Any,
 ) -> Program:
-    """The region's authority changes a program's rules, with a reason (audited before/after)."""
+    """The region's authority changes a program's rules, with a reason (audited before/after).
+
+    Once the program has issued vouchers its use-by date, redemption deadline and serving
+    area change only through program_changes (program_has_vouchers), which says what happens
+    to the vouchers and orders already issued.
+    """
     require_authority_of(actor, program.region_id)
     unknown = set(changes) - UPDATABLE_FIELDS
     if unknown:
         raise InvalidInput(f"不可修改的字段：{', '.join(sorted(unknown))}")
     program = lock_program(program.pk)
     before = _snapshot(program)
+    _require_no_consequences(program, changes, serving_cities)
     for name, value in changes.items():
         setattr(program, name, value)
-    _clean(program)
+    program_check(program)
     if program.budget_fen < program_funded_fen(program):
         raise InvalidInput("预算不能低于已拨付金额", extra={"field": "budget_fen"})
     program.save()
@@ -166,6 +184,37 @@ def program_fund(
         amount_fen=amount_fen,
     )
     return program
+
+
+def program_check(program: Program) -> None:
+    """The configuration rules, field by field, then the model's own checks (joins no
+    transaction; used by every service that writes a program)."""
+    check_dates_in_order(program)
+    check_dates_within_year(program)
+    program.required_evidence = check_required_evidence(program.required_evidence)
+    _clean(program)
+
+
+def _require_no_consequences(
+    program: Program, changes: Mapping[str, Any], serving_cities: Iterable[City] | None
+) -> None:
+    if not program.vouchers.exists():
+        return
+    dated = sorted(name for name in DATED_FIELDS & set(changes)
+                   if changes[name] != getattr(program, name))
+    if dated:
+        raise InvalidInput(
+            _("本项目已发放创新券，使用截止日期和兑付截止日期请在「调整期限」页面修改，"
+              "并选择已发放的创新券是否随之调整"),
+            code="program_has_vouchers", extra={"field": dated[0]},
+        )
+    if serving_cities is not None and {city.pk for city in serving_cities} != set(
+        program.serving_cities.values_list("pk", flat=True)
+    ):
+        raise InvalidInput(
+            _("本项目已发放创新券，服务区域请在「调整服务区域」页面修改"),
+            code="program_has_vouchers", extra={"field": "serving_cities"},
+        )
 
 
 def program_funded_fen(program: Program) -> int:

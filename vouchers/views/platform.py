@@ -14,9 +14,11 @@ from accounts.errors import ApplicationError
 from accounts.forms import add_application_error
 from accounts.models import City
 from accounts.selectors import audit_trail_for
-from vouchers import selectors
-from vouchers.forms import CommonAreaForm, InstitutionSearchForm
+from vouchers import program_selectors, selectors
+from vouchers.forms import CityProgramsForm, CommonAreaForm, InstitutionSearchForm
 from vouchers.models import ServiceCategory
+from vouchers.program_dates import china_date
+from vouchers.services import program_changes
 from vouchers.views.common import now, paginate, submit_once, wants_csv, yuan_text
 
 
@@ -57,6 +59,10 @@ def city_common_area(request, pk: int):
                 in_common_area=form.cleaned_data["in_common_area"],
                 reason=form.cleaned_data["reason"], now=now(),
             )
+            offered = program_selectors.programs_serving_whole_common_area(
+                city=city, year=china_date(now()).year)
+            if city.in_common_area and offered.exists():  # offer the programs next
+                return reverse("vouchers:city_programs", args=[city.pk])
             return reverse("vouchers:reference")
 
         try:
@@ -65,6 +71,32 @@ def city_common_area(request, pk: int):
             add_application_error(form, error)
     return render(request, "vouchers/platform/city.html",
                   {"city": city, "form": form, "trail": audit_trail_for(target=city)})
+
+
+@action_required("reference.manage")
+@require_http_methods(["GET", "POST"])
+def city_programs(request, pk: int):
+    """Offer to add a city newly in the common-use area to this year's programs that serve
+    the whole area; the operator picks which."""
+    city = get_object_or_404(City.objects.select_related("region"), pk=pk)
+    year = china_date(now()).year
+    offered = program_selectors.programs_serving_whole_common_area(city=city, year=year)
+    form = CityProgramsForm(request.POST or None, programs=offered,
+                            initial={"programs": list(offered)})
+    if request.method == "POST" and form.is_valid():
+        def perform() -> str:
+            program_changes.city_add_to_programs(
+                actor=request.user, city=city, programs=form.cleaned_data["programs"],
+                reason=form.cleaned_data["reason"], now=now(),
+            )
+            return reverse("vouchers:reference")
+
+        try:
+            return submit_once(request, perform, success=_("已将该城市加入所选项目的服务区域。"))
+        except ApplicationError as error:
+            add_application_error(form, error)
+    return render(request, "vouchers/platform/city_programs.html",
+                  {"city": city, "form": form, "year": year})
 
 
 def _directory(request, template: str, action_label: bool):

@@ -13,16 +13,20 @@ from accounts.errors import ApplicationError
 from accounts.forms import add_application_error
 from accounts.models import Region, User
 from accounts.selectors import audit_trail_for
-from vouchers import selectors
+from vouchers import program_selectors, selectors
 from vouchers.forms import (
+    ProgramDeadlinesForm,
     ProgramForm,
     ProgramFundForm,
+    ProgramServingAreaForm,
     ProgramUpdateForm,
+    deadline_fields,
     program_fields,
     program_initial,
 )
 from vouchers.models import Program
-from vouchers.services import programs
+from vouchers.program_dates import china_date
+from vouchers.services import program_changes, programs
 from vouchers.views.common import int_or_none, now, submit_once, wants_csv, yuan_text
 
 BUDGET_FIELDS = ["budget_fen", "funded_fen", "allocated_fen", "held_fen", "redeemed_fen",
@@ -84,10 +88,12 @@ def _own_program(request, pk: int) -> Program:
 @require_http_methods(["GET", "POST"])
 def program_update(request, pk: int):
     program = _own_program(request, pk)
-    form = ProgramUpdateForm(request.POST or None, initial=program_initial(program))
+    has_vouchers = program.vouchers.exists()
+    form = ProgramUpdateForm(request.POST or None, initial=program_initial(program),
+                             has_vouchers=has_vouchers)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        fields = program_fields(data)
+        fields = program_fields(data, program)
         fields.pop("year")
 
         def perform() -> str:
@@ -104,6 +110,65 @@ def program_update(request, pk: int):
             add_application_error(form, error)
     return render(request, "vouchers/programs/form.html", {
         "form": form, "program": program, "trail": audit_trail_for(target=program),
+        "has_vouchers": has_vouchers,
+    })
+
+
+@action_required("program.manage")
+@require_http_methods(["GET", "POST"])
+def program_deadlines(request, pk: int):
+    """Move the use-by date and redemption deadline, choosing what issued vouchers do."""
+    program = _own_program(request, pk)
+    form = ProgramDeadlinesForm(request.POST or None, initial={
+        "use_by_at": china_date(program.use_by_at),
+        "redemption_deadline_at": china_date(program.redemption_deadline_at),
+    })
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+
+        def perform() -> str:
+            program_changes.program_deadlines_change(
+                actor=request.user, program=program, now=now(), reason=data["reason"],
+                vouchers_follow=data["vouchers_follow"], **deadline_fields(data),
+            )
+            return reverse("vouchers:program_update", args=[program.pk])
+
+        try:
+            return submit_once(request, perform, success=_("项目期限已调整。"))
+        except ApplicationError as error:
+            add_application_error(form, error)
+    consequences = program_selectors.program_deadline_consequences(
+        program=program, use_by_at=program.use_by_at)
+    return render(request, "vouchers/programs/deadlines.html", {
+        "form": form, "program": program, "consequences": consequences,
+    })
+
+
+@action_required("program.manage")
+@require_http_methods(["GET", "POST"])
+def program_serving_area(request, pk: int):
+    """Change the cities whose institutions accept the program's vouchers."""
+    program = _own_program(request, pk)
+    form = ProgramServingAreaForm(request.POST or None, initial={
+        "serving_cities": list(program.serving_cities.values_list("pk", flat=True)),
+    })
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+
+        def perform() -> str:
+            program_changes.program_serving_area_change(
+                actor=request.user, program=program, cities=data["serving_cities"],
+                reason=data["reason"], now=now(),
+            )
+            return reverse("vouchers:program_update", args=[program.pk])
+
+        try:
+            return submit_once(request, perform, success=_("服务区域已调整。"))
+        except ApplicationError as error:
+            add_application_error(form, error)
+    return render(request, "vouchers/programs/serving_area.html", {
+        "form": form, "program": program,
+        "open_orders_by_city": program_selectors.program_open_orders_by_city(program=program),
     })
 
 

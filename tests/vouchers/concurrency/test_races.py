@@ -111,12 +111,17 @@ def test_parallel_orders_spend_one_voucher_exactly_once():
 
 
 def test_parallel_claims_of_one_enterprise_stay_within_its_annual_cap():
-    program = build.make_program(enterprise_annual_cap_fen=1_000_00)
+    # One pending application per program: the parallel claims go to six programs of the
+    # year, whose cap counts them all.
+    programs = [
+        build.make_program(name=f"第{number}批", enterprise_annual_cap_fen=1_000_00)
+        for number in range(6)
+    ]
     enterprise = build.enterprise_user()
 
     outcomes = race(
         [
-            lambda: applications.application_submit(
+            lambda program=program: applications.application_submit(
                 actor=enterprise,
                 program=program,
                 amount_fen=300_00,
@@ -124,7 +129,7 @@ def test_parallel_claims_of_one_enterprise_stay_within_its_annual_cap():
                 planned_categories=[build.category()],
                 now=NOW,
             )
-            for _ in range(6)
+            for program in programs
         ]
     )
 

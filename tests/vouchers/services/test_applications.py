@@ -155,12 +155,13 @@ def test_refused_above_the_per_claim_maximum(world, refused):
 
 def test_annual_cap_counts_pending_claims_and_issued_vouchers_across_programs(world, refused):
     other = build.make_program(name="第二批")
+    third = build.make_program(name="第三批")  # one pending claim per program at a time
     build.issue_voucher(world.program, world.enterprise, 200_000_00, reviewer=world.reviewer)
     submit(other, world.enterprise, 50_000_00)
     with refused("over_annual_cap") as info:
-        submit(other, world.enterprise, 50_000_01)
+        submit(third, world.enterprise, 50_000_01)
     assert info.value.extra["remaining_fen"] == 50_000_00
-    submit(other, world.enterprise, 50_000_00)
+    submit(third, world.enterprise, 50_000_00)
 
 
 def test_last_years_vouchers_do_not_count_against_this_years_cap(world):

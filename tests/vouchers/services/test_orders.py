@@ -8,7 +8,7 @@ from tests.factories import vouchers as build
 from tests.factories.vouchers import NOW
 from vouchers.ledger.models import Account
 from vouchers.models import Program, ServiceOrder
-from vouchers.services import orders, oversight, programs, vouchers
+from vouchers.services import orders, oversight, program_changes, vouchers
 
 
 def available(voucher) -> int:
@@ -173,12 +173,12 @@ def test_refused_at_a_blacklisted_institution(world, voucher, refused):
 
 
 def test_refused_outside_the_serving_area(world, voucher, refused):
-    programs.program_update(
+    program_changes.program_serving_area_change(
         actor=world.reviewer,
         program=world.program,
         now=NOW,
         reason="仅限上海",
-        serving_cities=City.objects.filter(code="310100"),
+        cities=City.objects.filter(code="310100"),
     )
     zhejiang = build.institution_user("ZJ").organisation
     with refused("outside_serving_area", voucher):

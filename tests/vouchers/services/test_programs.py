@@ -36,11 +36,12 @@ def test_enterprise_may_not_create_a_program(db, refused):
 
 def test_dates_out_of_order_are_refused_with_a_reason(db, refused):
     values = {**build.PROGRAM_DEFAULTS, "use_by_at": NOW - timedelta(days=400)}
-    with refused("invalid") as info:
+    with refused("program_dates_out_of_order") as info:
         programs.program_create(
             actor=build.authority(), now=NOW, categories={build.category(): None}, **values
         )
-    assert "日期" in info.value.message
+    assert info.value.message == "使用截止日期不能早于申领截止日期"
+    assert info.value.extra["field"] == "use_by_at"
 
 
 def test_funding_moves_money_from_the_region_into_the_budget_once_per_reference(db):
