@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from tests.api.conftest import open_program_fields
+from tests.api.conftest import open_program
 from tests.factories import vouchers as build
 from vouchers.models import Delivery, PaymentBatch, Program, Redemption
 from vouchers.services import redemptions
@@ -159,9 +159,8 @@ def test_a_contract_number_belongs_to_its_institution(parties):
 
 
 def test_under_general_use_the_order_says_the_enterprise_paid_the_whole_fee(parties):
-    general = build.make_program(actor=parties.reviewer, name="通用",
-                                 payee_mode=Program.PayeeMode.ENTERPRISE,
-                                 **open_program_fields())
+    general = open_program(parties.reviewer, name="通用",
+                           payee_mode=Program.PayeeMode.ENTERPRISE)
     placed = parties.client("enterprise").post(
         reverse("api:order-place"),
         {"voucher_id": _voucher(parties, general).pk,

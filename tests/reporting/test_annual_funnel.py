@@ -140,14 +140,14 @@ def story(year):
     next_program = build.make_program(
         region_code="JS", actor=year.reviewers["JS"], name="科技创新券（2025）", year=2025,
         budget_fen=2_000_000_00, funded_fen=500_000_00,
-        applications_open_at=datetime(2024, 12, 1, tzinfo=TZ),
+        applications_open_at=datetime(2025, 1, 1, tzinfo=TZ),  # a program's dates are its year's
         applications_close_at=datetime(2025, 6, 1, tzinfo=TZ),
         use_by_at=datetime(2025, 12, 1, tzinfo=TZ),
         redemption_deadline_at=datetime(2026, 1, 1, tzinfo=TZ))
-    # Applied for in 2024, approved at the first instant of 2025: issued in 2025
+    # Applied for and approved at the first instant of 2025: issued in 2025
     application = applications.application_submit(
         actor=js_enterprise, program=next_program, amount_fen=30_000_00, purpose="新产品检测",
-        planned_categories=[build.category()], now=datetime(2024, 12, 31, 23, 0, tzinfo=TZ))
+        planned_categories=[build.category()], now=YEAR_END_2024)
     applications.application_approve(actor=year.reviewers["JS"], application=application,
                                       now=YEAR_END_2024)
     return year

@@ -154,10 +154,7 @@ def general_use_voucher(world):
     today = timezone.now()
     program = f.make_program(
         actor=world.reviewer, name="通用创新券", payee_mode=Program.PayeeMode.ENTERPRISE,
-        applications_open_at=today - timezone.timedelta(days=30),
-        applications_close_at=today + timezone.timedelta(days=60),
-        use_by_at=today + timezone.timedelta(days=200),
-        redemption_deadline_at=today + timezone.timedelta(days=300), year=today.year,
+        **f.dates_open_all_year(today),
     )
     application = applications.application_submit(
         actor=world.enterprise, program=program, amount_fen=50_000_00, purpose="检测",
