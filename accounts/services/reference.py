@@ -50,7 +50,7 @@ def historical_division_record(
     (a change published after it was built), with its source."""
     require_operator(actor)
     reason = _required_reason(reason)
-    code = _division_code(code, field="code")
+    code = division_code_clean(code, field="code")
     if HistoricalDivision.objects.filter(code=code).exists():
         raise Conflict(_("该历史行政区划已登记"), code="division_exists", extra={"field": "code"})
     if not 1949 <= abolished_year <= timezone.now().year:
@@ -59,7 +59,7 @@ def historical_division_record(
         code=code,
         name=clean_text(name, field="name", label="原名称", max_length=32),
         abolished_year=abolished_year,
-        successor_code=_successor_code(code, successor_code),
+        successor_code=successor_code_clean(code, successor_code),
         successor_name=clean_text(successor_name, field="successor_name", label="接续区划名称",
                                   max_length=32, required=False),
         basis=HistoricalDivision.Basis.OPERATOR,
@@ -84,7 +84,7 @@ def historical_division_set_successor(
     reason = _required_reason(reason)
     locked = HistoricalDivision.objects.select_for_update().get(pk=division.pk)
     before = _division_state(locked)
-    locked.successor_code = _successor_code(locked.code, successor_code)
+    locked.successor_code = successor_code_clean(locked.code, successor_code)
     locked.successor_name = clean_text(successor_name, field="successor_name",
                                        label="接续区划名称", max_length=32, required=False)
     locked.source = clean_text(source, field="source", label="来源", max_length=200)
@@ -104,7 +104,8 @@ def _required_reason(reason: str) -> str:
     return clean_text(reason, field="reason", label="原因", max_length=500)
 
 
-def _division_code(value: str, *, field: str) -> str:
+def division_code_clean(value: str, *, field: str) -> str:
+    """A 6-digit division code of 31–34 (NFKC-folded, spaces removed), or InvalidInput."""
     code = "".join(unicodedata.normalize("NFKC", value or "").split())
     if not re.fullmatch(r"3[1-4][0-9]{4}", code):
         raise InvalidInput(
@@ -114,10 +115,11 @@ def _division_code(value: str, *, field: str) -> str:
     return code
 
 
-def _successor_code(code: str, value: str) -> str:
+def successor_code_clean(code: str, value: str) -> str:
+    """A valid successor for `code` ("" for none) that does not lead back to it."""
     if not (value or "").strip():
         return ""
-    successor = _division_code(value, field="successor_code")
+    successor = division_code_clean(value, field="successor_code")
     seen = {code}
     while successor:
         if successor in seen:
@@ -126,7 +128,7 @@ def _successor_code(code: str, value: str) -> str:
         seen.add(successor)
         successor = HistoricalDivision.objects.filter(code=successor).values_list(
             "successor_code", flat=True).first() or ""
-    return _division_code(value, field="successor_code")
+    return division_code_clean(value, field="successor_code")
 
 
 def _division_state(division: HistoricalDivision) -> dict:

@@ -157,6 +157,9 @@ def test_lowercase_full_width_and_spaces_are_normalised(db):
     assert locate_credit_code(f"{code[:8]}-{code[8:]}").code == code
 
 
+VISIBLE = real_looking("310101")  # 18 characters as the user sees them
+
+
 def _refusal(raw: str) -> InvalidCreditCode:
     with pytest.raises(InvalidCreditCode) as caught:
         locate_credit_code(raw)
@@ -164,24 +167,26 @@ def _refusal(raw: str) -> InvalidCreditCode:
 
 
 @pytest.mark.parametrize(
-    ("raw", "message"),
+    ("raw", "count", "names"),
     [
-        ("91310101MA1K4R7T2\u200b", "统一社会信用代码中发现1个不可见字符（U+200B），请删除后重新输入"),
-        ("\ufeff91310101MA1K4R7T2", "统一社会信用代码中发现1个不可见字符（U+FEFF），请删除后重新输入"),
-        ("9131\u200e0101MA1K\u200e4R7T2", "统一社会信用代码中发现2个不可见字符（U+200E），请删除后重新输入"),
-        ("91310101\u00adMA1K4R7T2\u2060", "统一社会信用代码中发现2个不可见字符（U+00AD、U+2060），请删除后重新输入"),
+        (VISIBLE + "\u200b", 1, "U+200B"),  # zero-width space pasted after the code
+        ("\ufeff" + VISIBLE, 1, "U+FEFF"),  # byte-order mark at the start of a cell
+        (f"{VISIBLE[:4]}\u200e{VISIBLE[4:10]}\u200e{VISIBLE[10:]}", 2, "U+200E"),
+        (f"{VISIBLE[:8]}\u00ad{VISIBLE[8:]}\u2060", 2, "U+00AD、U+2060"),
     ],
 )
-def test_invisible_characters_are_refused_by_name_not_counted_as_length(db, raw, message):
+def test_invisible_characters_are_refused_by_name_not_counted_as_length(db, raw, count, names):
     refusal = _refusal(raw)
 
     assert refusal.extra["reason"] == "hidden_characters"
-    assert refusal.message == message
+    assert refusal.message == (
+        f"统一社会信用代码中发现{count}个不可见字符（{names}），请删除后重新输入"
+    )
 
 
 def test_invisible_character_refusal_in_english(db):
     with translation.override("en"):
-        refusal = _refusal("91310101MA1K4R7T2\u200b")
+        refusal = _refusal(VISIBLE + "\u200b")
     assert refusal.message == (
         "1 invisible character(s) found in the unified social credit code (U+200B); "
         "delete them and enter the code again."
