@@ -9,7 +9,10 @@ from stdnum.cn import uscc
 
 from accounts import services
 from accounts.models import AuditEntry, City, HistoricalDivision, Organisation, User
+from tests.factories import vouchers as f
 from tests.factories.accounts import OrganisationFactory, UserFactory
+from tests.views.conftest import issue, token
+from vouchers.models import ServiceOrder
 
 
 def code(division: str, body: str = "MA1MXXXXX") -> str:
@@ -260,3 +263,21 @@ def test_only_the_operator_edits_the_table(db):
             actor=UserFactory.authority("SH"), division=HistoricalDivision.objects.get(
                 code="310119"), successor_code="", source="x", reason="x")
     assert HistoricalDivision.objects.get(code="310119").successor_code == "310115"
+
+
+def test_the_order_page_refuses_an_order_across_one_controller(client, world):
+    voucher = issue(world)
+    for user in (world.enterprise, world.institution):
+        user.organisation.actual_controller_key = "name:张三"
+        user.organisation.save()
+    client.force_login(world.enterprise)
+    url = reverse("vouchers:order_create", args=[world.institution.organisation.pk])
+
+    response = client.post(url, {
+        "form_token": token(client.get(url)), "voucher": voucher.pk,
+        "category": f.category().pk, "contract_number": "HT-2024-019",
+        "total_fee_fen": "1,234.50", "confirm": "1",
+    })
+
+    assert "企业与服务机构为同一实际控制人，不能使用创新券" in response.content.decode()
+    assert not ServiceOrder.objects.exists()
