@@ -36,7 +36,7 @@ class ControllerIdentity:
 
 def controller_identity(*, name: str, identifier: str) -> ControllerIdentity:
     """Clean and validate a declared actual controller. Raises InvalidInput (field named)."""
-    name = clean_text(name, field="actual_controller", label=_("实际控制人"), max_length=128,
+    name = clean_text(name, field="actual_controller", label="实际控制人", max_length=128,
                       required=False)
     raw_identifier = (identifier or "").strip()
     if raw_identifier and not name:

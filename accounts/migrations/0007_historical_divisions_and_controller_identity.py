@@ -36,7 +36,7 @@ def unload_divisions(apps, schema_editor):
 
 
 def key_existing_controllers(apps, schema_editor):
-    # The same folding as accounts.identity._name_key, frozen here.
+    # The same folding as accounts.identity._name_key, frozen here; the name itself is kept.
     Organisation = apps.get_model("accounts", "Organisation")
     for organisation in Organisation.objects.exclude(actual_controller="").only(
         "pk", "actual_controller"
@@ -44,7 +44,7 @@ def key_existing_controllers(apps, schema_editor):
         name = unicodedata.normalize("NFC", organisation.actual_controller).strip()
         folded = unicodedata.normalize("NFKC", name).translate(MIDDLE_DOTS).casefold()
         Organisation.objects.filter(pk=organisation.pk).update(
-            actual_controller=name, actual_controller_key="name:" + "".join(folded.split())[:70]
+            actual_controller_key="name:" + "".join(folded.split())[:70]
         )
 
 

@@ -58,4 +58,4 @@ def test_migration_keys_controllers_typed_before(db):
     migration.key_existing_controllers(django_apps, None)
 
     typed.refresh_from_db()
-    assert (typed.actual_controller, typed.actual_controller_key) == ("张三", "name:张三")
+    assert (typed.actual_controller, typed.actual_controller_key) == ("  张三 ", "name:张三")
