@@ -9,6 +9,7 @@ from vouchers.api import (
     deliveries,
     ledger,
     orders,
+    organisations,
     programs,
     redemptions,
     settlements,
@@ -142,5 +143,15 @@ urlpatterns = [
         "ledger/accounts/<int:account_id>/transfers/",
         ledger.LedgerAccountTransferListApi.as_view(),
         name="ledger-account-transfers",
+    ),
+    path(
+        "organisations/<int:organisation_id>/city/",
+        organisations.OrganisationCitySetApi.as_view(),
+        name="organisation-city",
+    ),
+    path(
+        "organisations/<int:organisation_id>/actual-controller/",
+        organisations.OrganisationActualControllerSetApi.as_view(),
+        name="organisation-actual-controller",
     ),
 ]
