@@ -65,7 +65,9 @@ def _identifier_key(raw: str) -> tuple[str, str]:
     if uscc.is_valid(number):
         return number, f"uscc:{number}"
     if ric.is_valid(number):
-        digest = salted_hmac(_KEY_SALT, number, secret=settings.IDENTITY_KEY_SECRET).hexdigest()
+        digest = salted_hmac(
+            _KEY_SALT, number, secret=settings.IDENTITY_KEY_SECRET, algorithm="sha256"
+        ).hexdigest()
         return f"{number[:6]}{'*' * 8}{number[-4:]}", f"ric:{digest[:64]}"
     raise InvalidInput(
         _("实际控制人证件号码应为有效的统一社会信用代码或18位居民身份证号码，请核对"),

@@ -173,6 +173,7 @@ def test_resident_id_is_kept_masked_and_keyed_by_a_hash():
 
     assert identity.identifier == "310104********1237"
     assert identity.key.startswith("ric:")
+    assert len(identity.key) == 68  # "ric:" and an HMAC-SHA256 in hex
     assert ID_SHANGHAI not in identity.key
     assert controller_identity(name="王 五", identifier=ID_SHANGHAI).key == identity.key
     assert controller_identity(name="王五", identifier=ID_HEFEI).key != identity.key
