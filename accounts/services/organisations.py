@@ -118,11 +118,6 @@ def organisation_approve(
     INSTITUTION_NOTICE_DAYS and is admitted when the notice is concluded.
     """
     now = now or timezone.now()
-    if organisation.city_id is None:
-        raise InvalidInput(
-            _("该机构所在城市尚未确定，请先设置城市再审核通过"),
-            code="city_not_set", extra={"field": "city"},
-        )
     if organisation.kind == Organisation.Kind.INSTITUTION:
         notice_ends_at = now + timedelta(days=settings.INSTITUTION_NOTICE_DAYS)
         return organisation_move_status(
@@ -176,6 +171,12 @@ def organisation_move_status(
     require_transition(
         ORGANISATION_TRANSITIONS, Organisation.Status, current, target, record=organisation.name
     )
+    admitted = (Organisation.Status.NOTICE, Organisation.Status.APPROVED)
+    if target in admitted and organisation.city_id is None:
+        raise InvalidInput(
+            _("该机构所在城市尚未确定，请先设置城市再审核通过"),
+            code="city_not_set", extra={"field": "city"},
+        )
     # Compare-and-set: a concurrent review of the same organisation updates nothing here.
     updated = Organisation.objects.filter(pk=organisation.pk, status=current).update(
         status=target, reviewed_at=now, **fields

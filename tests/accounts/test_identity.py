@@ -91,6 +91,14 @@ def test_approval_waits_for_the_reviewer_to_set_the_city(db):
                                                         {"city": "320500"})
 
 
+def test_another_region_is_refused_before_it_learns_the_city_is_missing(db):
+    organisation = register("320000")
+    with pytest.raises(AccessDenied):
+        services.organisation_approve(actor=UserFactory.authority("ZJ"), organisation=organisation)
+    organisation.refresh_from_db()
+    assert organisation.status == Organisation.Status.PENDING
+
+
 def test_institution_without_a_city_cannot_enter_its_notice(db):
     organisation = register("341400", kind="institution")
     with pytest.raises(InvalidInput) as caught:
