@@ -112,6 +112,16 @@ def _reference_data_survives_flush(request):
             getattr(importlib.import_module(module), loader)(django_apps, None)
 
 
+@pytest.fixture(autouse=True)
+def _chinese_after_each_test():
+    """A request in English (LocaleMiddleware) leaves English active in the thread; the next
+    test must not inherit it, whichever order the files run in."""
+    yield
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+
+
 @pytest.fixture
 def region(db):
     from accounts.models import Region
