@@ -8,7 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.errors import ApplicationError
-from accounts.models import Organisation
+from accounts.models import City, Organisation
 
 TOKEN_FIELD = "form_token"  # noqa: S105 - a field name, not a secret
 
@@ -57,6 +57,14 @@ class RegistrationForm(forms.Form):
         error_messages={"invalid": _("请填写有效的电话号码（数字、空格、+、-、括号）")},
     )
     address = forms.CharField(label=_("地址"), max_length=256)
+    actual_controller = forms.CharField(
+        label=_("实际控制人（选填）"), max_length=128, required=False,
+        help_text=_("控股股东或实际控制的自然人、单位名称；同一实际控制人的企业合计申领额度"),
+    )
+    actual_controller_identifier = forms.CharField(
+        label=_("实际控制人证件号码（选填）"), max_length=40, required=False,
+        help_text=_("实际控制人的统一社会信用代码或居民身份证号码；身份证号码只保存前6位和后4位"),
+    )
     username = forms.RegexField(
         label=_("登录用户名"),
         max_length=150,
@@ -83,6 +91,29 @@ class ReviewForm(forms.Form):
     reason = forms.CharField(
         label=_("意见或原因"), required=False, max_length=1000, widget=forms.Textarea({"rows": 3})
     )
+
+
+class CityForm(forms.Form):
+    """The reviewer sets the city a credit code did not tell (or corrects it)."""
+
+    city = forms.ModelChoiceField(label=_("所在城市"), queryset=City.objects.none(),
+                                  error_messages={"required": _("请选择城市")})
+    reason = forms.CharField(label=_("原因（更改已确定的城市时必填）"), max_length=500,
+                             required=False)
+
+    def __init__(self, *args, region_id: int, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["city"].queryset = City.objects.filter(region_id=region_id).order_by("code")
+
+
+class ActualControllerForm(forms.Form):
+    actual_controller = forms.CharField(label=_("实际控制人"), max_length=128, required=False)
+    actual_controller_identifier = forms.CharField(
+        label=_("实际控制人证件号码"), max_length=40, required=False,
+        help_text=_("统一社会信用代码或居民身份证号码；留空则按名称归并"),
+    )
+    reason = forms.CharField(label=_("原因"), max_length=500,
+                             error_messages={"required": _("请填写原因")})
 
 
 class ApiTokenForm(forms.Form):

@@ -43,3 +43,12 @@ def audit_entries_visible_to(
     if date_to:
         entries = entries.filter(created_at__date__lte=date_to)
     return entries.order_by("-created_at", "-pk")
+
+
+def organisations_under_review_of(*, actor: User) -> QuerySet[Organisation]:
+    """Enterprises and institutions of the actor's region, whatever their status: what its
+    reviewers may set the city and actual controller of."""
+    return Organisation.objects.filter(
+        region_id=actor.organisation.region_id,
+        kind__in=[Organisation.Kind.ENTERPRISE, Organisation.Kind.INSTITUTION],
+    ).select_related("region", "city")

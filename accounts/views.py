@@ -24,8 +24,10 @@ from accounts.downloads import csv_response
 from accounts.errors import ApplicationError
 from accounts.forms import (
     TOKEN_FIELD,
+    ActualControllerForm,
     ApiTokenForm,
     AuditFilterForm,
+    CityForm,
     ObjectionForm,
     ObjectionResolveForm,
     RegistrationForm,
@@ -116,6 +118,8 @@ def register(request):
                 legal_representative=data["legal_representative"],
                 contact_phone=data["contact_phone"],
                 address=data["address"],
+                actual_controller=data["actual_controller"],
+                actual_controller_identifier=data["actual_controller_identifier"],
             )
         except ApplicationError as error:
             add_application_error(form, error)
@@ -132,16 +136,20 @@ def registration_queue(request):
     return render(request, "accounts/registration_queue.html", {"organisations": organisations})
 
 
-@action_required("registration.review")
-@require_http_methods(["GET", "POST"])
-def registration_review(request, pk: int):
+def _own_region_registration(request, pk: int) -> Organisation:
     # Another region's registration answers 404, never its data.
-    organisation = get_object_or_404(
+    return get_object_or_404(
         Organisation.objects.select_related("region", "city"),
         pk=pk,
         region_id=request.user.organisation.region_id,
         kind__in=[Organisation.Kind.ENTERPRISE, Organisation.Kind.INSTITUTION],
     )
+
+
+@action_required("registration.review")
+@require_http_methods(["GET", "POST"])
+def registration_review(request, pk: int):
+    organisation = _own_region_registration(request, pk)
     form = ReviewForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         review = (
@@ -158,12 +166,61 @@ def registration_review(request, pk: int):
         else:
             messages.success(request, _("审核结果已保存。"))
             return redirect("accounts:registration_queue")
-    trail = selectors.audit_trail_for(target=organisation)
-    return render(
-        request,
-        "accounts/registration_review.html",
-        {"organisation": organisation, "form": form, "trail": trail},
-    )
+    return _review_page(request, organisation, form=form)
+
+
+def _review_page(request, organisation, *, form=None, city_form=None, controller_form=None):
+    return render(request, "accounts/registration_review.html", {
+        "organisation": organisation,
+        "form": form or ReviewForm(),
+        "city_form": city_form or CityForm(region_id=organisation.region_id,
+                                           initial={"city": organisation.city_id}),
+        "controller_form": controller_form or ActualControllerForm(initial={
+            "actual_controller": organisation.actual_controller,
+            "actual_controller_identifier": organisation.actual_controller_identifier,
+        }),
+        "trail": selectors.audit_trail_for(target=organisation),
+    })
+
+
+@action_required("registration.review")
+@require_http_methods(["POST"])
+def registration_set_city(request, pk: int):
+    organisation = _own_region_registration(request, pk)
+    form = CityForm(request.POST, region_id=organisation.region_id)
+    if form.is_valid():
+        try:
+            services.organisation_set_city(actor=request.user, organisation=organisation,
+                                           city=form.cleaned_data["city"],
+                                           reason=form.cleaned_data["reason"])
+        except ApplicationError as error:
+            add_application_error(form, error)
+        else:
+            messages.success(request, _("所在城市已设置。"))
+            return redirect("accounts:registration_review", pk=organisation.pk)
+    return _review_page(request, organisation, city_form=form)
+
+
+@action_required("registration.review")
+@require_http_methods(["POST"])
+def registration_set_controller(request, pk: int):
+    organisation = _own_region_registration(request, pk)
+    form = ActualControllerForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.organisation_set_actual_controller(
+                actor=request.user, organisation=organisation,
+                actual_controller=data["actual_controller"],
+                actual_controller_identifier=data["actual_controller_identifier"],
+                reason=data["reason"],
+            )
+        except ApplicationError as error:
+            add_application_error(form, error)
+        else:
+            messages.success(request, _("实际控制人已更新。"))
+            return redirect("accounts:registration_review", pk=organisation.pk)
+    return _review_page(request, organisation, controller_form=form)
 
 
 @action_required("api_token.manage")

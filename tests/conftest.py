@@ -21,6 +21,7 @@ REQUIRE_BROWSER = os.environ.get("VOUCHERS_REQUIRE_BROWSER") == "1"
 # Rows that data migrations load; a transactional test's flush removes them, so they are reloaded.
 DATA_MIGRATIONS = [
     ("accounts.migrations.0002_reference_data", "load"),
+    ("accounts.migrations.0007_historical_divisions_and_controller_identity", "load_divisions"),
     ("vouchers.migrations.0002_seed_service_categories", "seed"),
 ]
 

@@ -27,6 +27,12 @@ ENGLISH_DETAILS: dict[str, str] = {
     "invalid_credit_code": "The unified social credit code is invalid; see extra.reason.",
     "credit_code_taken": "This credit code is already registered.",
     "username_taken": "This username is taken.",
+    "city_not_set": "The organisation's city has not been set yet; set it before approving.",
+    "city_outside_region": "The chosen city is not in the organisation's region.",
+    "invalid_controller_identifier": "The actual controller's identification number must be a "
+    "valid unified social credit code or an 18-digit resident ID number.",
+    "division_exists": "This historical division is already recorded.",
+    "division_cycle": "The successor cannot lead back to the division itself.",
     "illegal_transition": "The record cannot move from its current state to the one asked.",
     "concurrent_review": "Someone else decided this meanwhile; reload it.",
     "concurrent_update": "The record changed meanwhile; try again.",
@@ -64,7 +70,8 @@ ENGLISH_DETAILS: dict[str, str] = {
     "outside_serving_area": "The institution is outside the program's serving area.",
     "service_not_offered": "The institution does not list this service category.",
     "same_legal_entity": "Enterprise and institution are the same legal entity.",
-    "related_party": "Enterprise and institution are declared related.",
+    "related_party": "Enterprise and institution are related (declared ties or one actual "
+    "controller).",
     "voucher_not_active": "The voucher is not active.",
     "voucher_expired": "The voucher is past its use-by date.",
     "voucher_exhausted": "The voucher has no available balance.",

@@ -5,13 +5,14 @@ from __future__ import annotations
 from accounts.models.api import ApiToken, IdempotencyRecord
 from accounts.models.audit import AuditEntry
 from accounts.models.organisations import Objection, Organisation, User
-from accounts.models.reference import City, District, Region
+from accounts.models.reference import City, District, HistoricalDivision, Region
 
 __all__ = [
     "ApiToken",
     "AuditEntry",
     "City",
     "District",
+    "HistoricalDivision",
     "IdempotencyRecord",
     "Objection",
     "Organisation",

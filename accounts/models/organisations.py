@@ -41,6 +41,15 @@ class Organisation(models.Model):
     actual_controller = models.CharField(
         _("实际控制人"), max_length=128, blank=True, help_text=_("用于同一实际控制人的额度合计")
     )
+    actual_controller_identifier = models.CharField(
+        _("实际控制人证件号码"), max_length=18, blank=True,
+        help_text=_("实际控制人的统一社会信用代码，或居民身份证号码（只保存前6位和后4位）"),
+    )
+    # What groups organisations under one controller (accounts.identity.controller_key):
+    # "uscc:<code>" or "ric:<keyed hash>" when an identifier is given, else "name:<folded>".
+    actual_controller_key = models.CharField(
+        _("实际控制人识别键"), max_length=80, blank=True, db_index=True, editable=False
+    )
     related_organisations = models.ManyToManyField(
         "self",
         blank=True,
@@ -61,9 +70,13 @@ class Organisation(models.Model):
                 condition=Q(kind__in=["authority", "operator"]) | Q(credit_code__isnull=False),
                 name="organisation_market_party_has_credit_code",
             ),
+            # A credit code may not tell the city (a provincial authority, a division split
+            # between cities): the reviewer sets it before the organisation is admitted.
             models.CheckConstraint(
-                condition=Q(kind__in=["authority", "operator"]) | Q(city__isnull=False),
-                name="organisation_market_party_has_city",
+                condition=Q(kind__in=["authority", "operator"])
+                | Q(status__in=["pending", "rejected"])
+                | Q(city__isnull=False),
+                name="organisation_admitted_party_has_city",
             ),
             models.UniqueConstraint(
                 fields=["region"],

@@ -64,3 +64,59 @@ class District(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class HistoricalDivision(models.Model):
+    """A county- or city-level division of 31–34 that no longer exists, and its successor.
+
+    Credit codes keep the registration authority's division of the day they were issued, so a
+    code may name a district merged away decades ago. Loaded from
+    accounts/reference_data/historical_divisions.csv (built by `build_historical_divisions`
+    from GB/T 2260 as published by the Ministry of Civil Affairs); the platform operator
+    corrects or adds rows through an audited service.
+    """
+
+    class Basis(models.TextChoices):
+        CURATED = "curated", _("按民政部公布的区划变更整理")
+        SAME_NAME = "same_name", _("同名区划仍存在")
+        RENAMED = "renamed", _("撤县（市）设区或改名")
+        PREFECTURE = "prefecture", _("随原地区（地级市）并入")
+        CITY = "city", _("所属地级市仍存在")
+        NONE = "none", _("无单一接续区划")
+        OPERATOR = "operator", _("平台运营方修订")
+
+    code = models.CharField(_("原行政区划代码"), max_length=6, unique=True)
+    name = models.CharField(_("原名称"), max_length=32)
+    abolished_year = models.PositiveSmallIntegerField(_("撤销年份"))
+    successor_code = models.CharField(
+        _("接续行政区划代码"), max_length=6, blank=True,
+        help_text=_("今天承接该区划的区划代码；留空表示无单一接续区划，机构所在城市由审核员确定"),
+    )
+    successor_name = models.CharField(_("接续区划名称"), max_length=32, blank=True)
+    basis = models.CharField(_("依据"), max_length=16, choices=Basis.choices)
+    source = models.CharField(_("来源"), max_length=200)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("历史行政区划")
+        verbose_name_plural = _("历史行政区划")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(code__regex=r"^3[1-4][0-9]{4}$"), name="historical_division_code"
+            ),
+            models.CheckConstraint(
+                condition=Q(successor_code="") | Q(successor_code__regex=r"^3[1-4][0-9]{4}$"),
+                name="historical_division_successor_code",
+            ),
+            models.CheckConstraint(
+                condition=~Q(successor_code=models.F("code")),
+                name="historical_division_not_its_own_successor",
+            ),
+            models.CheckConstraint(
+                condition=Q(abolished_year__gte=1949) & Q(abolished_year__lte=2100),
+                name="historical_division_abolished_year",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"

@@ -12,15 +12,23 @@ from accounts.services.organisations import (
     organisation_approve,
     organisation_register,
     organisation_reject,
+    organisation_set_actual_controller,
+    organisation_set_city,
     user_create,
 )
-from accounts.services.reference import city_set_common_area
+from accounts.services.reference import (
+    city_set_common_area,
+    historical_division_record,
+    historical_division_set_successor,
+)
 from accounts.services.tokens import api_token_create, api_token_revoke
 
 __all__ = [
     "api_token_create",
     "api_token_revoke",
     "city_set_common_area",
+    "historical_division_record",
+    "historical_division_set_successor",
     "notices_conclude_due",
     "objection_lodge",
     "objection_resolve",
@@ -28,5 +36,7 @@ __all__ = [
     "organisation_conclude_notice",
     "organisation_register",
     "organisation_reject",
+    "organisation_set_actual_controller",
+    "organisation_set_city",
     "user_create",
 ]

@@ -9,11 +9,13 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.audit import audit_record
 from accounts.credit_codes import locate_credit_code
 from accounts.errors import Conflict, InvalidInput
-from accounts.models import Organisation, User
+from accounts.identity import controller_identity
+from accounts.models import City, Organisation, User
 from accounts.permissions import require_authority_of, require_impartial
 from accounts.states import ORGANISATION_TRANSITIONS, require_transition
 from accounts.text import clean_text
@@ -42,11 +44,14 @@ def organisation_register(
     legal_representative: str = "",
     contact_phone: str = "",
     address: str = "",
+    actual_controller: str = "",
+    actual_controller_identifier: str = "",
     now: datetime | None = None,
 ) -> User:
     """Self-registration of an enterprise or institution: a pending organisation and its user.
 
-    The region and city come from the credit code; the region's authority approves later.
+    The region comes from the credit code, and the city where the code tells it; otherwise the
+    city is left for the reviewer (`organisation_set_city`), who approves later.
     """
     if kind not in SELF_REGISTERING_ROLES:
         raise InvalidInput("只有企业和服务机构可以自行注册", extra={"field": "kind"})
@@ -56,6 +61,9 @@ def organisation_register(
         required=False,
     )
     address = clean_text(address, field="address", label="地址", max_length=256, required=False)
+    controller = controller_identity(
+        name=actual_controller, identifier=actual_controller_identifier
+    )
     located = locate_credit_code(credit_code)
     if Organisation.objects.filter(credit_code=located.code).exists():
         raise Conflict(
@@ -76,6 +84,9 @@ def organisation_register(
         legal_representative=legal_representative,
         contact_phone=contact_phone.strip(),
         address=address,
+        actual_controller=controller.name,
+        actual_controller_identifier=controller.identifier,
+        actual_controller_key=controller.key,
     )
     user = User.objects.create_user(
         username=username,
@@ -88,7 +99,10 @@ def organisation_register(
         actor=user,
         action="organisation_register",
         target=organisation,
-        after={"status": organisation.status, "credit_code": located.code, "kind": kind},
+        after={"status": organisation.status, "credit_code": located.code, "kind": kind,
+               "city": located.city.code if located.city else None,
+               "actual_controller": controller.name,
+               "actual_controller_identifier": controller.identifier},
         now=now,
     )
     return user
@@ -157,6 +171,12 @@ def organisation_move_status(
     require_transition(
         ORGANISATION_TRANSITIONS, Organisation.Status, current, target, record=organisation.name
     )
+    admitted = (Organisation.Status.NOTICE, Organisation.Status.APPROVED)
+    if target in admitted and organisation.city_id is None:
+        raise InvalidInput(
+            _("该机构所在城市尚未确定，请先设置城市再审核通过"),
+            code="city_not_set", extra={"field": "city"},
+        )
     # Compare-and-set: a concurrent review of the same organisation updates nothing here.
     updated = Organisation.objects.filter(pk=organisation.pk, status=current).update(
         status=target, reviewed_at=now, **fields
@@ -173,6 +193,63 @@ def organisation_move_status(
         reason=reason,
         region=organisation.region,
         now=now,
+    )
+    return organisation
+
+
+@transaction.atomic(durable=True)
+def organisation_set_city(
+    *, actor: User, organisation: Organisation, city: City, reason: str = "",
+    now: datetime | None = None,
+) -> Organisation:
+    """A reviewer of the organisation's region sets its city: the one the credit code did not
+    tell, or a correction (which needs a reason). The city must lie in the organisation's region.
+    """
+    require_authority_of(actor, organisation.region_id, User.Role.AUTHORITY_REVIEWER)
+    require_impartial(actor, organisation)
+    locked = Organisation.objects.select_for_update().get(pk=organisation.pk)
+    if city.region_id != locked.region_id:
+        raise InvalidInput(_("所选城市不在该机构所在的省级区域内"), code="city_outside_region",
+                           extra={"field": "city"})
+    reason = clean_text(reason, field="reason", label="原因", max_length=500, required=False)
+    if locked.city_id is not None and not reason:
+        raise InvalidInput(_("更改已确定的城市时必须填写原因"), extra={"field": "reason"})
+    before = locked.city.code if locked.city_id else None
+    Organisation.objects.filter(pk=locked.pk).update(city=city)
+    organisation.refresh_from_db()
+    audit_record(
+        actor=actor, action="organisation_city_set", target=organisation,
+        before={"city": before}, after={"city": city.code}, reason=reason,
+        region=organisation.region, now=now,
+    )
+    return organisation
+
+
+@transaction.atomic(durable=True)
+def organisation_set_actual_controller(
+    *, actor: User, organisation: Organisation, actual_controller: str,
+    actual_controller_identifier: str = "", reason: str, now: datetime | None = None,
+) -> Organisation:
+    """A reviewer of the organisation's region records or corrects its actual controller
+    (group caps and related-party checks follow the new identity from then on)."""
+    require_authority_of(actor, organisation.region_id, User.Role.AUTHORITY_REVIEWER)
+    require_impartial(actor, organisation)
+    reason = clean_text(reason, field="reason", label="原因", max_length=500)
+    controller = controller_identity(name=actual_controller,
+                                     identifier=actual_controller_identifier)
+    locked = Organisation.objects.select_for_update().get(pk=organisation.pk)
+    before = {"actual_controller": locked.actual_controller,
+              "actual_controller_identifier": locked.actual_controller_identifier}
+    Organisation.objects.filter(pk=locked.pk).update(
+        actual_controller=controller.name, actual_controller_identifier=controller.identifier,
+        actual_controller_key=controller.key,
+    )
+    organisation.refresh_from_db()
+    audit_record(
+        actor=actor, action="organisation_actual_controller_set", target=organisation,
+        before=before, after={"actual_controller": controller.name,
+                              "actual_controller_identifier": controller.identifier},
+        reason=reason, region=organisation.region, now=now,
     )
     return organisation
 

@@ -7,6 +7,7 @@ import itertools
 import factory
 
 from accounts.credit_codes import compose_credit_code
+from accounts.identity import controller_identity
 from accounts.models import City, Organisation, Region, User
 
 _serial = itertools.count(1)
@@ -37,6 +38,14 @@ class OrganisationFactory(factory.django.DjangoModelFactory):
     region = factory.LazyAttribute(lambda o: Region.objects.get(short_code=o.region_code))
     city = factory.LazyAttribute(lambda o: City.objects.get(code=DEFAULT_CITY[o.region_code]))
     credit_code = factory.LazyAttribute(lambda o: make_credit_code(o.city.code[:4] + "02"))
+    actual_controller = ""
+    actual_controller_identifier = ""
+    # The key the services store (accounts.identity), so factory-made groups behave like real ones.
+    actual_controller_key = factory.LazyAttribute(
+        lambda o: controller_identity(
+            name=o.actual_controller, identifier=o.actual_controller_identifier
+        ).key
+    )
 
 
 class UserFactory(factory.django.DjangoModelFactory):

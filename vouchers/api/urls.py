@@ -9,6 +9,7 @@ from vouchers.api import (
     deliveries,
     ledger,
     orders,
+    organisations,
     program_changes,
     programs,
     redemptions,
@@ -158,5 +159,15 @@ urlpatterns = [
         "ledger/accounts/<int:account_id>/transfers/",
         ledger.LedgerAccountTransferListApi.as_view(),
         name="ledger-account-transfers",
+    ),
+    path(
+        "organisations/<int:organisation_id>/city/",
+        organisations.OrganisationCitySetApi.as_view(),
+        name="organisation-city",
+    ),
+    path(
+        "organisations/<int:organisation_id>/actual-controller/",
+        organisations.OrganisationActualControllerSetApi.as_view(),
+        name="organisation-actual-controller",
     ),
 ]

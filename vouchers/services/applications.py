@@ -212,10 +212,10 @@ def _require_within_caps(program: Program, enterprise: Organisation, amount_fen:
             f"超过企业年度额度，本年度剩余可申领{max(remaining, 0) / 100:.2f}元",
             remaining_fen=max(remaining, 0),
         )
-    if program.group_annual_cap_fen is not None and enterprise.actual_controller:
+    if program.group_annual_cap_fen is not None and enterprise.actual_controller_key:
         group_used = claims_counted_against_cap_fen(
             program=program,
-            whose=Q(enterprise__actual_controller=enterprise.actual_controller),
+            whose=Q(enterprise__actual_controller_key=enterprise.actual_controller_key),
         )
         group_remaining = program.group_annual_cap_fen - group_used
         if amount_fen > group_remaining:
@@ -234,9 +234,10 @@ def _require_within_caps(program: Program, enterprise: Organisation, amount_fen:
 
 
 def _group_members(enterprise: Organisation) -> QuerySet[Organisation]:
-    if not enterprise.actual_controller:
+    if not enterprise.actual_controller_key:
         return Organisation.objects.filter(pk=enterprise.pk)
     return Organisation.objects.filter(
         Q(pk=enterprise.pk)
-        | Q(kind=Organisation.Kind.ENTERPRISE, actual_controller=enterprise.actual_controller)
+        | Q(kind=Organisation.Kind.ENTERPRISE,
+            actual_controller_key=enterprise.actual_controller_key)
     )

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.amounts import fen_check
 from accounts.errors import AccessDenied, InvalidInput
+from accounts.identity import under_one_controller
 from accounts.models import Organisation, User
 from accounts.permissions import require_role
 from accounts.templatetags.money import basis_points, format_yuan
@@ -313,6 +314,8 @@ def _require_eligible_institution(
         refuse("same_legal_entity", "企业与服务机构属于同一法人，不能使用创新券")
     if enterprise.related_organisations.filter(pk=institution.pk).exists():
         refuse("related_party", "企业与服务机构存在关联关系，不能使用创新券")
+    if under_one_controller(enterprise, institution):
+        refuse("related_party", "企业与服务机构为同一实际控制人，不能使用创新券")
 
 
 def _require_eligible_category(

@@ -141,6 +141,9 @@ def _registration_audit(user: User, *, reviewer: User, now: datetime) -> list[Au
                 "status": Organisation.Status.PENDING,
                 "credit_code": organisation.credit_code,
                 "kind": organisation.kind,
+                "city": organisation.city.code if organisation.city else None,
+                "actual_controller": "",
+                "actual_controller_identifier": "",
             },
         ),
         audit_entry_build(
