@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "vouchers.ledger",
     "vouchers",
     "reporting",
+    "devtools",  # demo data and the simulated year; production leaves it out
 ]
 
 MIDDLEWARE = [

@@ -7,6 +7,8 @@ from config.settings.base import *  # noqa: F403
 SECRET_KEY = env.str("DJANGO_SECRET_KEY")  # noqa: F405 - no default: refuse to start without one
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS")  # noqa: F405
 DEBUG = False
+# No demo data or simulated years in production: their commands do not exist there.
+INSTALLED_APPS = [app for app in INSTALLED_APPS if app != "devtools"]  # noqa: F405
 
 SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=True)  # noqa: F405
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

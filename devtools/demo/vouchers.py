@@ -52,7 +52,7 @@ NEGOTIABLE = "面议"
 
 @dataclass(frozen=True)
 class RegionParties:
-    """The demo users of one region (accounts.demo creates them: js_reviewer, ...)."""
+    """The demo users of one region (devtools.demo.accounts creates them: js_reviewer, ...)."""
 
     reviewer: User
     finance: User

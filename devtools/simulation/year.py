@@ -5,7 +5,7 @@ that region's own seeded random generator; events of one region are taken in (ti
 sequence) order. Regions share nothing the services lock or count, except the periodic
 jobs (vouchers_expire_due, orders_lapse_due), which act on every region at once: they are
 "sweeps", run when every region has reached their time. So the year can run region by
-region in parallel (vouchers/simulation/engine.py) and one seed on an empty database gives
+region in parallel (devtools/simulation/engine.py) and one seed on an empty database gives
 the same figures however many workers run it (row ids differ between worker counts).
 Expected refusals (budget spent, voucher exhausted, deadline passed) are what the services
 say they are; they are counted by code, never worked around.
@@ -25,12 +25,12 @@ from django.db.models import QuerySet
 
 from accounts.errors import ApplicationError
 from accounts.models import Organisation, User
+from devtools.simulation import bulk, plan
+from devtools.simulation import parties as party_setup
+from devtools.simulation.events import LifeCycleEvents
+from devtools.simulation.plan import YUAN, RegionPlan, at, days
 from vouchers.models import InstitutionService, Program, ServiceCategory
 from vouchers.services import programs
-from vouchers.simulation import bulk, plan
-from vouchers.simulation import parties as party_setup
-from vouchers.simulation.events import LifeCycleEvents
-from vouchers.simulation.plan import YUAN, RegionPlan, at, days
 
 Progress = Callable[[int, datetime], None]
 SWEEPS = ("expire", "lapse")  # periodic jobs over every region
@@ -52,7 +52,7 @@ class Event:
 
 class YearSimulation(LifeCycleEvents):
     """Build one year of vouchers through the services: `set_up()`, then run the events
-    with `vouchers.simulation.engine.run_events`; read the figures with
+    with `devtools.simulation.engine.run_events`; read the figures with
     `summary.year_summary`. `bulk_registration=False` registers the parties through the
     services one call at a time (the reference the bulk path is tested against)."""
 

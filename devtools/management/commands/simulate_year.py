@@ -8,9 +8,9 @@ from datetime import datetime
 
 from django.core.management.base import BaseCommand, CommandError
 
-from vouchers.simulation import Timings, simulate_year
-from vouchers.simulation.engine import default_workers
-from vouchers.simulation.plan import at
+from devtools.simulation import Timings, simulate_year
+from devtools.simulation.engine import default_workers
+from devtools.simulation.plan import at
 
 BAR_WIDTH = 30
 

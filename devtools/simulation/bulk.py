@@ -29,13 +29,13 @@ from accounts.credit_codes import LocatedCreditCode, compose_credit_code, locate
 from accounts.models import AuditEntry, Organisation, User
 from accounts.services.organisations import SELF_REGISTERING_ROLES
 from accounts.text import clean_text
-from vouchers.models import InstitutionService, ServiceCategory
-from vouchers.simulation.parties import (
+from devtools.simulation.parties import (
     ENTERPRISE_WORDS,
     INSTITUTION_WORDS,
     RegionParties,
     divisions,
 )
+from vouchers.models import InstitutionService, ServiceCategory
 
 BATCH = 2000
 ADMITTED_REASON = "公示期满无异议或异议不成立"  # organisation_conclude_notice's reason

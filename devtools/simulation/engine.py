@@ -23,9 +23,9 @@ from datetime import datetime
 
 from django.db import connection, connections
 
-from vouchers.simulation import plan
-from vouchers.simulation.plan import SHANGHAI
-from vouchers.simulation.year import Progress, YearSimulation
+from devtools.simulation import plan
+from devtools.simulation.plan import SHANGHAI
+from devtools.simulation.year import Progress, YearSimulation
 
 POLL_SECONDS = 0.25
 

@@ -7,14 +7,14 @@ from dataclasses import dataclass
 
 from django.db import connection
 
-from vouchers.models import Program
-from vouchers.simulation.engine import (
+from devtools.simulation.engine import (
     commit_without_waiting_for_disk,
     region_groups,
     run_events,
 )
-from vouchers.simulation.summary import YearSummary, year_summary
-from vouchers.simulation.year import Progress, YearSimulation, program_name
+from devtools.simulation.summary import YearSummary, year_summary
+from devtools.simulation.year import Progress, YearSimulation, program_name
+from vouchers.models import Program
 
 
 @dataclass
@@ -44,7 +44,7 @@ def simulate_year(
 
     `workers` > 1 runs groups of regions in parallel processes (PostgreSQL only): the same
     figures, sooner. `bulk_registration=False` registers the parties one service call at
-    a time instead of writing the same rows in bulk (vouchers/simulation/bulk.py).
+    a time instead of writing the same rows in bulk (devtools/simulation/bulk.py).
     """
     if Program.objects.filter(year=year, name=program_name(year)).exists():
         raise ValueError(f"{year} has already been simulated in this database")

@@ -5,7 +5,7 @@ institutions register themselves (`organisation_register`) and are approved by t
 region's reviewer; institutions go through their public notice and are admitted when it
 ends (`notices_conclude_due`), then list their services (`catalogue_entry_add`).
 This is the reference path, one service call at a time (`simulate_year --through-services`);
-by default `vouchers/simulation/bulk.py` writes the same rows in a few INSERTs, with the
+by default `devtools/simulation/bulk.py` writes the same rows in a few INSERTs, with the
 same random draws (tests/vouchers/test_simulation_bulk.py compares the two).
 Passwords are random and never shown: simulated users are not meant to log in. While
 registering, Django's cheapest password hasher is used (the production hasher costs about
@@ -25,8 +25,8 @@ from django.test import override_settings
 
 from accounts import services as account_services
 from accounts.credit_codes import compose_credit_code
-from accounts.demo import DEMO_ANHUI_COMMON_AREA
 from accounts.models import City, District, Organisation, Region, User
+from devtools.demo.accounts import DEMO_ANHUI_COMMON_AREA
 from vouchers.models import ServiceCategory
 from vouchers.services.catalogue import catalogue_entry_add
 

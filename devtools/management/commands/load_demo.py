@@ -5,8 +5,8 @@ from __future__ import annotations
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
-from accounts.demo import DEMO_PASSWORD, load_accounts_demo
-from vouchers.demo import demo_parties_from_usernames, load_voucher_demo
+from devtools.demo.accounts import DEMO_PASSWORD, load_accounts_demo
+from devtools.demo.vouchers import demo_parties_from_usernames, load_voucher_demo
 
 
 class Command(BaseCommand):

@@ -1,6 +1,6 @@
 """What happens at each event of the simulated year: one service call, then what follows.
 
-A mixin of `YearSimulation` (vouchers/simulation/year.py), which owns the queues, the
+A mixin of `YearSimulation` (devtools/simulation/year.py), which owns the queues, the
 random generators (`self.random` and `self.region` are those of the event being handled;
 what an event schedules belongs to the same region), the parties and the counters.
 """
@@ -11,6 +11,8 @@ import math
 from datetime import datetime
 from typing import Any
 
+from devtools.simulation import plan
+from devtools.simulation.plan import YUAN, days
 from vouchers.models import (
     Application,
     Delivery,
@@ -30,8 +32,6 @@ from vouchers.services import (
     vouchers,
 )
 from vouchers.services.orders import voucher_portion
-from vouchers.simulation import plan
-from vouchers.simulation.plan import YUAN, days
 
 EVIDENCE = b"%PDF-1.4\n% simulated evidence\n"
 

@@ -4,9 +4,9 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from accounts.credit_codes import locate_credit_code
-from accounts.demo import load_accounts_demo
 from accounts.models import Organisation
-from vouchers.demo import demo_parties_from_usernames, load_voucher_demo
+from devtools.demo.accounts import load_accounts_demo
+from devtools.demo.vouchers import demo_parties_from_usernames, load_voucher_demo
 from vouchers.ledger.models import Transfer
 from vouchers.ledger.selectors import ledger_verify
 from vouchers.models import (

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from devtools.simulation import simulate_year
 from vouchers.models import PaymentBatch, Program
-from vouchers.simulation import simulate_year
 
 SCALE = 0.003  # about 18 enterprises and 9 institutions
 PUBLISHED_SERVICE_FEN = 300_000_000 * 100

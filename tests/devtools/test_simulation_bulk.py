@@ -8,11 +8,11 @@ from typing import Any
 
 from accounts.credit_codes import compose_credit_code
 from accounts.models import AuditEntry, Organisation, User
+from devtools.simulation import parties
+from devtools.simulation.plan import at
+from devtools.simulation.year import YearSimulation
 from vouchers.ledger.models import Account, Transfer
 from vouchers.models import InstitutionService
-from vouchers.simulation import parties
-from vouchers.simulation.plan import at
-from vouchers.simulation.year import YearSimulation
 
 SCALE = 0.004  # 24 enterprises and 13 institutions (at least 2 a region)
 SEED = 11
