@@ -1,20 +1,17 @@
 """The permission matrix, written once as data and enforced in one place.
 
 For each action, the roles that may take it and on which objects (the scope). Web views
-declare their action with `@action_required`, API views with `access_action` and
-`ActionPermission`; both end in `require_action`. Which *objects* a scope covers is applied by
-the selectors (they take the actor); services check role and region again before writing.
-A role missing from an action's row is refused.
+declare their action with `@action_required` (accounts/decorators.py), API views with
+`access_action` and `ActionPermission` (accounts/api/permissions.py); both are thin adapters
+that end in `require_action`. This module is domain code: it knows nothing of HTTP, Django's
+views or DRF. Which *objects* a scope covers is applied by the selectors (they take the
+actor); services check role and region again before writing. A role missing from an
+action's row is refused.
 """
 
 from __future__ import annotations
 
-import functools
 from enum import StrEnum
-
-from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
-from rest_framework.permissions import BasePermission
 
 from accounts.audit import audit_record
 from accounts.errors import AccessDenied
@@ -133,41 +130,3 @@ def require_action(user, action: str) -> Scope:
         raise AccessDenied("您的角色无权执行此操作", code="permission_denied",
                            extra={"action": action})
     return scope
-
-
-def action_required(action: str):
-    """Decorate a web view: anonymous users go to the login page, others get 403."""
-    if action not in MATRIX:
-        raise KeyError(f"unknown action {action!r}: add it to accounts.access.MATRIX")
-
-    def decorate(view):
-        @functools.wraps(view)
-        def wrapper(request, *args, **kwargs):
-            if scope_for(request.user, action) is None:
-                if not request.user.is_authenticated:
-                    return redirect_to_login(request.get_full_path())
-                try:
-                    require_action(request.user, action)
-                except AccessDenied as error:
-                    raise PermissionDenied(error.message) from error
-            request.access_scope = scope_for(request.user, action)
-            return view(request, *args, **kwargs)
-
-        wrapper.access_action = action
-        return wrapper
-
-    return decorate
-
-
-class ActionPermission(BasePermission):
-    """DRF: the view names its action in `access_action` (or per method in a dict)."""
-
-    def has_permission(self, request, view) -> bool:
-        action = view.access_action
-        if isinstance(action, dict):
-            action = action[request.method]
-        if scope_for(request.user, action) is None:
-            if request.user.is_authenticated:
-                require_action(request.user, action)  # raises, and audits the denial
-            return False
-        return True

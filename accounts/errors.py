@@ -8,13 +8,19 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.functional import Promise
+
 
 class ApplicationError(Exception):
     code = "application_error"
     http_status = 400
 
     def __init__(
-        self, message: str, *, code: str | None = None, extra: dict[str, Any] | None = None
+        self,
+        message: str | Promise,  # lazy text is rendered in the language of whoever reads it
+        *,
+        code: str | None = None,
+        extra: dict[str, Any] | None = None,
     ) -> None:
         super().__init__(message)
         self.message = message

@@ -4,7 +4,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from accounts import views
-from accounts.access import action_required
+from accounts.decorators import action_required
 
 app_name = "accounts"
 urlpatterns = [

@@ -18,8 +18,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from accounts import selectors, services
-from accounts.access import action_required
 from accounts.audit import audit_record
+from accounts.decorators import action_required
 from accounts.downloads import csv_response
 from accounts.errors import ApplicationError
 from accounts.forms import (

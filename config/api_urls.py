@@ -8,7 +8,7 @@ from django.urls import include, path
 from django.utils.decorators import method_decorator
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from accounts.access import ActionPermission
+from accounts.api.permissions import ActionPermission
 
 
 class SchemaApi(SpectacularAPIView):

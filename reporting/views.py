@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from accounts.access import action_required
+from accounts.decorators import action_required
 from accounts.errors import ApplicationError
 from accounts.forms import add_application_error
 from reporting import selectors

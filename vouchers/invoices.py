@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import NoReturn
 
 from django.db import models
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from accounts.errors import InvalidInput
@@ -118,5 +119,5 @@ def invoice_parse(*, code: str, number: str) -> Invoice:
     return Invoice(code=code, number=number)
 
 
-def _refuse(code: str, field: str, message: str, **extra: int) -> NoReturn:
+def _refuse(code: str, field: str, message: str | Promise, **extra: int) -> NoReturn:
     raise InvalidInput(message, code=code, extra={"field": field, **extra})

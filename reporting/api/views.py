@@ -10,8 +10,8 @@ from rest_framework import serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.access import ActionPermission
 from accounts.api.idempotency import idempotent
+from accounts.api.permissions import ActionPermission
 from accounts.models import Region
 from reporting import selectors
 from reporting.exporters import CONTENT_TYPES

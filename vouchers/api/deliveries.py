@@ -9,8 +9,8 @@ from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.access import ActionPermission
 from accounts.api.idempotency import idempotent
+from accounts.api.permissions import ActionPermission
 from vouchers.api import selectors
 from vouchers.api.common import (
     INVOICE_CODE_HELP,

@@ -9,8 +9,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts import selectors, services
-from accounts.access import ActionPermission
 from accounts.api.idempotency import idempotent
+from accounts.api.permissions import ActionPermission
 from accounts.models import City
 from vouchers.api.common import now, responses, visible_or_404
 

@@ -12,8 +12,8 @@ from rest_framework import generics, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.access import ActionPermission
 from accounts.api.idempotency import idempotent
+from accounts.api.permissions import ActionPermission
 from accounts.models import City
 from vouchers.api import selectors
 from vouchers.api.common import basis_points_field, fen_field, now, responses, visible_or_404

@@ -8,8 +8,8 @@ from rest_framework import generics, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.access import ActionPermission
 from accounts.api.idempotency import idempotent
+from accounts.api.permissions import ActionPermission
 from accounts.downloads import csv_response
 from accounts.models import Organisation
 from vouchers import selectors as voucher_selectors

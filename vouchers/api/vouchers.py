@@ -7,7 +7,7 @@ from rest_framework import generics, serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.access import ActionPermission
+from accounts.api.permissions import ActionPermission
 from vouchers.api import selectors
 from vouchers.api.common import responses, visible_or_404
 from vouchers.api.filters import InstitutionFilter, VoucherFilter

@@ -6,7 +6,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
 from accounts import selectors as account_selectors
-from accounts.access import action_required
+from accounts.decorators import action_required
 from accounts.models import Organisation, User
 from vouchers import selectors
 from vouchers.models import Delivery, Redemption, ServiceOrder, SpotCheckItem, Voucher

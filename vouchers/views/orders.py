@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from accounts.access import action_required
+from accounts.decorators import action_required
 from accounts.downloads import csv_response
 from accounts.errors import ApplicationError
 from accounts.forms import add_application_error, new_form_token

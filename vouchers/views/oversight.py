@@ -7,8 +7,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from accounts.access import action_required
 from accounts.credit_codes import normalise_credit_code
+from accounts.decorators import action_required
 from accounts.errors import ApplicationError
 from accounts.forms import add_application_error
 from accounts.models import Organisation

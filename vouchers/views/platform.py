@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from accounts import services as account_services
-from accounts.access import action_required
+from accounts.decorators import action_required
 from accounts.downloads import csv_response
 from accounts.errors import ApplicationError
 from accounts.forms import add_application_error
