@@ -28,7 +28,8 @@ def application_queue(request):
 @action_required("application.review")
 @require_http_methods(["GET", "POST"])
 def application_review(request, pk: int):
-    application = get_object_or_404(selectors.applications_of_region(actor=request.user), pk=pk)
+    reviewable = selectors.applications_visible_to(actor=request.user, action="application.review")
+    application = get_object_or_404(reviewable, pk=pk)
     form = DecisionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
