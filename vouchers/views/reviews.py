@@ -117,7 +117,8 @@ def _page(request, redemption, form, is_reviewer, claw_back_form=None):
         "order": order,
         "form": form if redemption.state == Redemption.State.REQUESTED else None,
         "claw_back_form": claw_back_form,
-        "evidence": order.evidence.order_by("kind", "pk"),
+        "evidence": selectors.evidence_visible_to(actor=request.user).filter(order=order)
+        .order_by("kind", "pk"),
         "payee_mode": redemption.program.payee_mode,
         "warnings": selectors.redemption_warnings(redemption=redemption),
         "history": selectors.enterprise_year_history(
