@@ -9,7 +9,6 @@ from django.db.models import (
     Case,
     F,
     OuterRef,
-    Prefetch,
     Q,
     QuerySet,
     Subquery,
@@ -21,6 +20,7 @@ from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
 from accounts.models import AuditEntry, Organisation, Region, User
+from vouchers import visibility
 from vouchers.ledger.models import Transfer
 from vouchers.models import (
     Application,
@@ -36,26 +36,21 @@ from vouchers.models import (
     Voucher,
 )
 from vouchers.states import REDEEMED_STATES
+from vouchers.visibility import with_voucher_balances
 
 
 def enterprise_vouchers(*, enterprise: Organisation) -> QuerySet[Voucher]:
-    """The enterprise's vouchers with available, held and spent amounts from the ledger.
+    """The enterprise's vouchers with available, held and spent amounts from the ledger."""
+    return with_voucher_balances(
+        Voucher.objects.filter(enterprise=enterprise).select_related("program__region", "account")
+    ).order_by("-issued_at", "-pk")
 
-    spent = posted debits of the voucher account less what went back to the budget.
-    """
-    account = "account__"
-    return (
-        Voucher.objects.filter(enterprise=enterprise)
-        .select_related("program__region", "account")
-        .annotate(
-            available_fen=F(f"{account}credits_posted_fen")
-            - F(f"{account}debits_posted_fen")
-            - F(f"{account}debits_pending_fen"),
-            held_fen=F(f"{account}debits_pending_fen"),
-            spent_fen=F(f"{account}debits_posted_fen") - F("returned_fen"),
-        )
-        .order_by("-issued_at", "-pk")
-    )
+
+def vouchers_visible_to(*, actor: User) -> QuerySet[Voucher]:
+    """The voucher list page: the actor's vouchers (vouchers.visibility) with balances."""
+    return with_voucher_balances(
+        visibility.vouchers_visible_to(actor=actor).select_related("program__region", "account")
+    ).order_by("-issued_at", "-pk")
 
 
 def enterprise_orders(*, enterprise: Organisation) -> QuerySet[ServiceOrder]:
@@ -220,66 +215,48 @@ def program_budget_use(*, region_id: int, year: int | None = None) -> QuerySet[P
     )
 
 
-# --- Reads for the web pages: every object a page shows is fetched through the actor's scope.
+# --- Reads for the web pages: every object a page shows is fetched through the actor's scope,
+# decided once in vouchers.visibility (the API reads through the same functions); these add
+# the joins the pages' rows show.
+
+
+def programs_visible_to(*, actor: User) -> QuerySet[Program]:
+    return visibility.programs_visible_to(actor=actor).select_related("region").order_by(
+        "-year", "pk"
+    )
+
+
+def applications_visible_to(
+    *, actor: User, action: str = "application.view"
+) -> QuerySet[Application]:
+    return visibility.applications_visible_to(actor=actor, action=action).select_related(
+        "program__region", "enterprise__city", "applicant", "voucher"
+    )
 
 
 def orders_visible_to(*, actor: User) -> QuerySet[ServiceOrder]:
-    """Orders the actor may see: its own as a party; as an authority, those its region issued
-    or its institutions serve; the operator sees all."""
-    orders = ServiceOrder.objects.select_related(
+    """Orders the actor may see (vouchers.visibility.orders_visible_to)."""
+    return visibility.orders_visible_to(actor=actor).select_related(
         "voucher__program__region", "enterprise__city", "institution__city", "category", "payee"
     )
-    role, organisation = actor.role, actor.organisation
-    if role == User.Role.ENTERPRISE:
-        return orders.filter(enterprise=organisation)
-    if role == User.Role.INSTITUTION:
-        return orders.filter(institution=organisation)
-    if role in (User.Role.AUTHORITY_REVIEWER, User.Role.AUTHORITY_FINANCE):
-        return orders.filter(
-            Q(voucher__program__region_id=organisation.region_id)
-            | Q(institution__region_id=organisation.region_id)
-        )
-    if role == User.Role.OPERATOR:
-        return orders
-    return orders.none()
 
 
 def evidence_visible_to(*, actor: User) -> QuerySet[EvidenceFile]:
     """Evidence files of the orders the actor may see (finance users see none)."""
-    if actor.role == User.Role.AUTHORITY_FINANCE:
-        return EvidenceFile.objects.none()
-    orders = orders_visible_to(actor=actor).values("pk")
-    return EvidenceFile.objects.filter(order__in=orders).select_related("order")
+    return visibility.evidence_visible_to(actor=actor).select_related("order")
 
 
 def redemptions_visible_to(*, actor: User) -> QuerySet[Redemption]:
-    redemptions = Redemption.objects.select_related(
+    return visibility.redemptions_visible_to(actor=actor).select_related(
         "program__region", "payee__region", "delivery", "order__enterprise",
         "order__institution__region", "order__voucher", "order__category", "batch",
     )
-    role, organisation = actor.role, actor.organisation
-    if role in (User.Role.ENTERPRISE, User.Role.INSTITUTION):
-        return redemptions.filter(Q(payee=organisation) | Q(order__enterprise=organisation)
-                                  | Q(order__institution=organisation))
-    if role in (User.Role.AUTHORITY_REVIEWER, User.Role.AUTHORITY_FINANCE):
-        return redemptions.filter(program__region_id=organisation.region_id)
-    if role == User.Role.OPERATOR:
-        return redemptions
-    return redemptions.none()
 
 
-def enterprise_applications(*, enterprise: Organisation) -> QuerySet[Application]:
-    return (
-        Application.objects.filter(enterprise=enterprise)
-        .select_related("program__region", "voucher")
-        .order_by("-submitted_at", "-pk")
+def batches_visible_to(*, actor: User) -> QuerySet[PaymentBatch]:
+    return visibility.batches_visible_to(actor=actor).select_related(
+        "payee", "region", "created_by", "paid_by"
     )
-
-
-def applications_of_region(*, actor: User) -> QuerySet[Application]:
-    return Application.objects.filter(
-        program__region_id=actor.organisation.region_id
-    ).select_related("program", "enterprise__city", "applicant")
 
 
 def quota_used_fen(*, program: Program, enterprise: Organisation) -> int:
@@ -322,36 +299,6 @@ def open_programs_for(*, enterprise: Organisation, now: datetime) -> list[Progra
         program.remaining_cap_fen = max(program.enterprise_annual_cap_fen - used, 0)
         program.budget_available_fen = program.budget_account.available_fen
     return programs
-
-
-def institutions_directory(
-    *, region_id: int | None = None, city_id: int | None = None,
-    category_id: int | None = None, text: str = "",
-) -> QuerySet[Organisation]:
-    """Admitted, not blacklisted institutions in the common-use area, with their catalogue."""
-    institutions = Organisation.objects.filter(
-        kind=Organisation.Kind.INSTITUTION,
-        status=Organisation.Status.APPROVED,
-        city__in_common_area=True,
-        blacklistings__isnull=True,
-    )
-    if region_id:
-        institutions = institutions.filter(region_id=region_id)
-    if city_id:
-        institutions = institutions.filter(city_id=city_id)
-    if category_id:
-        institutions = institutions.filter(
-            catalogue_entries__category_id=category_id, catalogue_entries__is_active=True
-        )
-    if text.strip():
-        institutions = institutions.filter(name__icontains=text.strip())
-    active = InstitutionService.objects.filter(is_active=True).select_related("category")
-    return (
-        institutions.distinct()
-        .select_related("region", "city")
-        .prefetch_related(Prefetch("catalogue_entries", queryset=active, to_attr="services"))
-        .order_by("region__code", "city__code", "name")
-    )
 
 
 def institution_catalogue(*, institution: Organisation) -> QuerySet[InstitutionService]:
@@ -527,13 +474,6 @@ def payee_receivables_by_region(*, payee: Organisation) -> list[dict[str, Any]]:
         .order_by("program__region__code")
     )
     return list(totals)
-
-
-def batches_of_region(*, actor: User) -> QuerySet[PaymentBatch]:
-    batches = PaymentBatch.objects.select_related("payee", "region", "created_by", "paid_by")
-    if actor.role == User.Role.OPERATOR:
-        return batches
-    return batches.filter(region_id=actor.organisation.region_id)
 
 
 def notices_running() -> QuerySet[Organisation]:

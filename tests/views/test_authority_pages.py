@@ -125,7 +125,9 @@ def test_batch_pages_are_closed_to_market_users_and_other_regions(client, world)
     client.force_login(world.institution)
     assert client.get(reverse("vouchers:batch_list")).status_code == 403
     client.force_login(world.reviewer)
-    assert client.get(reverse("vouchers:batch_export", args=[batch.pk])).status_code == 403
+    # The export is a read (batch.view), as on the API; the page refuses writes (batch.manage).
+    assert client.get(reverse("vouchers:batch_export", args=[batch.pk])).status_code == 200
+    assert client.post(reverse("vouchers:batch_create"), {}).status_code == 403
     client.force_login(f.authority("SH", role="authority_finance"))
     assert client.get(reverse("vouchers:batch_detail", args=[batch.pk])).status_code == 404
 

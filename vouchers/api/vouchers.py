@@ -8,6 +8,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.api.permissions import ActionPermission
+from vouchers import visibility
 from vouchers.api import selectors
 from vouchers.api.common import responses, visible_or_404
 from vouchers.api.filters import InstitutionFilter, VoucherFilter
@@ -67,7 +68,7 @@ class InstitutionOutputSerializer(serializers.Serializer):
     region_code = serializers.CharField(source="region.short_code")
     city_code = serializers.CharField(source="city.code")
     city_name = serializers.CharField(source="city.name")
-    services = InstitutionServiceOutputSerializer(source="catalogue_entries", many=True)
+    services = InstitutionServiceOutputSerializer(many=True)
 
 
 class InstitutionListApi(generics.ListAPIView):
@@ -80,7 +81,7 @@ class InstitutionListApi(generics.ListAPIView):
     ordering_fields = ["name", "id"]
 
     def get_queryset(self):
-        return selectors.institutions_directory()
+        return visibility.institutions_directory()
 
 
 class InstitutionDetailApi(APIView):
@@ -89,5 +90,5 @@ class InstitutionDetailApi(APIView):
 
     @extend_schema(responses=responses({200: InstitutionOutputSerializer}, 404))
     def get(self, request, institution_id: int):
-        institution = visible_or_404(selectors.institutions_directory(), institution_id)
+        institution = visible_or_404(visibility.institutions_directory(), institution_id)
         return Response(InstitutionOutputSerializer(institution).data)

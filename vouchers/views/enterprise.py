@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -15,7 +14,7 @@ from accounts.errors import ApplicationError
 from accounts.forms import add_application_error
 from accounts.models import User
 from accounts.selectors import audit_trail_for
-from vouchers import selectors
+from vouchers import selectors, visibility
 from vouchers.forms import ApplicationForm, CancelForm, DisputeForm, OrderForm
 from vouchers.models import Application, Delivery, Program, ServiceCategory, Voucher
 from vouchers.services import applications, deliveries, orders
@@ -36,12 +35,10 @@ ORDER_FIELDS = {
 def program_list(request):
     """Open programs of the enterprise's region with its remaining cap; authorities see theirs."""
     user = request.user
-    if user.role == User.Role.ENTERPRISE:
+    if user.role == User.Role.ENTERPRISE:  # presentation: only the open ones, with its cap
         programs = selectors.open_programs_for(enterprise=user.organisation, now=now())
     else:
-        programs = Program.objects.select_related("region").order_by("-year", "pk")
-        if user.role != User.Role.OPERATOR:
-            programs = programs.filter(region_id=user.organisation.region_id)
+        programs = selectors.programs_visible_to(actor=user)
     return render(request, "vouchers/enterprise/programs.html", {"programs": programs})
 
 
@@ -73,13 +70,7 @@ def application_create(request, pk: int):
 
 @action_required("application.view")
 def application_list(request):
-    user = request.user
-    if user.role == User.Role.ENTERPRISE:
-        items = selectors.enterprise_applications(enterprise=user.organisation)
-    elif user.role == User.Role.OPERATOR:
-        items = Application.objects.select_related("program__region", "enterprise")
-    else:
-        items = selectors.applications_of_region(actor=user)
+    items = selectors.applications_visible_to(actor=request.user)
     state = request.GET.get("state", "")
     if state:
         items = items.filter(state=state)
@@ -101,14 +92,7 @@ def application_list(request):
 
 @action_required("application.view")
 def application_detail(request, pk: int):
-    user = request.user
-    if user.role == User.Role.ENTERPRISE:
-        items = selectors.enterprise_applications(enterprise=user.organisation)
-    elif user.role == User.Role.OPERATOR:
-        items = Application.objects.all()
-    else:
-        items = selectors.applications_of_region(actor=user)
-    application = get_object_or_404(items, pk=pk)
+    application = get_object_or_404(selectors.applications_visible_to(actor=request.user), pk=pk)
     return render(request, "vouchers/enterprise/application_detail.html", {
         "application": application, "trail": audit_trail_for(target=application),
     })
@@ -116,10 +100,7 @@ def application_detail(request, pk: int):
 
 @action_required("voucher.view")
 def voucher_list(request):
-    user = request.user
-    if user.role != User.Role.ENTERPRISE:
-        raise Http404
-    vouchers = selectors.enterprise_vouchers(enterprise=user.organisation)
+    vouchers = selectors.vouchers_visible_to(actor=request.user)
     if wants_csv(request):
         return csv_response(
             filename="vouchers.csv",
@@ -138,7 +119,7 @@ def voucher_list(request):
 def order_create(request, institution_pk: int):
     """Fill in the order, preview the voucher portion and own share, then confirm."""
     enterprise = request.user.organisation
-    institution = get_object_or_404(selectors.institutions_directory(), pk=institution_pk)
+    institution = get_object_or_404(visibility.institutions_directory(), pk=institution_pk)
     vouchers = Voucher.objects.filter(enterprise=enterprise, state=Voucher.State.ACTIVE
                                       ).select_related("program", "account", "enterprise")
     categories = ServiceCategory.objects.filter(

@@ -53,9 +53,12 @@ def order_detail(request, pk: int):
     order = get_object_or_404(selectors.orders_visible_to(actor=user), pk=pk)
     order_deliveries = order.deliveries.select_related("logged_by").order_by("-logged_at", "-pk")
     live = order_deliveries.exclude(state=Delivery.State.DISPUTED).first()
-    evidence = order.evidence.select_related("uploaded_by").order_by("kind", "pk")
+    # The files listed are those the user may open (evidence.view: not finance); what is
+    # missing is a fact about the order, whoever looks.
+    evidence = selectors.evidence_visible_to(actor=user).filter(order=order).select_related(
+        "uploaded_by").order_by("kind", "pk")
     missing = sorted(set(order.voucher.program.required_evidence)
-                     - {item.kind for item in evidence})
+                     - set(order.evidence.values_list("kind", flat=True)))
     payee_mode = order.voucher.program.payee_mode
     own = user.organisation_id
     is_enterprise = user.role == User.Role.ENTERPRISE and order.enterprise_id == own

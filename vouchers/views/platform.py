@@ -14,7 +14,7 @@ from accounts.errors import ApplicationError
 from accounts.forms import add_application_error
 from accounts.models import City
 from accounts.selectors import audit_trail_for
-from vouchers import program_selectors, selectors
+from vouchers import program_selectors, selectors, visibility
 from vouchers.forms import CityProgramsForm, CommonAreaForm, InstitutionSearchForm
 from vouchers.models import ServiceCategory
 from vouchers.program_dates import china_date
@@ -110,7 +110,7 @@ def _directory(request, template: str, action_label: bool):
             "category_id": data["category"].pk if data["category"] else None,
             "text": data["text"],
         }
-    institutions = selectors.institutions_directory(**filters)
+    institutions = visibility.institutions_directory(**filters)
     if wants_csv(request):
         return csv_response(
             filename="institutions.csv",

@@ -28,7 +28,8 @@ def application_queue(request):
 @action_required("application.review")
 @require_http_methods(["GET", "POST"])
 def application_review(request, pk: int):
-    application = get_object_or_404(selectors.applications_of_region(actor=request.user), pk=pk)
+    reviewable = selectors.applications_visible_to(actor=request.user, action="application.review")
+    application = get_object_or_404(reviewable, pk=pk)
     form = DecisionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -116,7 +117,8 @@ def _page(request, redemption, form, is_reviewer, claw_back_form=None):
         "order": order,
         "form": form if redemption.state == Redemption.State.REQUESTED else None,
         "claw_back_form": claw_back_form,
-        "evidence": order.evidence.order_by("kind", "pk"),
+        "evidence": selectors.evidence_visible_to(actor=request.user).filter(order=order)
+        .order_by("kind", "pk"),
         "payee_mode": redemption.program.payee_mode,
         "warnings": selectors.redemption_warnings(redemption=redemption),
         "history": selectors.enterprise_year_history(

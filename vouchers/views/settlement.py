@@ -28,7 +28,7 @@ TREASURY_HEADER = ["批次号", "收款方", "收款方统一社会信用代码"
 @action_required("batch.view")
 def batch_list(request):
     user = request.user
-    batches = selectors.batches_of_region(actor=user)
+    batches = selectors.batches_visible_to(actor=user)
     state = request.GET.get("state", "")
     if state:
         batches = batches.filter(state=state)
@@ -74,7 +74,7 @@ def batch_create(request):
 @action_required("batch.view")
 @require_http_methods(["GET", "POST"])
 def batch_detail(request, pk: int):
-    batch = get_object_or_404(selectors.batches_of_region(actor=request.user), pk=pk)
+    batch = get_object_or_404(selectors.batches_visible_to(actor=request.user), pk=pk)
     is_finance = request.user.role == User.Role.AUTHORITY_FINANCE
     is_open = batch.state == PaymentBatch.State.OPEN
     pay_form = BatchPayForm(request.POST or None) if is_finance and is_open else None
@@ -104,7 +104,7 @@ def batch_detail(request, pk: int):
 @action_required("batch.manage")
 @require_POST
 def batch_cancel(request, pk: int):
-    batch = get_object_or_404(selectors.batches_of_region(actor=request.user), pk=pk)
+    batch = get_object_or_404(selectors.batches_visible_to(actor=request.user), pk=pk)
     form = BatchCancelForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("撤销批次必须填写原因。"))
@@ -123,10 +123,11 @@ def batch_cancel(request, pk: int):
     return redirect("vouchers:batch_detail", pk=batch.pk)
 
 
-@action_required("batch.manage")
+@action_required("batch.view")
 def batch_export(request, pk: int):
-    """The treasury's CSV of one batch (payment_batch_export_rows)."""
-    batch = get_object_or_404(selectors.batches_of_region(actor=request.user), pk=pk)
+    """The treasury's CSV of one batch (payment_batch_export_rows). A read, as on the API:
+    whoever may view the batch (batch.view) reads the same rows on its detail page."""
+    batch = get_object_or_404(selectors.batches_visible_to(actor=request.user), pk=pk)
     rows = selectors.payment_batch_export_rows(batch=batch)
     return csv_response(
         filename=f"{batch.number}.csv",
