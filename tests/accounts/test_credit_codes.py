@@ -238,3 +238,12 @@ def test_a_full_width_dash_is_dropped_but_an_underscore_is_kept_and_counted(db):
     assert info.value.extra == {
         "field": "credit_code", "reason": "length", "credit_code": f"{code[:8]}_{code[8:]}",
     }
+
+
+def test_a_letter_outside_the_alphabet_is_refused_with_the_alphabet_spelled_out(db):
+    code = real_looking("320102")
+    with pytest.raises(InvalidCreditCode) as info:
+        locate_credit_code(code[:10] + "I" + code[11:])
+    assert str(info.value.message) == (
+        "统一社会信用代码含有不允许的字符（只能是数字和除I、O、S、V、Z外的大写字母）"
+    )

@@ -100,3 +100,25 @@ def test_a_contract_closed_elsewhere_may_be_ordered_again(world, voucher):
     again = place(world, voucher, contract="ht 2024-001")
     assert again.contract_key == first.contract_key == "HT2024001"
     assert Account.objects.get(pk=voucher.account_id).debits_pending_fen == 5_000_00
+
+
+def test_a_large_fee_without_a_justification_is_refused_naming_the_threshold(
+    world, voucher, refused, settings
+):
+    settings.LARGE_FEE_THRESHOLD_FEN = 5_000_00
+    with refused("fee_justification_required", voucher) as info:
+        place(world, voucher, fee=5_000_01)
+    assert str(info.value.message) == (
+        "服务费超过5,000.00元，须填写大额服务费说明（如合同标的和报价依据）"
+    )
+    assert info.value.extra == {"field": "fee_justification", "threshold_fen": 5_000_00}
+
+
+def test_an_institution_of_the_same_legal_entity_is_refused_saying_so(world, voucher, refused):
+    from stdnum.cn import uscc
+
+    stem = "12310101" + world.enterprise.organisation.credit_code[8:17]
+    branch = build.institution_user("SH", credit_code=stem + uscc.calc_check_digit(stem))
+    with refused("same_legal_entity", voucher) as info:
+        place(world, voucher, institution=branch.organisation)
+    assert info.value.message == "企业与服务机构属于同一法人，不能使用创新券"
