@@ -69,7 +69,8 @@ class InvoiceDisplay:
 
 
 def fold(raw: str) -> str:
-    """Width, case, spaces, dashes and invisible characters do not make another invoice."""
+    """Width, case, spaces, dashes and invisible characters do not make another invoice (nor
+    another contract: order placement folds contract numbers the same way)."""
     folded = unicodedata.normalize("NFKC", raw or "")
     return "".join(
         ch for ch in folded

@@ -35,6 +35,7 @@ from vouchers.models import (
     ServiceOrder,
     Voucher,
 )
+from vouchers.pricing import require_voucher_share, voucher_portion
 from vouchers.states import REDEEMED_STATES
 from vouchers.visibility import with_voucher_balances
 
@@ -314,8 +315,6 @@ def order_preview(
     """What order_place would hold: ratio, voucher portion (capped by the available
     balance) and the enterprise's own share; None if the program does not cover the category.
     A share that rounds down to 0 fen is refused here as order_place refuses it."""
-    from vouchers.services.orders import require_voucher_share, voucher_portion  # pure, no writes
-
     program = voucher.program
     rule = ProgramCategory.objects.filter(program=program, category=category).first()
     if rule is None:

@@ -1,14 +1,16 @@
 """State machines of the voucher records: one TRANSITIONS table each.
 
-Services call `require_transition` before a compare-and-set update; nothing else writes
-a state field.
+Services move a record with `move_state`: the table's check (`require_transition`), then a
+compare-and-set update; nothing else writes a state field.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Any
 
 from accounts.states import require_transition
+from vouchers.errors import ConcurrentUpdate
 from vouchers.models import (
     Application,
     Delivery,
@@ -19,7 +21,31 @@ from vouchers.models import (
     Voucher,
 )
 
-__all__ = ["require_transition"]
+__all__ = ["move_state", "require_transition"]
+
+
+def move_state(
+    record: Any,
+    *,
+    target: str,
+    transitions: Mapping[str, frozenset[str]],
+    **fields: Any,
+) -> str:
+    """Check the transition table, then compare-and-set; returns the previous state.
+
+    `record` must have been read under its lock (or be fresh): its state is the expected one.
+    """
+    current = record.state
+    model = type(record)
+    require_transition(transitions, model.State, current, target, record=str(record))
+    updated = model.objects.filter(pk=record.pk, state=current).update(state=target, **fields)
+    if updated != 1:
+        raise ConcurrentUpdate("该记录已被他人处理，请刷新后查看", extra={"record": str(record)})
+    record.state = target
+    for name, value in fields.items():
+        setattr(record, name, value)
+    return current
+
 
 _A = Application.State
 APPLICATION_TRANSITIONS: Mapping[str, frozenset[str]] = {

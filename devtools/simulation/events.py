@@ -22,6 +22,7 @@ from vouchers.models import (
     ServiceOrder,
     Voucher,
 )
+from vouchers.pricing import voucher_portion
 from vouchers.services import (
     applications,
     deliveries,
@@ -31,7 +32,6 @@ from vouchers.services import (
     settlements,
     vouchers,
 )
-from vouchers.services.orders import voucher_portion
 
 EVIDENCE = b"%PDF-1.4\n% simulated evidence\n"
 

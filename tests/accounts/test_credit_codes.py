@@ -221,3 +221,29 @@ def test_division_outside_the_four_regions_is_refused(db, division):
     assert refusal.message == (
         f"登记管理机关行政区划码{division}不属于上海、江苏、浙江、安徽四省市"
     )
+
+
+def test_dashes_between_the_parts_are_dropped(db):
+    code = real_looking("320102")
+    dashed = f"{code[:2]}-{code[2:8]}-{code[8:17]}-{code[17]}"
+    assert normalise_credit_code(dashed) == code
+    assert locate_credit_code(f" {dashed.lower()} ").code == code
+
+
+def test_a_full_width_dash_is_dropped_but_an_underscore_is_kept_and_counted(db):
+    code = real_looking("320102")
+    assert normalise_credit_code(f"{code[:8]}－{code[8:]}") == code
+    with pytest.raises(InvalidCreditCode) as info:
+        locate_credit_code(f"{code[:8]}_{code[8:]}")
+    assert info.value.extra == {
+        "field": "credit_code", "reason": "length", "credit_code": f"{code[:8]}_{code[8:]}",
+    }
+
+
+def test_a_letter_outside_the_alphabet_is_refused_with_the_alphabet_spelled_out(db):
+    code = real_looking("320102")
+    with pytest.raises(InvalidCreditCode) as info:
+        locate_credit_code(code[:10] + "I" + code[11:])
+    assert str(info.value.message) == (
+        "统一社会信用代码含有不允许的字符（只能是数字和除I、O、S、V、Z外的大写字母）"
+    )

@@ -10,6 +10,7 @@ from django.db.models import Q, QuerySet
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from accounts.audit import audit_record
 from accounts.errors import InvalidInput
 from accounts.models import Organisation, User
 from accounts.permissions import require_authority_of, require_impartial, require_role
@@ -20,9 +21,9 @@ from vouchers.locks import lock_application, lock_organisations
 from vouchers.models import Application, Program, ServiceCategory, Voucher
 from vouchers.program_dates import china_date
 from vouchers.selectors import claims_counted_against_cap_fen
-from vouchers.services._common import audit, move_state, require_not_blacklisted
+from vouchers.services.oversight import require_not_blacklisted
 from vouchers.services.vouchers import voucher_issue
-from vouchers.states import APPLICATION_TRANSITIONS
+from vouchers.states import APPLICATION_TRANSITIONS, move_state
 
 
 @transaction.atomic(durable=True)
@@ -67,7 +68,7 @@ def application_submit(
         _require_none_pending(program, enterprise)
         raise
     application.planned_categories.set(planned)
-    audit(
+    audit_record(
         actor=actor,
         action="application_submit",
         target=application,
@@ -111,7 +112,7 @@ def application_approve(
         reviewed_at=now,
         reason=reason.strip(),
     )
-    audit(
+    audit_record(
         actor=actor,
         action="application_approve",
         target=application,
@@ -143,7 +144,7 @@ def application_reject(
         reviewed_at=now,
         reason=reason.strip(),
     )
-    audit(
+    audit_record(
         actor=actor,
         action="application_reject",
         target=application,

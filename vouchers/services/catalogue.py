@@ -6,11 +6,11 @@ from datetime import datetime
 
 from django.db import transaction
 
+from accounts.audit import audit_record
 from accounts.errors import AccessDenied, InvalidInput
 from accounts.models import User
 from accounts.permissions import require_role
 from vouchers.models import InstitutionService, ServiceCategory
-from vouchers.services._common import audit
 
 
 @transaction.atomic(durable=True)
@@ -41,7 +41,7 @@ def catalogue_entry_add(
             is_active=True, price_note=price_note.strip()
         )
         entry.refresh_from_db()
-    audit(
+    audit_record(
         actor=actor,
         action="catalogue_entry_add",
         target=entry,
@@ -67,7 +67,7 @@ def catalogue_entry_remove(
     if updated != 1:
         raise InvalidInput("该服务已从目录中移除", code="already_removed")
     entry.is_active = False
-    audit(
+    audit_record(
         actor=actor,
         action="catalogue_entry_remove",
         target=entry,

@@ -11,6 +11,7 @@ from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
 
+from accounts.audit import audit_record
 from accounts.errors import AccessDenied, InvalidInput
 from accounts.models import User
 from accounts.permissions import require_role
@@ -20,8 +21,7 @@ from vouchers.errors import InvalidEvidence
 from vouchers.invoices import invoice_parse
 from vouchers.locks import lock_order
 from vouchers.models import Delivery, EvidenceFile, EvidenceKind, ServiceOrder
-from vouchers.services._common import audit, move_state
-from vouchers.states import DELIVERY_TRANSITIONS, ORDER_TRANSITIONS
+from vouchers.states import DELIVERY_TRANSITIONS, ORDER_TRANSITIONS, move_state
 
 MAX_EVIDENCE_BYTES = MAX_UPLOAD_BYTES
 
@@ -67,7 +67,7 @@ def delivery_log(
         logged_by=actor,
         logged_at=now,
     )
-    audit(
+    audit_record(
         actor=actor,
         action="delivery_log",
         target=delivery,
@@ -113,7 +113,7 @@ def _answer(
     )
     if target == Delivery.State.DISPUTED:
         move_state(order, target=ServiceOrder.State.PLACED, transitions=ORDER_TRANSITIONS)
-    audit(
+    audit_record(
         actor=actor,
         action=f"delivery_{target}",
         target=delivery,
@@ -155,7 +155,7 @@ def evidence_attach(
         uploaded_by=actor,
         uploaded_at=now,
     )
-    audit(
+    audit_record(
         actor=actor,
         action="evidence_attach",
         target=evidence,

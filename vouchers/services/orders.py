@@ -10,19 +10,20 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from accounts.amounts import fen_check
+from accounts.audit import audit_record
 from accounts.errors import AccessDenied, InvalidInput
 from accounts.identity import under_one_controller
 from accounts.models import Organisation, User
 from accounts.permissions import require_role
-from accounts.templatetags.money import basis_points, format_yuan
+from accounts.templatetags.money import format_yuan
 from accounts.text import clean_text
 from vouchers.errors import ConcurrentUpdate, Refused, refuse
+from vouchers.invoices import fold
 from vouchers.ledger.errors import InsufficientBalance
 from vouchers.ledger.models import Account
-from vouchers.ledger.services import TransferSpec
+from vouchers.ledger.services import ledger_post
 from vouchers.locks import lock_order, lock_voucher
 from vouchers.models import (
-    BASIS_POINTS,
     InstitutionService,
     Program,
     ProgramCategory,
@@ -31,17 +32,10 @@ from vouchers.models import (
     ServiceOrder,
     Voucher,
 )
-from vouchers.services._common import (
-    audit,
-    hold_key,
-    move_state,
-    normalise_number,
-    payable_account,
-    post,
-    release_hold,
-    require_not_blacklisted,
-)
-from vouchers.states import ORDER_TRANSITIONS
+from vouchers.movements import cancel_key, hold_spec, lapse_key, payable_account, release_hold
+from vouchers.pricing import require_voucher_share, voucher_portion
+from vouchers.services.oversight import require_not_blacklisted
+from vouchers.states import ORDER_TRANSITIONS, move_state
 
 OPEN_STATES = (ServiceOrder.State.PLACED, ServiceOrder.State.DELIVERED)
 
@@ -82,7 +76,7 @@ def order_place(
     _require_usable_voucher(voucher, now)
     _require_eligible_institution(program, enterprise, institution)
     rule = _require_eligible_category(program, institution, category)
-    contract_key = normalise_number(contract_number)
+    contract_key = fold(contract_number)
     if ServiceOrder.objects.filter(
         institution=institution, contract_key=contract_key, state__in=OPEN_STATES
     ).exists():
@@ -118,7 +112,7 @@ def order_place(
         fee_justification=fee_justification,
     )
     _hold(order, voucher, now=now, actor=actor)
-    audit(
+    audit_record(
         actor=actor,
         action="order_place",
         target=order,
@@ -130,18 +124,6 @@ def order_place(
         amount_fen=portion,
     )
     return order
-
-
-def require_voucher_share(ratio_bp: int, portion_fen: int, total_fee_fen: int) -> None:
-    """Refuse a fee whose voucher share rounds down to 0 fen (the order preview asks too):
-    the enterprise is told exactly that, not that the voucher is spent."""
-    if portion_fen <= 0:
-        message = format_lazy(
-            _("按补贴比例{ratio}计算，服务费{fee}中创新券可支付的金额不足1分，"
-              "不能使用创新券支付；请由企业全额自付"),
-            ratio=basis_points(ratio_bp), fee=format_yuan(total_fee_fen),
-        )
-        refuse("voucher_share_zero", message, ratio_bp=ratio_bp, total_fee_fen=total_fee_fen)
 
 
 def _require_fee_justification(total_fee_fen: int, justification: str) -> str:
@@ -156,31 +138,6 @@ def _require_fee_justification(total_fee_fen: int, justification: str) -> str:
             extra={"field": "fee_justification", "threshold_fen": threshold},
         )
     return justification
-
-
-def voucher_portion(
-    program: Program,
-    enterprise: Organisation,
-    institution: Organisation,
-    rule: ProgramCategory,
-    total_fee_fen: int,
-) -> tuple[int, int]:
-    """(ratio in basis points, voucher portion in fen) before the balance cap.
-
-    Precedence: small-order threshold (whole fee), the category's own ratio, the
-    same-region or other-region ratio, the program's ratio.
-    """
-    threshold = program.small_order_threshold_fen
-    if threshold is not None and total_fee_fen < threshold:
-        return BASIS_POINTS, total_fee_fen
-    if rule.ratio_bp is not None:
-        ratio = rule.ratio_bp
-    elif institution.region_id == enterprise.region_id:
-        ratio = program.same_region_ratio_bp
-    else:
-        ratio = program.other_region_ratio_bp
-    ratio = program.ratio_bp if ratio is None else ratio
-    return ratio, total_fee_fen * ratio // BASIS_POINTS
 
 
 @transaction.atomic(durable=True)
@@ -200,9 +157,9 @@ def order_cancel(*, actor: User, order: ServiceOrder, reason: str, now: datetime
         reason=reason.strip(),
     )
     release_hold(
-        order=order, key=f"order-cancel:{order.pk}", now=now, actor=actor, memo="订单取消，释放预留"
+        order=order, key=cancel_key(order), now=now, actor=actor, memo="订单取消，释放预留"
     )
-    audit(
+    audit_record(
         actor=actor,
         action="order_cancel",
         target=order,
@@ -241,9 +198,9 @@ def order_lapse(*, order: ServiceOrder, now: datetime) -> ServiceOrder:
         reason="兑付截止时仍未兑付",
     )
     release_hold(
-        order=order, key=f"order-lapse:{order.pk}", now=now, actor=None, memo="兑付截止，释放预留"
+        order=order, key=lapse_key(order), now=now, actor=None, memo="兑付截止，释放预留"
     )
-    audit(
+    audit_record(
         actor=None,
         action="order_lapse",
         target=order,
@@ -277,20 +234,7 @@ def orders_lapse_due(*, now: datetime) -> int:
 
 def _hold(order: ServiceOrder, voucher: Voucher, *, now: datetime, actor: User) -> None:
     try:
-        post(
-            TransferSpec(
-                idempotency_key=hold_key(order),
-                debit_account_id=voucher.account_id,
-                credit_account_id=order.payable_account_id,
-                amount_fen=order.voucher_fen,
-                phase="pending",
-                business_type="service_order",
-                business_id=str(order.pk),
-                memo=f"订单{order.contract_number}创新券预留",
-            ),
-            now=now,
-            actor=actor,
-        )
+        ledger_post(transfers=[hold_spec(order, voucher)], now=now, actor=actor)
     except InsufficientBalance as error:
         raise Refused("创新券可用余额不足", code="voucher_exhausted") from error
 

@@ -9,15 +9,21 @@ from datetime import date, datetime
 
 from django.db import transaction
 
+from accounts.audit import audit_record
 from accounts.errors import InvalidInput
 from accounts.models import Organisation, User
 from accounts.permissions import require_authority_of
-from vouchers.errors import refuse
-from vouchers.ledger.services import TransferSpec
+from vouchers.errors import Blacklisted, refuse
+from vouchers.ledger.services import ledger_post
 from vouchers.locks import lock_redemptions
 from vouchers.models import Blacklisting, ClawBack, Redemption, SpotCheck, SpotCheckItem
-from vouchers.services._common import audit, clawback_account, move_state, paid_account, post
-from vouchers.states import REDEEMED_STATES, REDEMPTION_TRANSITIONS, SPOT_CHECK_ITEM_TRANSITIONS
+from vouchers.movements import claw_back_spec
+from vouchers.states import (
+    REDEEMED_STATES,
+    REDEMPTION_TRANSITIONS,
+    SPOT_CHECK_ITEM_TRANSITIONS,
+    move_state,
+)
 
 REVIEWER = User.Role.AUTHORITY_REVIEWER
 SAMPLED_STATES = REDEEMED_STATES
@@ -69,7 +75,7 @@ def spot_check_draw(
         SpotCheckItem(spot_check=spot_check, redemption_id=pk, state=SpotCheckItem.State.PENDING)
         for pk in chosen
     )
-    audit(
+    audit_record(
         actor=actor,
         action="spot_check_draw",
         target=spot_check,
@@ -98,7 +104,7 @@ def spot_check_record(
         checked_by=actor,
         checked_at=now,
     )
-    audit(
+    audit_record(
         actor=actor,
         action="spot_check_record",
         target=item,
@@ -127,20 +133,8 @@ def redemption_claw_back(
     before = move_state(
         locked, target=Redemption.State.CLAWED_BACK, transitions=REDEMPTION_TRANSITIONS
     )
-    program, payee = locked.program, locked.payee
-    post(
-        TransferSpec(
-            idempotency_key=f"clawback:{locked.pk}",
-            debit_account_id=paid_account(program).pk,
-            credit_account_id=clawback_account(program, payee).pk,
-            amount_fen=locked.approved_fen,
-            business_type="redemption",
-            business_id=str(locked.pk),
-            memo=f"追回兑付款 发票{locked.invoice_label}",
-        ),
-        now=now,
-        actor=actor,
-    )
+    program = locked.program
+    ledger_post(transfers=[claw_back_spec(locked)], now=now, actor=actor)
     claw_back = ClawBack.objects.create(
         redemption=locked,
         amount_fen=locked.approved_fen,
@@ -148,7 +142,7 @@ def redemption_claw_back(
         created_by=actor,
         created_at=now,
     )
-    audit(
+    audit_record(
         actor=actor,
         action="redemption_claw_back",
         target=locked,
@@ -160,6 +154,15 @@ def redemption_claw_back(
         amount_fen=claw_back.amount_fen,
     )
     return claw_back
+
+
+def require_not_blacklisted(organisation: Organisation) -> None:
+    """A blacklisted organisation (by any region) can no longer apply, order or redeem."""
+    if Blacklisting.objects.filter(organisation=organisation).exists():
+        raise Blacklisted(
+            f"{organisation.name}已被列入黑名单，不能申领、使用或兑付创新券",
+            extra={"organisation": organisation.pk},
+        )
 
 
 @transaction.atomic(durable=True)
@@ -185,7 +188,7 @@ def organisation_blacklist(
         created_by=actor,
         created_at=now,
     )
-    audit(
+    audit_record(
         actor=actor,
         action="organisation_blacklist",
         target=organisation,

@@ -19,7 +19,7 @@ from datetime import datetime
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from accounts.audit import audit_entry_build
+from accounts.audit import audit_entry_build, audit_record
 from accounts.errors import InvalidInput
 from accounts.models import AuditEntry, City, User
 from accounts.permissions import require_authority_of, require_operator
@@ -32,7 +32,6 @@ from vouchers.program_selectors import (
     program_open_orders_in_cities,
     programs_serving_whole_common_area,
 )
-from vouchers.services._common import audit
 from vouchers.services.program_checks import check_dates_in_order, check_dates_within_year
 
 
@@ -81,7 +80,7 @@ def program_deadlines_change(
     changed = 0
     if vouchers_follow:
         changed = _vouchers_use_by_set(program, vouchers, actor=actor, now=now, reason=reason)
-    audit(
+    audit_record(
         actor=actor, action="program_deadlines_change", target=program, region=program.region,
         now=now, reason=reason,
         before={name: _beijing(value) for name, value in before.items()},
@@ -130,7 +129,7 @@ def program_serving_area_change(
     current = set(program.serving_cities.values_list("pk", flat=True))
     removed, added = current - set(wanted), set(wanted) - current
     program.serving_cities.set(list(wanted.values()))
-    audit(
+    audit_record(
         actor=actor, action="program_serving_area_change", target=program,
         region=program.region, now=now, reason=reason,
         before={"cities": _codes(current)},
@@ -163,7 +162,7 @@ def city_add_to_programs(
                            code="program_not_offered", extra={"field": "programs"})
     for program in locked:
         program.serving_cities.add(city)
-        audit(actor=actor, action="program_serving_city_add", target=program,
+        audit_record(actor=actor, action="program_serving_city_add", target=program,
               region=program.region, now=now, reason=reason, after={"added": [city.code]})
     return locked
 

@@ -11,15 +11,16 @@ from django.db import transaction
 from django.db.models import Sum
 from django.utils.translation import gettext as _
 
+from accounts.audit import audit_record
 from accounts.errors import InvalidInput
 from accounts.models import City, User
 from accounts.permissions import AUTHORITY_ROLES, require_authority_of, require_role
 from vouchers.errors import refuse
 from vouchers.ledger.models import Transfer
-from vouchers.ledger.services import TransferSpec
+from vouchers.ledger.services import ledger_post
 from vouchers.locks import lock_program
 from vouchers.models import Program, ProgramCategory, ServiceCategory
-from vouchers.services._common import audit, budget_account_open, funding_account, post
+from vouchers.movements import budget_account_open, fund_key, fund_spec
 from vouchers.services.program_checks import (
     check_dates_in_order,
     check_dates_within_year,
@@ -82,7 +83,7 @@ def program_create(
     _set_categories(program, categories)
     cities = City.objects.filter(in_common_area=True) if serving_cities is None else serving_cities
     program.serving_cities.set(list(cities))
-    audit(
+    audit_record(
         actor=actor,
         action="program_create",
         target=program,
@@ -129,7 +130,7 @@ def program_update(
         _set_categories(program, categories)
     if serving_cities is not None:
         program.serving_cities.set(list(serving_cities))
-    audit(
+    audit_record(
         actor=actor,
         action="program_update",
         target=program,
@@ -156,25 +157,16 @@ def program_fund(
     if not reference.strip():
         raise InvalidInput("请填写拨款文号", extra={"field": "reference"})
     program = lock_program(program.pk)
-    key = f"program-fund:{program.pk}:{reference.strip()}"
-    if Transfer.objects.filter(idempotency_key=key).exists():
+    if Transfer.objects.filter(idempotency_key=fund_key(program, reference)).exists():
         return program
     if program_funded_fen(program) + amount_fen > program.budget_fen:
         refuse("over_budget", "拨付后将超过项目预算", budget_fen=program.budget_fen)
-    post(
-        TransferSpec(
-            idempotency_key=key,
-            debit_account_id=funding_account(program.region).pk,
-            credit_account_id=program.budget_account_id,
-            amount_fen=amount_fen,
-            business_type="program",
-            business_id=str(program.pk),
-            memo=f"拨付预算 {reference.strip()}",
-        ),
+    ledger_post(
+        transfers=[fund_spec(program, amount_fen=amount_fen, reference=reference)],
         now=now,
         actor=actor,
     )
-    audit(
+    audit_record(
         actor=actor,
         action="program_fund",
         target=program,

@@ -6,23 +6,24 @@ from datetime import datetime
 
 from django.db import IntegrityError, transaction
 
+from accounts.audit import audit_record
 from accounts.errors import AccessDenied, InvalidInput
 from accounts.models import User
 from accounts.permissions import require_authority_of, require_impartial
 from vouchers.errors import DuplicateClaim, refuse
-from vouchers.ledger.services import TransferSpec
+from vouchers.ledger.services import ledger_post
 from vouchers.locks import lock_order, lock_redemptions, lock_voucher
 from vouchers.models import Delivery, Redemption, ServiceOrder, Voucher
-from vouchers.services._common import (
-    audit,
-    hold_key,
-    move_state,
-    post,
+from vouchers.movements import (
+    approve_key,
+    capture_spec,
+    reject_key,
     release_hold,
-    require_not_blacklisted,
+    return_key,
     return_to_budget,
 )
-from vouchers.states import ORDER_TRANSITIONS, REDEMPTION_TRANSITIONS
+from vouchers.services.oversight import require_not_blacklisted
+from vouchers.states import ORDER_TRANSITIONS, REDEMPTION_TRANSITIONS, move_state
 
 LIVE_STATES = (
     Redemption.State.REQUESTED,
@@ -81,7 +82,7 @@ def redemption_request(*, actor: User, order: ServiceOrder, now: datetime) -> Re
             )
     except IntegrityError as error:
         raise DuplicateClaim("该发票或合同已申请过兑付", code="already_redeemed") from error
-    audit(
+    audit_record(
         actor=actor,
         action="redemption_request",
         target=redemption,
@@ -134,24 +135,14 @@ def redemption_approve(
         redeemed_fen=approved,
         closed_at=now,
     )
-    post(
-        TransferSpec(
-            idempotency_key=f"redemption-approve:{redemption.pk}",
-            phase="post_pending",
-            pending_key=hold_key(order),
-            amount_fen=approved,
-            business_type="redemption",
-            business_id=str(redemption.pk),
-            memo=f"兑付发票{redemption.invoice_label}",
-        ),
-        now=now,
-        actor=actor,
+    ledger_post(
+        transfers=[capture_spec(redemption, order, amount_fen=approved)], now=now, actor=actor
     )
     if voucher.state != Voucher.State.ACTIVE:
         return_to_budget(
             voucher=voucher,
             amount_fen=redemption.requested_fen - approved,
-            key=f"redemption-approve:{redemption.pk}:return",
+            key=return_key(approve_key(redemption)),
             now=now,
             actor=actor,
         )
@@ -189,7 +180,7 @@ def redemption_reject(
     )
     release_hold(
         order=order,
-        key=f"redemption-reject:{redemption.pk}",
+        key=reject_key(redemption),
         now=now,
         actor=actor,
         memo="兑付驳回，释放预留",
@@ -209,7 +200,7 @@ def _lock(redemption: Redemption) -> tuple[Voucher, ServiceOrder, Redemption]:
 def _audit_review(
     actor: User, redemption: Redemption, before: str, now: datetime, reason: str
 ) -> None:
-    audit(
+    audit_record(
         actor=actor,
         action=f"redemption_{redemption.state}",
         target=redemption,

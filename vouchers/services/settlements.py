@@ -9,15 +9,16 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.audit import audit_record
 from accounts.errors import AccessDenied, InvalidInput
 from accounts.models import Organisation, Region, User
 from accounts.permissions import require_authority_of
 from vouchers.errors import ConcurrentUpdate, refuse
-from vouchers.ledger.services import TransferSpec
+from vouchers.ledger.services import ledger_post
 from vouchers.locks import lock_batch, lock_batch_counter, lock_redemptions
 from vouchers.models import PaymentBatch, PaymentBatchCounter, Redemption
-from vouchers.services._common import audit, move_state, paid_account, post
-from vouchers.states import BATCH_TRANSITIONS, REDEMPTION_TRANSITIONS
+from vouchers.movements import pay_spec
+from vouchers.states import BATCH_TRANSITIONS, REDEMPTION_TRANSITIONS, move_state
 
 FINANCE = User.Role.AUTHORITY_FINANCE
 # The scheme's calendar, whatever the server's TIME_ZONE: batch years are Shanghai years.
@@ -58,7 +59,7 @@ def payment_batch_create(*, actor: User, payee: Organisation, now: datetime) -> 
     ).update(batch=batch)
     if claimed != len(redemptions):
         raise ConcurrentUpdate("部分兑付已被其他批次收录，请重试")
-    audit(
+    audit_record(
         actor=actor,
         action="payment_batch_create",
         target=batch,
@@ -120,8 +121,9 @@ def payment_batch_pay(
     )
     for redemption in redemptions:
         move_state(redemption, target=Redemption.State.PAID, transitions=REDEMPTION_TRANSITIONS)
-    post(*[_payment(redemption) for redemption in redemptions], now=now, actor=actor)
-    audit(
+    ledger_post(transfers=[pay_spec(redemption) for redemption in redemptions], now=now,
+                actor=actor)
+    audit_record(
         actor=actor,
         action="payment_batch_pay",
         target=batch,
@@ -151,7 +153,7 @@ def payment_batch_cancel(
         reason=reason.strip(),
     )
     Redemption.objects.filter(batch=batch, state=Redemption.State.APPROVED).update(batch=None)
-    audit(
+    audit_record(
         actor=actor,
         action="payment_batch_cancel",
         target=batch,
@@ -164,15 +166,3 @@ def payment_batch_cancel(
     )
     return batch
 
-
-def _payment(redemption: Redemption) -> TransferSpec:
-    order = redemption.order
-    return TransferSpec(
-        idempotency_key=f"settlement-pay:{redemption.pk}",
-        debit_account_id=order.payable_account_id,
-        credit_account_id=paid_account(redemption.program).pk,
-        amount_fen=redemption.approved_fen,
-        business_type="redemption",
-        business_id=str(redemption.pk),
-        memo=f"国库支付 批次{redemption.batch_id}",
-    )

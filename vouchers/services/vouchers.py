@@ -6,24 +6,26 @@ from datetime import datetime
 
 from django.db import transaction
 
+from accounts.audit import audit_record
 from accounts.errors import InvalidInput
 from accounts.models import User
 from accounts.permissions import require_authority_of
 from vouchers.errors import ConcurrentUpdate, Refused, refuse
 from vouchers.ledger.errors import InsufficientBalance
 from vouchers.ledger.models import Account
-from vouchers.ledger.services import TransferSpec
+from vouchers.ledger.services import ledger_post
 from vouchers.locks import lock_order, lock_voucher
 from vouchers.models import Application, Redemption, ServiceOrder, Voucher
-from vouchers.services._common import (
-    audit,
-    move_state,
-    post,
+from vouchers.movements import (
+    expire_key,
+    issue_spec,
     release_hold,
     return_to_budget,
+    revoke_key,
+    revoke_order_key,
     voucher_account_open,
 )
-from vouchers.states import ORDER_TRANSITIONS, VOUCHER_TRANSITIONS
+from vouchers.states import ORDER_TRANSITIONS, VOUCHER_TRANSITIONS, move_state
 
 
 def voucher_code(application: Application) -> str:
@@ -41,18 +43,8 @@ def voucher_issue(*, actor: User, application: Application, now: datetime) -> Vo
     code = voucher_code(application)
     account = voucher_account_open(code=code)
     try:
-        post(
-            TransferSpec(
-                idempotency_key=f"voucher-issue:{application.pk}",
-                debit_account_id=program.budget_account_id,
-                credit_account_id=account.pk,
-                amount_fen=application.approved_fen,
-                business_type="application",
-                business_id=str(application.pk),
-                memo=f"发放创新券{code}",
-            ),
-            now=now,
-            actor=actor,
+        ledger_post(
+            transfers=[issue_spec(application, account=account, code=code)], now=now, actor=actor
         )
     except InsufficientBalance as error:
         raise Refused(
@@ -71,7 +63,7 @@ def voucher_issue(*, actor: User, application: Application, now: datetime) -> Vo
         issued_at=now,
         expires_at=program.use_by_at,
     )
-    audit(
+    audit_record(
         actor=actor,
         action="voucher_issue",
         target=voucher,
@@ -102,11 +94,11 @@ def voucher_expire(*, voucher: Voucher, now: datetime, actor: User | None = None
     return_to_budget(
         voucher=voucher,
         amount_fen=available,
-        key=f"voucher-expire:{voucher.pk}",
+        key=expire_key(voucher),
         now=now,
         actor=actor,
     )
-    audit(
+    audit_record(
         actor=actor,
         action="voucher_expire",
         target=voucher,
@@ -149,7 +141,7 @@ def voucher_revoke(*, actor: User, voucher: Voucher, reason: str, now: datetime)
     return_to_budget(
         voucher=voucher,
         amount_fen=available,
-        key=f"voucher-revoke:{voucher.pk}",
+        key=revoke_key(voucher),
         now=now,
         actor=actor,
     )
@@ -168,12 +160,12 @@ def voucher_revoke(*, actor: User, voucher: Voucher, reason: str, now: datetime)
         order.voucher = voucher
         release_hold(
             order=order,
-            key=f"voucher-revoke:{voucher.pk}:order:{order.pk}",
+            key=revoke_order_key(voucher, order),
             now=now,
             actor=actor,
             memo="创新券作废，释放预留",
         )
-    audit(
+    audit_record(
         actor=actor,
         action="voucher_revoke",
         target=voucher,
