@@ -143,3 +143,20 @@ def test_the_very_first_transfer_of_the_journal_expires_too(now):
     assert first.pk == 1
     assert ledger_void_expired(now=now + timedelta(minutes=2)) == 1
     assert pending_transfer_state(first) == "expired"
+
+
+def test_an_expiry_void_carries_the_holds_business_reference(wallet, shop, now):
+    [hold] = ledger_post(
+        transfers=[TransferSpec("order-hold:42", wallet.pk, shop.pk, 700, "pending",
+                                timeout_at=now + timedelta(hours=1), business_type="order",
+                                business_id="42", memo="订单预留")],
+        now=now,
+    )
+
+    assert ledger_void_expired(now=now + timedelta(hours=1)) == 1
+
+    void = Transfer.objects.get(pending_transfer=hold)
+    assert (void.idempotency_key, void.phase, void.amount_fen) == (
+        "void-expired:order-hold:42", "void_pending", 700,
+    )
+    assert (void.business_type, void.business_id, void.memo) == ("order", "42", "预留超时自动作废")
