@@ -7,10 +7,11 @@ from datetime import datetime
 from django.db import transaction
 from django.utils import timezone
 
+from accounts.access import require_action
 from accounts.audit import audit_record
 from accounts.errors import Conflict, InvalidInput
 from accounts.models import Objection, Organisation, User
-from accounts.permissions import require_authority_of
+from accounts.permissions import require_region
 from accounts.services.organisations import organisation_move_status
 from accounts.states import OBJECTION_TRANSITIONS, require_transition
 from accounts.text import clean_text
@@ -61,7 +62,8 @@ def objection_resolve(
     now: datetime | None = None,
 ) -> Objection:
     """The region's reviewer decides whether an objection stands, with reasons."""
-    require_authority_of(actor, objection.organisation.region_id, User.Role.AUTHORITY_REVIEWER)
+    require_action(actor, "notice.conclude", now=now)
+    require_region(actor, objection.organisation.region_id)
     if not resolution.strip():
         raise InvalidInput("请填写处理意见", extra={"field": "resolution"})
     now = now or timezone.now()

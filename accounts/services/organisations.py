@@ -11,12 +11,13 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.access import require_action
 from accounts.audit import audit_record
 from accounts.credit_codes import locate_credit_code
 from accounts.errors import Conflict, InvalidInput
 from accounts.identity import controller_identity
 from accounts.models import City, Organisation, User
-from accounts.permissions import require_authority_of, require_impartial
+from accounts.permissions import require_impartial, require_region
 from accounts.states import ORGANISATION_TRANSITIONS, require_transition
 from accounts.text import clean_text
 
@@ -164,7 +165,8 @@ def organisation_move_status(
 ) -> Organisation:
     """Building block (joins the caller's transaction): check, compare-and-set, audit."""
     if actor is not None:  # None only for the scheduled conclusion of an unopposed notice
-        require_authority_of(actor, organisation.region_id, User.Role.AUTHORITY_REVIEWER)
+        require_action(actor, "registration.review", now=now)
+        require_region(actor, organisation.region_id)
         require_impartial(actor, organisation)
     now = now or timezone.now()
     current = organisation.status
@@ -205,7 +207,8 @@ def organisation_set_city(
     """A reviewer of the organisation's region sets its city: the one the credit code did not
     tell, or a correction (which needs a reason). The city must lie in the organisation's region.
     """
-    require_authority_of(actor, organisation.region_id, User.Role.AUTHORITY_REVIEWER)
+    require_action(actor, "registration.review", now=now)
+    require_region(actor, organisation.region_id)
     require_impartial(actor, organisation)
     locked = Organisation.objects.select_for_update().get(pk=organisation.pk)
     if city.region_id != locked.region_id:
@@ -232,7 +235,8 @@ def organisation_set_actual_controller(
 ) -> Organisation:
     """A reviewer of the organisation's region records or corrects its actual controller
     (group caps and related-party checks follow the new identity from then on)."""
-    require_authority_of(actor, organisation.region_id, User.Role.AUTHORITY_REVIEWER)
+    require_action(actor, "registration.review", now=now)
+    require_region(actor, organisation.region_id)
     require_impartial(actor, organisation)
     reason = clean_text(reason, field="reason", label="原因", max_length=500)
     controller = controller_identity(name=actual_controller,

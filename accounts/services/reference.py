@@ -10,10 +10,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.access import require_action
 from accounts.audit import audit_record
 from accounts.errors import Conflict, InvalidInput
 from accounts.models import City, HistoricalDivision, User
-from accounts.permissions import require_operator
 from accounts.text import clean_text
 
 
@@ -22,7 +22,7 @@ def city_set_common_area(
     *, actor: User, city: City, in_common_area: bool, reason: str, now: datetime | None = None
 ) -> City:
     """The platform operator moves a city into or out of the common-use area (通用区域)."""
-    require_operator(actor)
+    require_action(actor, "reference.manage", now=now)
     if not reason.strip():
         raise InvalidInput("修改通用区域必须填写原因", extra={"field": "reason"})
     before = City.objects.select_for_update().get(pk=city.pk).in_common_area
@@ -48,7 +48,7 @@ def historical_division_record(
 ) -> HistoricalDivision:
     """The platform operator records a historical division missing from the shipped table
     (a change published after it was built), with its source."""
-    require_operator(actor)
+    require_action(actor, "reference.manage", now=now)
     reason = _required_reason(reason)
     code = division_code_clean(code, field="code")
     if HistoricalDivision.objects.filter(code=code).exists():
@@ -80,7 +80,7 @@ def historical_division_set_successor(
 ) -> HistoricalDivision:
     """The platform operator corrects which division succeeded an abolished one ("" for none:
     organisations registered under it are then placed at region level for the reviewer)."""
-    require_operator(actor)
+    require_action(actor, "reference.manage", now=now)
     reason = _required_reason(reason)
     locked = HistoricalDivision.objects.select_for_update().get(pk=division.pk)
     before = _division_state(locked)

@@ -11,9 +11,10 @@ from django.db import transaction
 from django.db.models import Sum
 from django.utils.translation import gettext as _
 
+from accounts.access import require_action
 from accounts.errors import InvalidInput
 from accounts.models import City, User
-from accounts.permissions import AUTHORITY_ROLES, require_authority_of, require_role
+from accounts.permissions import require_region
 from vouchers.errors import refuse
 from vouchers.ledger.models import Transfer
 from vouchers.ledger.services import TransferSpec
@@ -67,7 +68,7 @@ def program_create(
     Dates stay inside `year` (see vouchers.program_dates); required evidence lists only
     known kinds, each once.
     """
-    require_role(actor, *AUTHORITY_ROLES)
+    require_action(actor, "program.manage", now=now)
     unknown = set(fields) - UPDATABLE_FIELDS - {"year"}
     if unknown:
         raise InvalidInput(f"未知字段：{', '.join(sorted(unknown))}")
@@ -111,7 +112,8 @@ def program_update(
     area change only through program_changes (program_has_vouchers), which says what happens
     to the vouchers and orders already issued.
     """
-    require_authority_of(actor, program.region_id)
+    require_action(actor, "program.manage", now=now)
+    require_region(actor, program.region_id)
     unknown = set(changes) - UPDATABLE_FIELDS
     if unknown:
         raise InvalidInput(f"不可修改的字段：{', '.join(sorted(unknown))}")
@@ -150,7 +152,8 @@ def program_fund(
 
     `reference` is the appropriation document's number; replaying it funds nothing twice.
     """
-    require_authority_of(actor, program.region_id)
+    require_action(actor, "program.fund", now=now)
+    require_region(actor, program.region_id)
     if amount_fen <= 0:
         raise InvalidInput("拨付金额必须大于0", extra={"field": "amount_fen"})
     if not reference.strip():

@@ -6,9 +6,10 @@ from datetime import datetime
 
 from django.db import transaction
 
+from accounts.access import require_action
 from accounts.errors import InvalidInput
 from accounts.models import User
-from accounts.permissions import require_authority_of
+from accounts.permissions import require_region
 from vouchers.errors import ConcurrentUpdate, Refused, refuse
 from vouchers.ledger.errors import InsufficientBalance
 from vouchers.ledger.models import Account
@@ -138,7 +139,8 @@ def voucher_revoke(*, actor: User, voucher: Voucher, reason: str, now: datetime)
 
     Orders already sent for redemption are left to the redemption review.
     """
-    require_authority_of(actor, voucher.program.region_id, User.Role.AUTHORITY_REVIEWER)
+    require_action(actor, "application.review", now=now)
+    require_region(actor, voucher.program.region_id)
     if not reason.strip():
         raise InvalidInput("作废创新券必须填写原因", extra={"field": "reason"})
     voucher = lock_voucher(voucher.pk)
