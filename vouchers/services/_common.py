@@ -86,59 +86,65 @@ def require_not_blacklisted(organisation: Organisation) -> None:
         )
 
 
-def funding_account(region: Region) -> Account:
+def funding_account(region: Region, *, now: datetime) -> Account:
     return account_open(
         kind=Account.Kind.FUNDING,
         owner_type="region",
         owner_id=region.code,
         name=f"{region.name}创新券财政资金",
+        now=now,
     )
 
 
-def budget_account_open(program: Program) -> Account:
+def budget_account_open(program: Program, *, now: datetime) -> Account:
     return account_open(
         kind=Account.Kind.BUDGET,
         owner_type="program",
         owner_id=str(program.pk),
         name=f"{program.region.name}{program.year}{program.name}未发放预算"[:128],
         debits_must_not_exceed_credits=True,
+        now=now,
     )
 
 
-def voucher_account_open(*, code: str) -> Account:
+def voucher_account_open(*, code: str, now: datetime) -> Account:
     return account_open(
         kind=Account.Kind.VOUCHER,
         owner_type="voucher",
         owner_id=code,
         name=f"创新券{code}",
         debits_must_not_exceed_credits=True,
+        now=now,
     )
 
 
-def payable_account(program: Program, payee: Organisation) -> Account:
+def payable_account(program: Program, payee: Organisation, *, now: datetime) -> Account:
     return account_open(
         kind=Account.Kind.PAYABLE,
         owner_type="program_payee",
         owner_id=f"{program.pk}:{payee.pk}",
         name=f"{program.region.name}{program.year}应付{payee.name}"[:128],
+        now=now,
     )
 
 
-def paid_account(program: Program) -> Account:
+def paid_account(program: Program, *, now: datetime) -> Account:
     return account_open(
         kind=Account.Kind.PAID,
         owner_type="program",
         owner_id=str(program.pk),
         name=f"{program.region.name}{program.year}{program.name}已支付"[:128],
+        now=now,
     )
 
 
-def clawback_account(program: Program, payee: Organisation) -> Account:
+def clawback_account(program: Program, payee: Organisation, *, now: datetime) -> Account:
     return account_open(
         kind=Account.Kind.CLAWBACK,
         owner_type="program_payee",
         owner_id=f"{program.pk}:{payee.pk}",
         name=f"{program.region.name}{program.year}应向{payee.name}追回"[:128],
+        now=now,
     )
 
 

@@ -111,7 +111,7 @@ def order_place(
         voucher_fen=portion,
         enterprise_share_fen=total_fee_fen - portion,
         enterprise_paid_fen=enterprise_paid_fen,
-        payable_account=payable_account(program, payee),
+        payable_account=payable_account(program, payee, now=now),
         state=ServiceOrder.State.PLACED,
         placed_by=actor,
         placed_at=now,

@@ -133,8 +133,8 @@ def redemption_claw_back(
     post(
         TransferSpec(
             idempotency_key=f"clawback:{locked.pk}",
-            debit_account_id=paid_account(program).pk,
-            credit_account_id=clawback_account(program, payee).pk,
+            debit_account_id=paid_account(program, now=now).pk,
+            credit_account_id=clawback_account(program, payee, now=now).pk,
             amount_fen=locked.approved_fen,
             business_type="redemption",
             business_id=str(locked.pk),

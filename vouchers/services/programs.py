@@ -78,7 +78,7 @@ def program_create(
     program = Program(region=region, created_by=actor, created_at=now, **fields)
     program_check(program)
     program.save()
-    program.budget_account = budget_account_open(program)
+    program.budget_account = budget_account_open(program, now=now)
     program.save(update_fields=["budget_account"])
     _set_categories(program, categories)
     cities = City.objects.filter(in_common_area=True) if serving_cities is None else serving_cities
@@ -167,7 +167,7 @@ def program_fund(
     post(
         TransferSpec(
             idempotency_key=key,
-            debit_account_id=funding_account(program.region).pk,
+            debit_account_id=funding_account(program.region, now=now).pk,
             credit_account_id=program.budget_account_id,
             amount_fen=amount_fen,
             business_type="program",

@@ -121,7 +121,7 @@ def payment_batch_pay(
     )
     for redemption in redemptions:
         move_state(redemption, target=Redemption.State.PAID, transitions=REDEMPTION_TRANSITIONS)
-    post(*[_payment(redemption) for redemption in redemptions], now=now, actor=actor)
+    post(*[_payment(redemption, now=now) for redemption in redemptions], now=now, actor=actor)
     audit(
         actor=actor,
         action="payment_batch_pay",
@@ -167,12 +167,12 @@ def payment_batch_cancel(
     return batch
 
 
-def _payment(redemption: Redemption) -> TransferSpec:
+def _payment(redemption: Redemption, *, now: datetime) -> TransferSpec:
     order = redemption.order
     return TransferSpec(
         idempotency_key=f"settlement-pay:{redemption.pk}",
         debit_account_id=order.payable_account_id,
-        credit_account_id=paid_account(redemption.program).pk,
+        credit_account_id=paid_account(redemption.program, now=now).pk,
         amount_fen=redemption.approved_fen,
         business_type="redemption",
         business_id=str(redemption.pk),

@@ -40,7 +40,7 @@ def voucher_issue(*, actor: User, application: Application, now: datetime) -> Vo
     """
     program = application.program
     code = voucher_code(application)
-    account = voucher_account_open(code=code)
+    account = voucher_account_open(code=code, now=now)
     try:
         post(
             TransferSpec(
