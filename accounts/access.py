@@ -5,12 +5,14 @@ declare their action with `@action_required` (accounts/decorators.py), API views
 `access_action` and `ActionPermission` (accounts/api/permissions.py); both are thin adapters
 that end in `require_action`. This module is domain code: it knows nothing of HTTP, Django's
 views or DRF. Which *objects* a scope covers is applied by the selectors (they take the
-actor); services check role and region again before writing. A role missing from an
-action's row is refused.
+actor); services call `require_action` again before writing, then check the region and
+impartiality (accounts/permissions.py), so a page and the API obey one rule. A role missing
+from an action's row is refused.
 """
 
 from __future__ import annotations
 
+from datetime import datetime
 from enum import StrEnum
 
 from accounts.audit import audit_record
@@ -121,12 +123,16 @@ def scope_for(user, action: str) -> Scope | None:
     return MATRIX[action].get(role_of(user))
 
 
-def require_action(user, action: str) -> Scope:
-    """The scope, or AccessDenied — and every denial goes to the audit trail."""
+def require_action(user, action: str, *, now: datetime) -> Scope:
+    """The scope, or AccessDenied — and every denial goes to the audit trail.
+
+    Inside a service's transaction the denial's audit line is rolled back with the rest;
+    the page and API adapters, which check first, record it outside any transaction.
+    """
     scope = scope_for(user, action)
     if scope is None:
         actor = user if user is not None and user.is_authenticated else None
-        audit_record(actor=actor, action="permission_denied", after={"action": action})
+        audit_record(actor=actor, action="permission_denied", after={"action": action}, now=now)
         raise AccessDenied("您的角色无权执行此操作", code="permission_denied",
                            extra={"action": action})
     return scope

@@ -11,6 +11,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.options import csrf_protect_m
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts import services
@@ -56,6 +57,7 @@ class CityAdmin(admin.ModelAdmin):
                     city=city,
                     in_common_area=in_common_area,
                     reason="平台运营方在管理后台修改（安徽省名单须核实确认）",
+                    now=timezone.now(),
                 )
             except ApplicationError as error:
                 self.message_user(request, error.message, messages.ERROR)
@@ -124,7 +126,7 @@ class HistoricalDivisionAdmin(admin.ModelAdmin):
         data = form.cleaned_data
         common = {"actor": request.user, "successor_code": data["successor_code"],
                   "successor_name": data["successor_name"], "source": data["source"],
-                  "reason": data["reason"]}
+                  "reason": data["reason"], "now": timezone.now()}
         try:
             if change:
                 services.historical_division_set_successor(

@@ -6,7 +6,6 @@ from datetime import datetime
 from typing import Any
 
 from django.db import models
-from django.utils import timezone
 
 from accounts.context import current_ip_address
 from accounts.models import AuditEntry, Organisation, Region, User
@@ -23,7 +22,7 @@ def audit_record(
     amount_fen: int | None = None,
     organisation: Organisation | None = None,
     region: Region | None = None,
-    now: datetime | None = None,
+    now: datetime,
 ) -> AuditEntry:
     """Append one audit line. `region` is the region whose authority may read it."""
     entry = audit_entry_build(
@@ -45,7 +44,7 @@ def audit_entry_build(
     amount_fen: int | None = None,
     organisation: Organisation | None = None,
     region: Region | None = None,
-    now: datetime | None = None,
+    now: datetime,
 ) -> AuditEntry:
     """The unsaved line `audit_record` appends, for paths that insert lines in bulk."""
     if organisation is None and actor is not None and actor.organisation_id:
@@ -53,7 +52,7 @@ def audit_entry_build(
     if region is None and organisation is not None:
         region = organisation.region
     return AuditEntry(
-        created_at=now or timezone.now(),
+        created_at=now,
         actor=actor if actor is not None and actor.pk else None,
         organisation=organisation,
         region=region,

@@ -9,6 +9,7 @@ from typing import Any
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
 
 from accounts.access import MATRIX, require_action, scope_for
 from accounts.errors import AccessDenied
@@ -26,7 +27,7 @@ def action_required(action: str) -> Callable[[Callable[..., HttpResponse]], Any]
                 if not request.user.is_authenticated:
                     return redirect_to_login(request.get_full_path())
                 try:
-                    require_action(request.user, action)
+                    require_action(request.user, action, now=timezone.now())
                 except AccessDenied as error:
                     raise PermissionDenied(error.message) from error
             request.access_scope = scope_for(request.user, action)  # type: ignore[attr-defined]

@@ -1,16 +1,11 @@
-"""Role checks shared by every service. One function per question, each raising AccessDenied."""
+"""The checks a service makes besides the role (which is the matrix's, accounts.access):
+the region an authority acts for, an approved organisation, and impartiality. One function per
+question, each raising AccessDenied."""
 
 from __future__ import annotations
 
 from accounts.errors import AccessDenied
 from accounts.models import Organisation, Region, User
-
-AUTHORITY_ROLES = (User.Role.AUTHORITY_REVIEWER, User.Role.AUTHORITY_FINANCE)
-
-
-def require_role(actor: User, *roles: str) -> None:
-    if not actor.is_authenticated or actor.role not in roles:
-        raise AccessDenied("您的角色无权执行此操作", extra={"role": getattr(actor, "role", "")})
 
 
 def require_approved_organisation(actor: User) -> Organisation:
@@ -20,16 +15,11 @@ def require_approved_organisation(actor: User) -> Organisation:
     return organisation
 
 
-def require_authority_of(actor: User, region: Region | int, *roles: str) -> None:
-    """The actor is an authority user (of one of `roles`) acting for `region`."""
-    require_role(actor, *(roles or AUTHORITY_ROLES))
+def require_region(actor: User, region: Region | int) -> None:
+    """An authority user acts only for its own region (the role is checked before)."""
     region_id = region if isinstance(region, int) else region.pk
     if actor.organisation.region_id != region_id:
         raise AccessDenied("主管部门只能处理本地区的事务", code="other_region")
-
-
-def require_operator(actor: User) -> None:
-    require_role(actor, User.Role.OPERATOR)
 
 
 def require_impartial(actor: User, *organisations: Organisation | None, submitted_by=None) -> None:

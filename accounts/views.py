@@ -120,6 +120,7 @@ def register(request):
                 address=data["address"],
                 actual_controller=data["actual_controller"],
                 actual_controller_identifier=data["actual_controller_identifier"],
+                now=timezone.now(),
             )
         except ApplicationError as error:
             add_application_error(form, error)
@@ -159,7 +160,8 @@ def registration_review(request, pk: int):
         )
         try:
             review(
-                actor=request.user, organisation=organisation, reason=form.cleaned_data["reason"]
+                actor=request.user, organisation=organisation, reason=form.cleaned_data["reason"],
+                now=timezone.now(),
             )
         except ApplicationError as error:
             add_application_error(form, error)
@@ -192,7 +194,7 @@ def registration_set_city(request, pk: int):
         try:
             services.organisation_set_city(actor=request.user, organisation=organisation,
                                            city=form.cleaned_data["city"],
-                                           reason=form.cleaned_data["reason"])
+                                           reason=form.cleaned_data["reason"], now=timezone.now())
         except ApplicationError as error:
             add_application_error(form, error)
         else:
@@ -214,6 +216,7 @@ def registration_set_controller(request, pk: int):
                 actual_controller=data["actual_controller"],
                 actual_controller_identifier=data["actual_controller_identifier"],
                 reason=data["reason"],
+                now=timezone.now(),
             )
         except ApplicationError as error:
             add_application_error(form, error)
@@ -232,7 +235,8 @@ def api_tokens(request):
     if request.method == "POST" and form.is_valid():
         try:
             _, new_secret = services.api_token_create(
-                actor=request.user, name=form.cleaned_data["name"]
+                actor=request.user, name=form.cleaned_data["name"],
+                now=timezone.now(),
             )
         except ApplicationError as error:
             add_application_error(form, error)
@@ -249,7 +253,7 @@ def api_tokens(request):
 @require_http_methods(["POST"])
 def api_token_revoke(request, pk: int):
     token = get_object_or_404(ApiToken, pk=pk, user=request.user)
-    services.api_token_revoke(actor=request.user, token=token)
+    services.api_token_revoke(actor=request.user, token=token, now=timezone.now())
     messages.success(request, _("令牌已吊销。"))
     return redirect("accounts:api_tokens")
 
@@ -286,7 +290,7 @@ def objection_lodge(request, pk: int):
 
         def perform() -> str:
             services.objection_lodge(organisation=organisation, lodged_by=data["lodged_by"],
-                                     contact=data["contact"], text=data["text"])
+                                     contact=data["contact"], text=data["text"], now=timezone.now())
             return reverse("accounts:notices")
 
         try:
@@ -326,7 +330,8 @@ def objection_resolve(request, pk: int):
         def perform() -> str:
             services.objection_resolve(actor=request.user, objection=objection,
                                        upheld=form.cleaned_data["upheld"],
-                                       resolution=form.cleaned_data["resolution"])
+                                       resolution=form.cleaned_data["resolution"],
+                                       now=timezone.now())
             return reverse("accounts:notice_review")
 
         try:
@@ -344,7 +349,9 @@ def notice_conclude(request, pk: int):
     organisation = get_object_or_404(_own_region_notices(request), pk=pk)
 
     def perform() -> str:
-        services.organisation_conclude_notice(actor=request.user, organisation=organisation)
+        services.organisation_conclude_notice(
+            actor=request.user, organisation=organisation, now=timezone.now()
+        )
         return reverse("accounts:notice_review")
 
     try:
@@ -366,7 +373,7 @@ def audit_trail(request):
     entries = selectors.audit_entries_visible_to(actor=request.user, **filters)
     if request.GET.get("format") == "csv":
         audit_record(actor=request.user, action="audit_export", after={"filters": {
-            key: str(value) for key, value in filters.items() if value}})
+            key: str(value) for key, value in filters.items() if value}}, now=timezone.now())
         return csv_response(
             filename="审计记录.csv", header=AUDIT_CSV_HEADER,
             rows=(_audit_row(entry) for entry in entries.iterator(chunk_size=2000)),

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from django.utils import timezone
+
 
 def now() -> datetime:
     return datetime.now(tz=UTC)
@@ -33,7 +35,7 @@ def open_program(*, name: str, budget_fen: int, cap_fen: int):
 def token_for(user) -> str:
     from accounts.services import api_token_create
 
-    _token, raw = api_token_create(actor=user, name="bench")
+    _token, raw = api_token_create(actor=user, name="bench", now=timezone.now())
     return raw
 
 

@@ -15,6 +15,8 @@ import subprocess
 import time
 from datetime import UTC, datetime
 
+from django.utils import timezone
+
 from bench.common import SERVER, Table, recreate_database
 
 PGBENCH_DATABASE = "vouchers_bench_pgbench"
@@ -35,7 +37,8 @@ def _accounts(count: int) -> tuple[int, list[int]]:
 
     stamp = f"{time.time_ns()}"
     source = account_open(
-        kind=Account.Kind.FUNDING, owner_type="bench", owner_id=stamp, name="bench funding"
+        kind=Account.Kind.FUNDING, owner_type="bench", owner_id=stamp, name="bench funding",
+        now=timezone.now(),
     )
     budget = account_open(
         kind=Account.Kind.BUDGET,
@@ -43,6 +46,7 @@ def _accounts(count: int) -> tuple[int, list[int]]:
         owner_id=stamp,
         name="bench budget",
         debits_must_not_exceed_credits=True,
+        now=timezone.now(),
     )
     plain = Account.objects.bulk_create(
         Account(

@@ -13,5 +13,5 @@ env = environ.Env()
 environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 
 # Files the embedded default keeps beside the project: SQLite, the broker's folders, uploads.
+# Only named here; config.folders makes the ones in use when Django starts.
 VAR_DIR = Path(env.str("VOUCHERS_VAR_DIR", default=str(BASE_DIR / "var")))
-VAR_DIR.mkdir(parents=True, exist_ok=True)

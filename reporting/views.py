@@ -78,7 +78,7 @@ def request_reconciliation(request):
 def _visible_run(request, pk: int, action: str = "report.view") -> ReportRun:
     run = get_object_or_404(ReportRun.objects.select_related("region"), pk=pk)
     try:
-        access.require_run_visible(request.user, run, action)
+        access.require_run_visible(request.user, run, action, now=timezone.now())
     except ApplicationError as error:  # another region's run: as if it did not exist
         raise Http404(error.message) from error
     return run

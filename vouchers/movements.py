@@ -32,8 +32,9 @@ Phase = Transfer.Phase
 # Accounts: one per owner and kind (account_open returns the existing one).
 
 
-def funding_account(region: Region) -> Account:
+def funding_account(region: Region, *, now: datetime) -> Account:
     return account_open(
+        now=now,
         kind=Account.Kind.FUNDING,
         owner_type="region",
         owner_id=region.code,
@@ -41,8 +42,9 @@ def funding_account(region: Region) -> Account:
     )
 
 
-def budget_account_open(program: Program) -> Account:
+def budget_account_open(program: Program, *, now: datetime) -> Account:
     return account_open(
+        now=now,
         kind=Account.Kind.BUDGET,
         owner_type="program",
         owner_id=str(program.pk),
@@ -51,8 +53,9 @@ def budget_account_open(program: Program) -> Account:
     )
 
 
-def voucher_account_open(*, code: str) -> Account:
+def voucher_account_open(*, code: str, now: datetime) -> Account:
     return account_open(
+        now=now,
         kind=Account.Kind.VOUCHER,
         owner_type="voucher",
         owner_id=code,
@@ -61,8 +64,9 @@ def voucher_account_open(*, code: str) -> Account:
     )
 
 
-def payable_account(program: Program, payee: Organisation) -> Account:
+def payable_account(program: Program, payee: Organisation, *, now: datetime) -> Account:
     return account_open(
+        now=now,
         kind=Account.Kind.PAYABLE,
         owner_type="program_payee",
         owner_id=f"{program.pk}:{payee.pk}",
@@ -70,8 +74,9 @@ def payable_account(program: Program, payee: Organisation) -> Account:
     )
 
 
-def paid_account(program: Program) -> Account:
+def paid_account(program: Program, *, now: datetime) -> Account:
     return account_open(
+        now=now,
         kind=Account.Kind.PAID,
         owner_type="program",
         owner_id=str(program.pk),
@@ -79,8 +84,9 @@ def paid_account(program: Program) -> Account:
     )
 
 
-def clawback_account(program: Program, payee: Organisation) -> Account:
+def clawback_account(program: Program, payee: Organisation, *, now: datetime) -> Account:
     return account_open(
+        now=now,
         kind=Account.Kind.CLAWBACK,
         owner_type="program_payee",
         owner_id=f"{program.pk}:{payee.pk}",
@@ -147,11 +153,13 @@ def return_key(cause_key: str) -> str:
 # Transfers.
 
 
-def fund_spec(program: Program, *, amount_fen: int, reference: str) -> TransferSpec:
+def fund_spec(
+    program: Program, *, amount_fen: int, reference: str, now: datetime
+) -> TransferSpec:
     """The region's funding moves into the program's unissued budget."""
     return TransferSpec(
         idempotency_key=fund_key(program, reference),
-        debit_account_id=funding_account(program.region).pk,
+        debit_account_id=funding_account(program.region, now=now).pk,
         credit_account_id=program.budget_account_id,
         amount_fen=amount_fen,
         phase=Phase.POSTED,
@@ -228,12 +236,12 @@ def return_to_budget_spec(voucher: Voucher, *, amount_fen: int, key: str) -> Tra
     )
 
 
-def pay_spec(redemption: Redemption) -> TransferSpec:
+def pay_spec(redemption: Redemption, *, now: datetime) -> TransferSpec:
     """The treasury pays an approved redemption: payable to paid."""
     return TransferSpec(
         idempotency_key=pay_key(redemption),
         debit_account_id=redemption.order.payable_account_id,
-        credit_account_id=paid_account(redemption.program).pk,
+        credit_account_id=paid_account(redemption.program, now=now).pk,
         amount_fen=redemption.approved_fen,
         phase=Phase.POSTED,
         business_type="redemption",
@@ -242,13 +250,13 @@ def pay_spec(redemption: Redemption) -> TransferSpec:
     )
 
 
-def claw_back_spec(redemption: Redemption) -> TransferSpec:
+def claw_back_spec(redemption: Redemption, *, now: datetime) -> TransferSpec:
     """A paid redemption is reversed by a compensating entry: paid to what the payee owes."""
     program = redemption.program
     return TransferSpec(
         idempotency_key=claw_back_key(redemption),
-        debit_account_id=paid_account(program).pk,
-        credit_account_id=clawback_account(program, redemption.payee).pk,
+        debit_account_id=paid_account(program, now=now).pk,
+        credit_account_id=clawback_account(program, redemption.payee, now=now).pk,
         amount_fen=redemption.approved_fen,
         phase=Phase.POSTED,
         business_type="redemption",

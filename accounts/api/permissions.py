@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils import timezone
 from rest_framework.permissions import BasePermission
 
 from accounts.access import require_action, scope_for
@@ -18,6 +19,7 @@ class ActionPermission(BasePermission):
             action = action[request.method]
         if scope_for(request.user, action) is None:
             if request.user.is_authenticated:
-                require_action(request.user, action)  # raises, and audits the denial
+                # raises, and audits the denial
+                require_action(request.user, action, now=timezone.now())
             return False
         return True

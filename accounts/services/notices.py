@@ -5,12 +5,12 @@ from __future__ import annotations
 from datetime import datetime
 
 from django.db import transaction
-from django.utils import timezone
 
+from accounts.access import require_action
 from accounts.audit import audit_record
 from accounts.errors import Conflict, InvalidInput
 from accounts.models import Objection, Organisation, User
-from accounts.permissions import require_authority_of
+from accounts.permissions import require_region
 from accounts.services.organisations import organisation_move_status
 from accounts.states import OBJECTION_TRANSITIONS, require_transition
 from accounts.text import clean_text
@@ -23,10 +23,9 @@ def objection_lodge(
     lodged_by: str,
     contact: str,
     text: str,
-    now: datetime | None = None,
+    now: datetime,
 ) -> Objection:
     """Anyone may object to an institution while its public notice runs."""
-    now = now or timezone.now()
     locked = Organisation.objects.select_for_update().get(pk=organisation.pk)
     if locked.status != Organisation.Status.NOTICE or now >= locked.notice_ends_at:
         raise Conflict("该机构不在公示期内，无法提出异议", code="not_in_notice")
@@ -58,13 +57,13 @@ def objection_resolve(
     objection: Objection,
     upheld: bool,
     resolution: str,
-    now: datetime | None = None,
+    now: datetime,
 ) -> Objection:
     """The region's reviewer decides whether an objection stands, with reasons."""
-    require_authority_of(actor, objection.organisation.region_id, User.Role.AUTHORITY_REVIEWER)
+    require_action(actor, "notice.conclude", now=now)
+    require_region(actor, objection.organisation.region_id)
     if not resolution.strip():
         raise InvalidInput("请填写处理意见", extra={"field": "resolution"})
-    now = now or timezone.now()
     target = Objection.Status.UPHELD if upheld else Objection.Status.DISMISSED
     require_transition(OBJECTION_TRANSITIONS, Objection.Status, objection.status, target)
     updated = Objection.objects.filter(pk=objection.pk, status=Objection.Status.OPEN).update(
@@ -88,13 +87,12 @@ def objection_resolve(
 
 @transaction.atomic(durable=True)
 def organisation_conclude_notice(
-    *, actor: User | None, organisation: Organisation, now: datetime | None = None
+    *, actor: User | None, organisation: Organisation, now: datetime
 ) -> Organisation:
     """After the notice ends: admitted unless an objection was upheld; open ones block.
 
     `actor=None` is the nightly job, which concludes only notices that drew no objection.
     """
-    now = now or timezone.now()
     if organisation.notice_ends_at is None or now < organisation.notice_ends_at:
         raise Conflict("公示期尚未结束", code="notice_running")
     objections = Objection.objects.filter(organisation=organisation)

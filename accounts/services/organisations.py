@@ -8,15 +8,15 @@ from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.access import require_action
 from accounts.audit import audit_record
 from accounts.credit_codes import locate_credit_code
 from accounts.errors import Conflict, InvalidInput
 from accounts.identity import controller_identity
 from accounts.models import City, Organisation, User
-from accounts.permissions import require_authority_of, require_impartial
+from accounts.permissions import require_impartial, require_region
 from accounts.states import ORGANISATION_TRANSITIONS, require_transition
 from accounts.text import clean_text
 
@@ -46,7 +46,7 @@ def organisation_register(
     address: str = "",
     actual_controller: str = "",
     actual_controller_identifier: str = "",
-    now: datetime | None = None,
+    now: datetime,
 ) -> User:
     """Self-registration of an enterprise or institution: a pending organisation and its user.
 
@@ -110,14 +110,13 @@ def organisation_register(
 
 @transaction.atomic(durable=True)
 def organisation_approve(
-    *, actor: User, organisation: Organisation, reason: str = "", now: datetime | None = None
+    *, actor: User, organisation: Organisation, reason: str = "", now: datetime
 ) -> Organisation:
     """The authority of the organisation's region approves a registration.
 
     An enterprise is admitted at once; an institution enters its public notice (公示) of
     INSTITUTION_NOTICE_DAYS and is admitted when the notice is concluded.
     """
-    now = now or timezone.now()
     if organisation.kind == Organisation.Kind.INSTITUTION:
         notice_ends_at = now + timedelta(days=settings.INSTITUTION_NOTICE_DAYS)
         return organisation_move_status(
@@ -139,7 +138,7 @@ def organisation_approve(
 
 @transaction.atomic(durable=True)
 def organisation_reject(
-    *, actor: User, organisation: Organisation, reason: str, now: datetime | None = None
+    *, actor: User, organisation: Organisation, reason: str, now: datetime
 ) -> Organisation:
     """The authority of the organisation's region refuses it, with a reason."""
     if not reason.strip():
@@ -159,14 +158,14 @@ def organisation_move_status(
     organisation: Organisation,
     target: str,
     reason: str,
-    now: datetime | None,
+    now: datetime,
     **fields: object,
 ) -> Organisation:
     """Building block (joins the caller's transaction): check, compare-and-set, audit."""
     if actor is not None:  # None only for the scheduled conclusion of an unopposed notice
-        require_authority_of(actor, organisation.region_id, User.Role.AUTHORITY_REVIEWER)
+        require_action(actor, "registration.review", now=now)
+        require_region(actor, organisation.region_id)
         require_impartial(actor, organisation)
-    now = now or timezone.now()
     current = organisation.status
     require_transition(
         ORGANISATION_TRANSITIONS, Organisation.Status, current, target, record=organisation.name
@@ -200,12 +199,13 @@ def organisation_move_status(
 @transaction.atomic(durable=True)
 def organisation_set_city(
     *, actor: User, organisation: Organisation, city: City, reason: str = "",
-    now: datetime | None = None,
+    now: datetime,
 ) -> Organisation:
     """A reviewer of the organisation's region sets its city: the one the credit code did not
     tell, or a correction (which needs a reason). The city must lie in the organisation's region.
     """
-    require_authority_of(actor, organisation.region_id, User.Role.AUTHORITY_REVIEWER)
+    require_action(actor, "registration.review", now=now)
+    require_region(actor, organisation.region_id)
     require_impartial(actor, organisation)
     locked = Organisation.objects.select_for_update().get(pk=organisation.pk)
     if city.region_id != locked.region_id:
@@ -228,11 +228,12 @@ def organisation_set_city(
 @transaction.atomic(durable=True)
 def organisation_set_actual_controller(
     *, actor: User, organisation: Organisation, actual_controller: str,
-    actual_controller_identifier: str = "", reason: str, now: datetime | None = None,
+    actual_controller_identifier: str = "", reason: str, now: datetime,
 ) -> Organisation:
     """A reviewer of the organisation's region records or corrects its actual controller
     (group caps and related-party checks follow the new identity from then on)."""
-    require_authority_of(actor, organisation.region_id, User.Role.AUTHORITY_REVIEWER)
+    require_action(actor, "registration.review", now=now)
+    require_region(actor, organisation.region_id)
     require_impartial(actor, organisation)
     reason = clean_text(reason, field="reason", label="原因", max_length=500)
     controller = controller_identity(name=actual_controller,
@@ -263,7 +264,7 @@ def user_create(
     password: str,
     role: str,
     email: str = "",
-    now: datetime | None = None,
+    now: datetime,
 ) -> User:
     """A user for an existing organisation (the operator's admin, the demo loader).
 

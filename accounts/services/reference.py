@@ -7,22 +7,21 @@ import unicodedata
 from datetime import datetime
 
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.access import require_action
 from accounts.audit import audit_record
 from accounts.errors import Conflict, InvalidInput
 from accounts.models import City, HistoricalDivision, User
-from accounts.permissions import require_operator
 from accounts.text import clean_text
 
 
 @transaction.atomic(durable=True)
 def city_set_common_area(
-    *, actor: User, city: City, in_common_area: bool, reason: str, now: datetime | None = None
+    *, actor: User, city: City, in_common_area: bool, reason: str, now: datetime
 ) -> City:
     """The platform operator moves a city into or out of the common-use area (通用区域)."""
-    require_operator(actor)
+    require_action(actor, "reference.manage", now=now)
     if not reason.strip():
         raise InvalidInput("修改通用区域必须填写原因", extra={"field": "reason"})
     before = City.objects.select_for_update().get(pk=city.pk).in_common_area
@@ -44,16 +43,16 @@ def city_set_common_area(
 @transaction.atomic(durable=True)
 def historical_division_record(
     *, actor: User, code: str, name: str, abolished_year: int, successor_code: str,
-    successor_name: str = "", source: str, reason: str, now: datetime | None = None,
+    successor_name: str = "", source: str, reason: str, now: datetime,
 ) -> HistoricalDivision:
     """The platform operator records a historical division missing from the shipped table
     (a change published after it was built), with its source."""
-    require_operator(actor)
+    require_action(actor, "reference.manage", now=now)
     reason = _required_reason(reason)
     code = division_code_clean(code, field="code")
     if HistoricalDivision.objects.filter(code=code).exists():
         raise Conflict(_("该历史行政区划已登记"), code="division_exists", extra={"field": "code"})
-    if not 1949 <= abolished_year <= timezone.now().year:
+    if not 1949 <= abolished_year <= now.year:
         raise InvalidInput(_("撤销年份不正确"), extra={"field": "abolished_year"})
     division = HistoricalDivision(
         code=code,
@@ -76,11 +75,11 @@ def historical_division_record(
 @transaction.atomic(durable=True)
 def historical_division_set_successor(
     *, actor: User, division: HistoricalDivision, successor_code: str,
-    successor_name: str = "", source: str, reason: str, now: datetime | None = None,
+    successor_name: str = "", source: str, reason: str, now: datetime,
 ) -> HistoricalDivision:
     """The platform operator corrects which division succeeded an abolished one ("" for none:
     organisations registered under it are then placed at region level for the reviewer)."""
-    require_operator(actor)
+    require_action(actor, "reference.manage", now=now)
     reason = _required_reason(reason)
     locked = HistoricalDivision.objects.select_for_update().get(pk=division.pk)
     before = _division_state(locked)

@@ -7,7 +7,6 @@ import secrets
 from datetime import datetime
 
 from django.db import transaction
-from django.utils import timezone
 
 from accounts.audit import audit_record
 from accounts.errors import AccessDenied, Conflict, InvalidInput
@@ -23,7 +22,7 @@ def hash_token_secret(raw: str) -> str:
 
 @transaction.atomic(durable=True)
 def api_token_create(
-    *, actor: User, name: str, now: datetime | None = None
+    *, actor: User, name: str, now: datetime
 ) -> tuple[ApiToken, str]:
     """A new token for the actor; the raw secret is returned once and never stored."""
     name = name.strip()
@@ -33,7 +32,6 @@ def api_token_create(
     if ApiToken.objects.filter(user=actor, revoked_at__isnull=True).count() >= MAX_ACTIVE_TOKENS:
         raise Conflict(f"每个用户最多{MAX_ACTIVE_TOKENS}个有效令牌，请先吊销不用的令牌")
     raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
-    now = now or timezone.now()
     token = ApiToken.objects.create(
         user=actor,
         name=name,
@@ -48,11 +46,10 @@ def api_token_create(
 
 
 @transaction.atomic(durable=True)
-def api_token_revoke(*, actor: User, token: ApiToken, now: datetime | None = None) -> ApiToken:
+def api_token_revoke(*, actor: User, token: ApiToken, now: datetime) -> ApiToken:
     """Revoke one of the actor's own tokens (idempotent: revoking twice changes nothing)."""
     if token.user_id != actor.pk:
         raise AccessDenied("只能吊销自己的令牌")
-    now = now or timezone.now()
     if ApiToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(revoked_at=now):
         audit_record(actor=actor, action="api_token_revoke", target=token, now=now)
     token.refresh_from_db()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from accounts import services
 from accounts.credit_codes import compose_credit_code
@@ -71,14 +72,14 @@ class DemoLogin:
     organisation: str
 
 
-def load_accounts_demo() -> list[DemoLogin]:
+def load_accounts_demo(*, now: datetime) -> list[DemoLogin]:
     """Each step is its own service transaction; a rerun finds everything and creates nothing."""
     operator = _organisation(
         kind=Organisation.Kind.OPERATOR,
         name="长三角科技资源共享服务平台",
         region=Region.objects.get(short_code="SH"),
     )
-    operator_user = _user(operator, "operator", User.Role.OPERATOR)
+    operator_user = _user(operator, "operator", User.Role.OPERATOR, now=now)
     for code in DEMO_ANHUI_COMMON_AREA:
         city = City.objects.get(code=code)
         if not city.in_common_area:
@@ -87,6 +88,7 @@ def load_accounts_demo() -> list[DemoLogin]:
                 city=city,
                 in_common_area=True,
                 reason="演示数据：安徽省通用区域城市名单须由平台运营方核实确认",
+                now=now,
             )
     for index, (short_code, enterprise, institution) in enumerate(DEMO_PARTIES):
         region = Region.objects.get(short_code=short_code)
@@ -94,14 +96,14 @@ def load_accounts_demo() -> list[DemoLogin]:
             kind=Organisation.Kind.AUTHORITY, name=region.authority_name, region=region
         )
         prefix = short_code.lower()
-        _user(authority, f"{prefix}_reviewer", User.Role.AUTHORITY_REVIEWER)
-        _user(authority, f"{prefix}_finance", User.Role.AUTHORITY_FINANCE)
+        _user(authority, f"{prefix}_reviewer", User.Role.AUTHORITY_REVIEWER, now=now)
+        _user(authority, f"{prefix}_finance", User.Role.AUTHORITY_FINANCE, now=now)
         for kind, party, role, serial in (
             (Organisation.Kind.ENTERPRISE, enterprise, User.Role.ENTERPRISE, 1000 + index),
             (Organisation.Kind.INSTITUTION, institution, User.Role.INSTITUTION, 2000 + index),
         ):
             organisation = _party(kind, party, region, serial)
-            _user(organisation, f"{prefix}_{kind}", role)
+            _user(organisation, f"{prefix}_{kind}", role, now=now)
     return [
         DemoLogin(user.username, user.get_role_display(), user.organisation.name)
         for user in User.objects.filter(username__in=_demo_usernames())
@@ -146,7 +148,7 @@ def _organisation(*, kind: str, name: str, region: Region, **fields) -> Organisa
     return organisation
 
 
-def _user(organisation: Organisation, username: str, role: str) -> User:
+def _user(organisation: Organisation, username: str, role: str, *, now: datetime) -> User:
     existing = User.objects.filter(username=username).first()
     if existing is not None:
         return existing
@@ -156,4 +158,5 @@ def _user(organisation: Organisation, username: str, role: str) -> User:
         username=username,
         password=DEMO_PASSWORD,
         role=role,
+        now=now,
     )

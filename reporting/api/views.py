@@ -75,7 +75,7 @@ def _visible(request, pk: int, action: str) -> ReportRun:
     run = get_object_or_404(
         ReportRun.objects.select_related("region").prefetch_related("files"), pk=pk
     )
-    access.require_run_visible(request.user, run, action)
+    access.require_run_visible(request.user, run, action, now=timezone.now())
     return run
 
 

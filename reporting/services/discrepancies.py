@@ -18,7 +18,7 @@ def discrepancy_resolve(
     *, actor: User, discrepancy: Discrepancy, note: str, now: datetime
 ) -> Discrepancy:
     """An authority user of the discrepancy's region closes it with a note (audited)."""
-    require_action(actor, "reconciliation.resolve")
+    require_action(actor, "reconciliation.resolve", now=now)
     if actor.region_id_or_none != discrepancy.region_id:
         raise AccessDenied("只能处理本地区的对账差异", code="other_region")
     if not note.strip():

@@ -65,7 +65,7 @@ def _sha256(handle: IO[bytes]) -> str:
 @transaction.atomic(durable=True)
 def report_download(*, actor: User, run: ReportRun, fmt: str, now: datetime) -> ReportFile:
     """The file of a finished run, for an actor allowed to see its region; audited."""
-    require_run_visible(actor, run, "report.download")
+    require_run_visible(actor, run, "report.download", now=now)
     if run.status != ReportRun.Status.SUCCEEDED:
         raise Conflict("报表尚未完成", code="report_not_ready")
     report_file = ReportFile.objects.filter(run=run, format=fmt).first()

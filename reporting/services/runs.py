@@ -46,7 +46,7 @@ def report_request(
     """Ask for a report. The same report over the same data returns the existing run (a
     failed one is queued again); a new run is enqueued once this transaction commits.
     `actor=None` is the scheduler."""
-    region = report_scope_region(actor, region)
+    region = report_scope_region(actor, region, now=now)
     parameters = report_parameters_clean(kind=kind, region=region, parameters=parameters,
                                          now=now)
     version = selectors.data_version()

@@ -14,12 +14,13 @@ from django.utils import timezone
 from openpyxl import load_workbook
 from stdnum.cn import uscc
 
+from accounts.access import require_action
 from accounts.amounts import InvalidAmount, yuan_to_fen
 from accounts.audit import audit_record
 from accounts.credit_codes import normalise_credit_code
 from accounts.errors import InvalidInput
 from accounts.models import Region, User
-from accounts.permissions import require_authority_of
+from accounts.permissions import require_region
 from reporting.models import TreasuryPayment
 
 COLUMNS = ("batch_reference", "credit_code", "amount", "paid_on", "bank_reference")
@@ -53,7 +54,8 @@ def treasury_payments_import(
 ) -> list[TreasuryPayment]:
     """Import the treasury's file for `region`. Every row is checked first; one bad row
     refuses the whole file (TreasuryFileInvalid naming each line and reason)."""
-    require_authority_of(actor, region, User.Role.AUTHORITY_FINANCE)
+    require_action(actor, "treasury.import", now=now)
+    require_region(actor, region)
     rows = list(_read(name, content))
     errors: list[RowError] = []
     payments = _validate(rows, region=region, today=timezone.localdate(now), errors=errors)

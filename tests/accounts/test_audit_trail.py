@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from django.db import connection, transaction
 from django.db.utils import DatabaseError
+from django.utils import timezone
 
 from accounts.audit import audit_record
 from accounts.models import AuditEntry
@@ -12,7 +13,7 @@ from tests.factories.accounts import UserFactory
 
 
 def test_model_layer_refuses_to_change_or_delete_an_entry(db):
-    entry = audit_record(actor=None, action="test", reason="first")
+    entry = audit_record(actor=None, action="test", reason="first", now=timezone.now())
     entry.reason = "rewritten"
     with pytest.raises(ValueError, match="只能追加"):
         entry.save()
@@ -41,7 +42,7 @@ def test_login_and_failed_login_are_audited(client, db):
     ],
 )
 def test_trigger_rejects_raw_update_and_delete(db, statement):
-    entry = audit_record(actor=None, action="test", reason="original")
+    entry = audit_record(actor=None, action="test", reason="original", now=timezone.now())
     with (
         pytest.raises(DatabaseError, match="append-only"),
         transaction.atomic(),

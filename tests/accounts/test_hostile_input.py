@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 
 import pytest
+from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -39,6 +40,7 @@ def test_names_hiding_characters_are_refused_by_the_service(db, name):
             credit_code=compose_credit_code(division="320200", serial=71),
             username="hidden",
             password="a-Strong-passphrase-9",
+            now=timezone.now(),
         )
     assert caught.value.code == "hidden_characters"
     assert caught.value.extra["field"] == "name"
@@ -88,6 +90,7 @@ def test_any_registration_input_is_either_accepted_or_refused_cleanly(db, field,
                 username=cleaned["username"], password=cleaned["password"],
                 legal_representative=cleaned["legal_representative"],
                 contact_phone=cleaned["contact_phone"], address=cleaned["address"],
+                now=timezone.now(),
             )
             outcome = "registered"
         except ApplicationError as error:
@@ -119,4 +122,5 @@ def test_hidden_characters_are_refused_in_other_free_text(db):
         status=Organisation.Status.NOTICE, notice_ends_at=build.NOW.replace(year=2100)
     )
     with pytest.raises(InvalidInput):
-        objection_lodge(organisation=institution, lodged_by="张\u200b三", contact="1", text="x")
+        objection_lodge(organisation=institution, lodged_by="张\u200b三", contact="1", text="x",
+                        now=timezone.now())

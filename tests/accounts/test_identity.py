@@ -61,6 +61,7 @@ def test_invisible_character_in_the_code_writes_nothing(db):
         services.organisation_register(
             kind="enterprise", name="隐藏字符公司", credit_code=code("320506") + "\u200b",
             username="hidden", password=PASSWORD,
+            now=timezone.now(),
         )
     assert caught.value.extra["reason"] == "hidden_characters"
     assert not Organisation.objects.filter(name="隐藏字符公司").exists()
@@ -94,7 +95,9 @@ def test_approval_waits_for_the_reviewer_to_set_the_city(db):
 def test_another_region_is_refused_before_it_learns_the_city_is_missing(db):
     organisation = register("320000")
     with pytest.raises(AccessDenied):
-        services.organisation_approve(actor=UserFactory.authority("ZJ"), organisation=organisation)
+        services.organisation_approve(
+            actor=UserFactory.authority("ZJ"), organisation=organisation, now=timezone.now()
+        )
     organisation.refresh_from_db()
     assert organisation.status == Organisation.Status.PENDING
 
@@ -102,7 +105,9 @@ def test_another_region_is_refused_before_it_learns_the_city_is_missing(db):
 def test_institution_without_a_city_cannot_enter_its_notice(db):
     organisation = register("341400", kind="institution")
     with pytest.raises(InvalidInput) as caught:
-        services.organisation_approve(actor=UserFactory.authority("AH"), organisation=organisation)
+        services.organisation_approve(
+            actor=UserFactory.authority("AH"), organisation=organisation, now=timezone.now()
+        )
     assert caught.value.code == "city_not_set"
     organisation.refresh_from_db()
     assert (organisation.status, organisation.notice_ends_at) == ("pending", None)
@@ -113,7 +118,7 @@ def test_city_must_lie_in_the_organisation_s_region(db):
     with pytest.raises(InvalidInput) as caught:
         services.organisation_set_city(actor=UserFactory.authority("AH"),
                                        organisation=organisation,
-                                       city=City.objects.get(code="320100"))
+                                       city=City.objects.get(code="320100"), now=timezone.now())
     assert caught.value.code == "city_outside_region"
     organisation.refresh_from_db()
     assert organisation.city is None
@@ -126,13 +131,15 @@ def test_changing_a_known_city_needs_a_reason(db):
     wuxi = City.objects.get(code="320200")
 
     with pytest.raises(InvalidInput) as caught:
-        services.organisation_set_city(actor=reviewer, organisation=organisation, city=wuxi)
+        services.organisation_set_city(
+            actor=reviewer, organisation=organisation, city=wuxi, now=timezone.now()
+        )
     assert caught.value.message == "更改已确定的城市时必须填写原因"
     organisation.refresh_from_db()
     assert organisation.city.code == "320500"
 
     services.organisation_set_city(actor=reviewer, organisation=organisation, city=wuxi,
-                                   reason="营业执照住所在无锡市新吴区")
+                                   reason="营业执照住所在无锡市新吴区", now=timezone.now())
     organisation.refresh_from_db()
     assert organisation.city == wuxi
     entry = AuditEntry.objects.get(action="organisation_city_set")
@@ -146,7 +153,7 @@ def test_only_the_region_s_reviewer_sets_the_city(db, reviewer_region):
     with pytest.raises(AccessDenied):
         services.organisation_set_city(actor=UserFactory.authority(reviewer_region),
                                        organisation=organisation,
-                                       city=City.objects.get(code="320100"))
+                                       city=City.objects.get(code="320100"), now=timezone.now())
     organisation.refresh_from_db()
     assert organisation.city is None
 
@@ -228,7 +235,7 @@ def test_reviewer_corrects_the_controller_with_a_reason_and_an_audit_line(db):
     with pytest.raises(InvalidInput):
         services.organisation_set_actual_controller(
             actor=reviewer, organisation=organisation, actual_controller="张三",
-            actual_controller_identifier=ID_SHANGHAI, reason=" ")
+            actual_controller_identifier=ID_SHANGHAI, reason=" ", now=timezone.now())
     organisation.refresh_from_db()
     assert organisation.actual_controller_identifier == ""
 
@@ -251,6 +258,6 @@ def test_another_region_cannot_change_the_controller(db):
     with pytest.raises(AccessDenied):
         services.organisation_set_actual_controller(
             actor=UserFactory.authority("SH"), organisation=organisation,
-            actual_controller="李四", reason="x")
+            actual_controller="李四", reason="x", now=timezone.now())
     organisation.refresh_from_db()
     assert organisation.actual_controller == "张三"

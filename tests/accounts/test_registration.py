@@ -40,6 +40,7 @@ def test_registration_with_a_bad_code_writes_nothing(db):
         services.organisation_register(
             kind="enterprise", name="x", credit_code="91320506MA1K0000XX",
             username="bad", password="a-Strong-passphrase-9",
+            now=timezone.now(),
         )
     assert not Organisation.objects.filter(name="x").exists()
     assert not User.objects.filter(username="bad").exists()
@@ -70,7 +71,9 @@ def test_authority_of_the_region_approves_an_enterprise(db):
 def test_authority_of_another_region_cannot_review(db):
     organisation = _register().organisation
     with pytest.raises(AccessDenied):
-        services.organisation_approve(actor=UserFactory.authority("SH"), organisation=organisation)
+        services.organisation_approve(
+            actor=UserFactory.authority("SH"), organisation=organisation, now=timezone.now()
+        )
     organisation.refresh_from_db()
     assert organisation.status == Organisation.Status.PENDING
 
@@ -79,16 +82,18 @@ def test_finance_role_cannot_review_registrations(db):
     organisation = _register().organisation
     finance = UserFactory.authority("JS", role=User.Role.AUTHORITY_FINANCE)
     with pytest.raises(AccessDenied):
-        services.organisation_approve(actor=finance, organisation=organisation)
+        services.organisation_approve(actor=finance, organisation=organisation, now=timezone.now())
 
 
 def test_rejection_needs_a_reason_and_is_final(db):
     organisation = _register().organisation
     reviewer = UserFactory.authority("JS")
-    services.organisation_reject(actor=reviewer, organisation=organisation, reason="材料不全")
+    services.organisation_reject(
+        actor=reviewer, organisation=organisation, reason="材料不全", now=timezone.now()
+    )
 
     with pytest.raises(IllegalTransition) as caught:
-        services.organisation_approve(actor=reviewer, organisation=organisation)
+        services.organisation_approve(actor=reviewer, organisation=organisation, now=timezone.now())
     assert caught.value.current == "已驳回"
     assert caught.value.target == "已通过"
 
@@ -123,7 +128,9 @@ def test_upheld_objection_rejects_the_institution(db):
         services.organisation_conclude_notice(
             actor=reviewer, organisation=organisation, now=NOW + timedelta(days=8)
         )
-    services.objection_resolve(actor=reviewer, objection=objection, upheld=True, resolution="属实")
+    services.objection_resolve(
+        actor=reviewer, objection=objection, upheld=True, resolution="属实", now=timezone.now()
+    )
     services.organisation_conclude_notice(
         actor=reviewer, organisation=organisation, now=NOW + timedelta(days=8)
     )
@@ -135,7 +142,9 @@ def test_upheld_objection_rejects_the_institution(db):
 def test_objection_outside_the_notice_is_refused(db):
     organisation = OrganisationFactory(kind="institution", region_code="SH")
     with pytest.raises(Conflict):
-        services.objection_lodge(organisation=organisation, lodged_by="a", contact="b", text="c")
+        services.objection_lodge(
+            organisation=organisation, lodged_by="a", contact="b", text="c", now=timezone.now()
+        )
     assert not Objection.objects.exists()
 
 
@@ -146,13 +155,16 @@ def test_common_area_changes_only_by_the_operator_and_audited(db):
     assert not hefei.in_common_area
     with pytest.raises(AccessDenied):
         services.city_set_common_area(
-            actor=UserFactory.authority("AH"), city=hefei, in_common_area=True, reason="x"
+            actor=UserFactory.authority("AH"), city=hefei, in_common_area=True, reason="x",
+            now=timezone.now(),
         )
     operator = UserFactory(
         organisation=OrganisationFactory(kind="operator", credit_code=None, city=None),
         role=User.Role.OPERATOR,
     )
-    services.city_set_common_area(actor=operator, city=hefei, in_common_area=True, reason="核实")
+    services.city_set_common_area(
+        actor=operator, city=hefei, in_common_area=True, reason="核实", now=timezone.now()
+    )
     hefei.refresh_from_db()
     assert hefei.in_common_area
     assert AuditEntry.objects.get(action="city_common_area_changed").after == {
@@ -167,4 +179,5 @@ def test_user_role_must_match_the_organisation_kind(db):
         services.user_create(
             actor=None, organisation=OrganisationFactory(), username="x", password="p",
             role=User.Role.AUTHORITY_REVIEWER,
+            now=timezone.now(),
         )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from django.utils import timezone
 
 from accounts import services
 from accounts.errors import AccessDenied
@@ -16,7 +17,7 @@ def test_reviewer_linked_to_an_organisation_cannot_review_its_registration(db):
     reviewer.linked_organisations.add(organisation)
 
     with pytest.raises(AccessDenied) as caught:
-        services.organisation_approve(actor=reviewer, organisation=organisation)
+        services.organisation_approve(actor=reviewer, organisation=organisation, now=timezone.now())
 
     assert caught.value.code == "conflict_of_interest"
     organisation.refresh_from_db()
@@ -26,7 +27,9 @@ def test_reviewer_linked_to_an_organisation_cannot_review_its_registration(db):
 def test_an_unlinked_colleague_can(db):
     organisation = OrganisationFactory(status="pending")
     UserFactory.authority("JS").linked_organisations.add(organisation)
-    services.organisation_approve(actor=UserFactory.authority("JS"), organisation=organisation)
+    services.organisation_approve(
+        actor=UserFactory.authority("JS"), organisation=organisation, now=timezone.now()
+    )
     organisation.refresh_from_db()
     assert organisation.status == Organisation.Status.APPROVED
 

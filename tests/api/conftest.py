@@ -40,7 +40,9 @@ def open_program(actor: User, **fields) -> Program:
 def token_client(user: User | None) -> APIClient:
     client = APIClient()
     if user is not None:
-        _token, raw = account_services.api_token_create(actor=user, name="tests")
+        _token, raw = account_services.api_token_create(
+            actor=user, name="tests", now=timezone.now()
+        )
         client.credentials(HTTP_AUTHORIZATION=f"Token {raw}")
     return client
 

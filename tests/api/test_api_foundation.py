@@ -55,7 +55,7 @@ def api(db):
 
 def test_me_answers_with_a_token_created_in_the_service(db):
     user = UserFactory()
-    token, raw = services.api_token_create(actor=user, name="erp")
+    token, raw = services.api_token_create(actor=user, name="erp", now=timezone.now())
     client = APIClient()
 
     response = client.get(reverse("api:me"), HTTP_AUTHORIZATION=f"Token {raw}")
@@ -70,8 +70,8 @@ def test_me_answers_with_a_token_created_in_the_service(db):
 
 def test_revoked_token_is_refused_as_a_problem(db):
     user = UserFactory()
-    token, raw = services.api_token_create(actor=user, name="erp")
-    services.api_token_revoke(actor=user, token=token)
+    token, raw = services.api_token_create(actor=user, name="erp", now=timezone.now())
+    services.api_token_revoke(actor=user, token=token, now=timezone.now())
 
     response = APIClient().get(reverse("api:me"), HTTP_AUTHORIZATION=f"Bearer {raw}")
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 from stdnum.cn import uscc
 
 from accounts import services
@@ -17,6 +18,7 @@ def provincial(parties) -> Organisation:
         kind="enterprise", name="江苏省级登记科技有限公司",
         credit_code=stem + uscc.calc_check_digit(stem), username="provincial",
         password="a-Strong-passphrase-9",
+        now=timezone.now(),
     ).organisation
 
 

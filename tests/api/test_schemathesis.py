@@ -15,6 +15,7 @@ import schemathesis
 from django.core import signals
 from django.core.wsgi import get_wsgi_application
 from django.db import close_old_connections
+from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from schemathesis.checks import not_a_server_error
@@ -59,7 +60,9 @@ def test_api_answers_without_server_errors_and_as_documented(
     schema = schemathesis.openapi.from_wsgi("/api/v1/schema/", wsgi_without_connection_reset)
     real_ids = _real_ids(parties, records)
     tokens = {
-        role: account_services.api_token_create(actor=getattr(parties, role), name="fuzz")[1]
+        role: account_services.api_token_create(
+            actor=getattr(parties, role), name="fuzz", now=timezone.now()
+        )[1]
         for role in ROLES
     }
     counter: Counter = Counter()

@@ -21,7 +21,7 @@ def _sql(context: CaptureQueriesContext) -> list[str]:
 
 
 def _token_client(user) -> tuple[APIClient, ApiToken]:
-    token, raw = account_services.api_token_create(actor=user, name="erp")
+    token, raw = account_services.api_token_create(actor=user, name="erp", now=timezone.now())
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=f"Token {raw}")
     return client, token
@@ -82,7 +82,7 @@ def test_a_revoked_token_is_still_refused(db):
     user = UserFactory()
     client, token = _token_client(user)
     client.get(reverse("api:me"))
-    account_services.api_token_revoke(actor=user, token=token)
+    account_services.api_token_revoke(actor=user, token=token, now=timezone.now())
 
     response = client.get(reverse("api:me"))
 

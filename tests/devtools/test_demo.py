@@ -3,6 +3,8 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from django.utils import timezone
+
 from accounts.credit_codes import locate_credit_code
 from accounts.models import Organisation
 from devtools.demo.accounts import load_accounts_demo
@@ -29,7 +31,7 @@ def counts():
 
 
 def test_demo_covers_every_state_and_a_second_run_creates_nothing(db):
-    load_accounts_demo()
+    load_accounts_demo(now=timezone.now())
     parties = demo_parties_from_usernames()
     assert sorted(parties) == ["AH", "JS", "SH", "ZJ"]
 
@@ -60,7 +62,7 @@ def test_demo_without_parties_does_nothing(db):
 def test_demo_parties_sit_in_the_city_their_name_says(db):
     # When the demo loads, each enterprise and institution is in the city its name says:
     # its organisation's city and its credit code's registration division
-    load_accounts_demo()
+    load_accounts_demo(now=timezone.now())
 
     parties = Organisation.objects.filter(kind__in=["enterprise", "institution"])
     located = {
@@ -86,7 +88,7 @@ def test_demo_parties_sit_in_the_city_their_name_says(db):
 
 
 def test_demo_catalogue_lists_real_prices_for_some_services(db):
-    load_accounts_demo()
+    load_accounts_demo(now=timezone.now())
     load_voucher_demo(now=NOW, parties=demo_parties_from_usernames())
 
     entries = InstitutionService.objects.filter(institution__name="南京紫金分析测试中心有限公司")

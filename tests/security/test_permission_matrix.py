@@ -12,6 +12,7 @@ import re
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
+from django.utils import timezone
 
 from accounts.access import ANONYMOUS, MATRIX
 from accounts.models import AuditEntry, User
@@ -212,8 +213,10 @@ def test_authorities_read_and_export_only_their_region_s_trail(client):
     from accounts.audit import audit_record
     from accounts.models import Region
 
-    audit_record(actor=None, action="marker_js", region=Region.objects.get(short_code="JS"))
-    audit_record(actor=None, action="marker_sh", region=Region.objects.get(short_code="SH"))
+    audit_record(actor=None, action="marker_js", region=Region.objects.get(short_code="JS"),
+                 now=timezone.now())
+    audit_record(actor=None, action="marker_sh", region=Region.objects.get(short_code="SH"),
+                 now=timezone.now())
     reviewer = UserFactory.authority("JS")
     client.force_login(reviewer)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 from stdnum.cn import uscc
 
 from accounts import services
@@ -105,6 +106,7 @@ def provincial(db) -> Organisation:
     user = services.organisation_register(
         kind="enterprise", name="江苏省级登记科技有限公司", credit_code=code("320000"),
         username="provincial", password="a-Strong-passphrase-9",
+        now=timezone.now(),
     )
     return user.organisation
 
@@ -193,7 +195,8 @@ def operator(db) -> User:
     organisation = OrganisationFactory(kind="operator", credit_code=None, city=None,
                                        region_code="SH")
     return services.user_create(actor=None, organisation=organisation, username="ops",
-                                password="pw-for-tests", role=User.Role.OPERATOR)
+                                password="pw-for-tests", role=User.Role.OPERATOR,
+                                now=timezone.now())
 
 
 def test_admin_lists_the_table_with_its_source(client, operator):
@@ -261,7 +264,7 @@ def test_only_the_operator_edits_the_table(db):
     with pytest.raises(AccessDenied):
         services.historical_division_set_successor(
             actor=UserFactory.authority("SH"), division=HistoricalDivision.objects.get(
-                code="310119"), successor_code="", source="x", reason="x")
+                code="310119"), successor_code="", source="x", reason="x", now=timezone.now())
     assert HistoricalDivision.objects.get(code="310119").successor_code == "310115"
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import pytest
 
 from accounts.models import Organisation, Region
+from tests.factories.vouchers import NOW
 from vouchers import movements
 from vouchers.ledger.models import Account, Transfer
 from vouchers.ledger.specs import TransferSpec
@@ -37,12 +38,12 @@ def records(db):
 def test_the_accounts_are_one_per_owner_named_for_people(records):
     program, payee, *_ = records
     opened = [
-        movements.funding_account(program.region),
-        movements.budget_account_open(program),
-        movements.voucher_account_open(code="JS-2024-000012"),
-        movements.payable_account(program, payee),
-        movements.paid_account(program),
-        movements.clawback_account(program, payee),
+        movements.funding_account(program.region, now=NOW),
+        movements.budget_account_open(program, now=NOW),
+        movements.voucher_account_open(code="JS-2024-000012", now=NOW),
+        movements.payable_account(program, payee, now=NOW),
+        movements.paid_account(program, now=NOW),
+        movements.clawback_account(program, payee, now=NOW),
     ]
     assert [
         (a.kind, a.owner_type, a.owner_id, a.name, a.debits_must_not_exceed_credits,
@@ -56,7 +57,7 @@ def test_the_accounts_are_one_per_owner_named_for_people(records):
         ("paid", "program", "5", "江苏省2024科技创新券已支付", False, False),
         ("clawback", "program_payee", "5:9", "江苏省2024应向上海检测中心追回", False, False),
     ]
-    assert movements.payable_account(program, payee) == opened[3]  # opened once
+    assert movements.payable_account(program, payee, now=NOW) == opened[3]  # opened once
 
 
 def test_long_account_names_are_cut_to_the_column(records):
@@ -64,10 +65,10 @@ def test_long_account_names_are_cut_to_the_column(records):
     program.name = "长" * 200
     payee.name = "名" * 200
     names = [
-        movements.budget_account_open(program).name,
-        movements.payable_account(program, payee).name,
-        movements.paid_account(program).name,
-        movements.clawback_account(program, payee).name,
+        movements.budget_account_open(program, now=NOW).name,
+        movements.payable_account(program, payee, now=NOW).name,
+        movements.paid_account(program, now=NOW).name,
+        movements.clawback_account(program, payee, now=NOW).name,
     ]
     assert [len(name) for name in names] == [128, 128, 128, 128]
     assert names[0].startswith("江苏省2024长")
@@ -109,7 +110,9 @@ def test_the_keys_of_the_causes(records):
 
 def test_fund(records):
     program, *_ = records
-    spec = movements.fund_spec(program, amount_fen=500_000_00, reference=" 苏财教〔2024〕1号 ")
+    spec = movements.fund_spec(
+        program, amount_fen=500_000_00, reference=" 苏财教〔2024〕1号 ", now=NOW
+    )
     funding = Account.objects.get(kind="funding", owner_id="32")
     assert spec == TransferSpec(
         idempotency_key="program-fund:5:苏财教〔2024〕1号",
@@ -198,7 +201,7 @@ def test_return_to_budget(records):
 
 def test_pay(records):
     *_, redemption, _application = records
-    spec = movements.pay_spec(redemption)
+    spec = movements.pay_spec(redemption, now=NOW)
     paid = Account.objects.get(kind="paid", owner_id="5")
     assert spec == TransferSpec(
         idempotency_key="settlement-pay:13",
@@ -214,7 +217,7 @@ def test_pay(records):
 
 def test_claw_back(records):
     *_, redemption, _application = records
-    spec = movements.claw_back_spec(redemption)
+    spec = movements.claw_back_spec(redemption, now=NOW)
     paid = Account.objects.get(kind="paid", owner_id="5")
     clawback = Account.objects.get(kind="clawback", owner_id="5:9")
     assert spec == TransferSpec(

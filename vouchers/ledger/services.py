@@ -13,7 +13,6 @@ from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.db.models import QuerySet
-from django.utils import timezone
 
 from vouchers.ledger.errors import AccountConflict
 from vouchers.ledger.locks import accounts_lock
@@ -45,7 +44,7 @@ def account_open(
     name: str,
     debits_must_not_exceed_credits: bool = False,
     credits_must_not_exceed_debits: bool = False,
-    now: datetime | None = None,
+    now: datetime,
 ) -> Account:
     """Return the account of this kind and owner, creating it the first time.
 
@@ -60,7 +59,7 @@ def account_open(
         kind=kind,
         owner_type=owner_type,
         owner_id=owner_id,
-        defaults={"name": name, "created_at": now or timezone.now(), **limits},
+        defaults={"name": name, "created_at": now, **limits},
     )
     for field, submitted in limits.items():
         if not created and getattr(account, field) != submitted:

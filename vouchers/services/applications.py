@@ -10,10 +10,11 @@ from django.db.models import Q, QuerySet
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from accounts.access import require_action
 from accounts.audit import audit_record
 from accounts.errors import InvalidInput
 from accounts.models import Organisation, User
-from accounts.permissions import require_authority_of, require_impartial, require_role
+from accounts.permissions import require_impartial, require_region
 from accounts.text import clean_text
 from vouchers.errors import refuse
 from vouchers.ledger.models import Account
@@ -42,7 +43,7 @@ def application_submit(
     application_pending (one awaits review already), over_per_claim_max, over_annual_cap,
     over_group_cap, over_budget; Blacklisted if sanctioned.
     """
-    require_role(actor, User.Role.ENTERPRISE)
+    require_action(actor, "application.submit", now=now)
     enterprise = actor.organisation
     _require_eligible_enterprise(enterprise, program, now)
     planned = list(planned_categories)
@@ -95,7 +96,8 @@ def application_approve(
     cannot go below zero, so concurrent approvals never allocate more than the budget.
     """
     program = application.program
-    require_authority_of(actor, program.region_id, User.Role.AUTHORITY_REVIEWER)
+    require_action(actor, "application.review", now=now)
+    require_region(actor, program.region_id)
     require_impartial(actor, application.enterprise)
     application = lock_application(application.pk)
     approved = application.amount_fen if amount_fen is None else amount_fen
@@ -131,7 +133,8 @@ def application_reject(
     *, actor: User, application: Application, reason: str, now: datetime
 ) -> Application:
     """The issuing region's reviewer refuses the application, with a reason."""
-    require_authority_of(actor, application.program.region_id, User.Role.AUTHORITY_REVIEWER)
+    require_action(actor, "application.review", now=now)
+    require_region(actor, application.program.region_id)
     require_impartial(actor, application.enterprise)
     if not reason.strip():
         raise InvalidInput("驳回时必须填写原因", extra={"field": "reason"})

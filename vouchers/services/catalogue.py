@@ -6,10 +6,10 @@ from datetime import datetime
 
 from django.db import transaction
 
+from accounts.access import require_action
 from accounts.audit import audit_record
 from accounts.errors import AccessDenied, InvalidInput
 from accounts.models import User
-from accounts.permissions import require_role
 from vouchers.models import InstitutionService, ServiceCategory
 
 
@@ -18,7 +18,7 @@ def catalogue_entry_add(
     *, actor: User, category: ServiceCategory, price_note: str, now: datetime
 ) -> InstitutionService:
     """The institution lists a category (again, if it was removed), with a price note."""
-    require_role(actor, User.Role.INSTITUTION)
+    require_action(actor, "catalogue.manage", now=now)
     institution = actor.organisation
     if not category.is_active:
         raise InvalidInput("该服务类别已停用", extra={"field": "category"})
@@ -58,7 +58,7 @@ def catalogue_entry_remove(
     *, actor: User, entry: InstitutionService, now: datetime
 ) -> InstitutionService:
     """The institution stops offering a category; open orders are not affected."""
-    require_role(actor, User.Role.INSTITUTION)
+    require_action(actor, "catalogue.manage", now=now)
     if entry.institution_id != actor.organisation_id:
         raise AccessDenied("只能修改本机构的服务目录", code="not_your_catalogue")
     updated = InstitutionService.objects.filter(pk=entry.pk, is_active=True).update(

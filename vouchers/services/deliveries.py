@@ -11,10 +11,10 @@ from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
 
+from accounts.access import require_action
 from accounts.audit import audit_record
 from accounts.errors import AccessDenied, InvalidInput
 from accounts.models import User
-from accounts.permissions import require_role
 from accounts.text import clean_text
 from accounts.uploads import MAX_UPLOAD_BYTES, CheckedUpload, InvalidUpload, check_upload
 from vouchers.errors import InvalidEvidence
@@ -43,7 +43,7 @@ def delivery_log(
     The invoice is a 数电票 (20-digit number, no code) or an older VAT invoice (10- or 12-digit
     code and 8-digit number); vouchers.invoices refuses other shapes (codes invoice_*).
     """
-    require_role(actor, User.Role.INSTITUTION)
+    require_action(actor, "delivery.log", now=now)
     if order.institution_id != actor.organisation_id:
         raise AccessDenied("只能登记本机构的订单", code="not_your_order")
     description = clean_text(description, field="description", label="交付内容",
@@ -98,7 +98,8 @@ def delivery_dispute(*, actor: User, delivery: Delivery, reason: str, now: datet
 def _answer(
     *, actor: User, delivery: Delivery, target: str, now: datetime, reason: str = ""
 ) -> Delivery:
-    require_role(actor, User.Role.ENTERPRISE)
+    action = "delivery.confirm" if target == Delivery.State.CONFIRMED else "delivery.dispute"
+    require_action(actor, action, now=now)
     if delivery.order.enterprise_id != actor.organisation_id:
         raise AccessDenied("只能确认本企业的订单", code="not_your_order")
     order = lock_order(delivery.order_id)

@@ -9,12 +9,12 @@ from django.db import transaction
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
+from accounts.access import require_action
 from accounts.amounts import fen_check
 from accounts.audit import audit_record
 from accounts.errors import AccessDenied, InvalidInput
 from accounts.identity import under_one_controller
 from accounts.models import Organisation, User
-from accounts.permissions import require_role
 from accounts.templatetags.money import format_yuan
 from accounts.text import clean_text
 from vouchers.errors import ConcurrentUpdate, Refused, refuse
@@ -62,7 +62,7 @@ def order_place(
     outside_serving_area, same_legal_entity, related_party, category_not_eligible,
     service_not_offered, contract_in_use, voucher_share_zero, voucher_exhausted.
     """
-    require_role(actor, User.Role.ENTERPRISE)
+    require_action(actor, "order.place", now=now)
     enterprise = actor.organisation
     if voucher.enterprise_id != enterprise.pk:
         raise AccessDenied("只能使用本企业的创新券", code="not_your_voucher")
@@ -105,7 +105,7 @@ def order_place(
         voucher_fen=portion,
         enterprise_share_fen=total_fee_fen - portion,
         enterprise_paid_fen=enterprise_paid_fen,
-        payable_account=payable_account(program, payee),
+        payable_account=payable_account(program, payee, now=now),
         state=ServiceOrder.State.PLACED,
         placed_by=actor,
         placed_at=now,
@@ -143,7 +143,7 @@ def _require_fee_justification(total_fee_fen: int, justification: str) -> str:
 @transaction.atomic(durable=True)
 def order_cancel(*, actor: User, order: ServiceOrder, reason: str, now: datetime) -> ServiceOrder:
     """The enterprise cancels an order before delivery; the hold returns to the voucher."""
-    require_role(actor, User.Role.ENTERPRISE)
+    require_action(actor, "order.cancel", now=now)
     if order.enterprise_id != actor.organisation_id:
         raise AccessDenied("只能取消本企业的订单", code="not_your_order")
     voucher = lock_voucher(order.voucher_id)

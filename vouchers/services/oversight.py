@@ -9,10 +9,11 @@ from datetime import date, datetime
 
 from django.db import transaction
 
+from accounts.access import require_action
 from accounts.audit import audit_record
 from accounts.errors import InvalidInput
 from accounts.models import Organisation, User
-from accounts.permissions import require_authority_of
+from accounts.permissions import require_region
 from vouchers.errors import Blacklisted, refuse
 from vouchers.ledger.services import ledger_post
 from vouchers.locks import lock_redemptions
@@ -25,7 +26,6 @@ from vouchers.states import (
     move_state,
 )
 
-REVIEWER = User.Role.AUTHORITY_REVIEWER
 SAMPLED_STATES = REDEEMED_STATES
 
 
@@ -47,7 +47,7 @@ def spot_check_draw(
     seed: int | None = None,
 ) -> SpotCheck:
     """Draw `percentage` % of the region's redemptions reviewed in the period; record the seed."""
-    require_authority_of(actor, actor.organisation.region_id, REVIEWER)
+    require_action(actor, "spotcheck.manage", now=now)
     if not 1 <= percentage <= 100 or period_end < period_start:
         raise InvalidInput("抽查比例须在1–100之间，期间须有效", extra={"field": "percentage"})
     region = actor.organisation.region
@@ -91,7 +91,8 @@ def spot_check_record(
     *, actor: User, item: SpotCheckItem, passed: bool, note: str, now: datetime
 ) -> SpotCheckItem:
     """Record the result of re-checking one sampled redemption."""
-    require_authority_of(actor, item.spot_check.region_id, REVIEWER)
+    require_action(actor, "spotcheck.manage", now=now)
+    require_region(actor, item.spot_check.region_id)
     if not note.strip():
         raise InvalidInput("请填写核查结果", extra={"field": "note"})
     item.refresh_from_db()
@@ -126,7 +127,8 @@ def redemption_claw_back(
     The paid amount moves from the program's paid account to a claw-back account of the
     payee: what the payee owes back. Recovering it is the treasury's business.
     """
-    require_authority_of(actor, redemption.program.region_id, REVIEWER)
+    require_action(actor, "clawback.perform", now=now)
+    require_region(actor, redemption.program.region_id)
     if not reason.strip():
         raise InvalidInput("追回必须填写原因", extra={"field": "reason"})
     (locked,) = lock_redemptions([redemption.pk])
@@ -134,7 +136,7 @@ def redemption_claw_back(
         locked, target=Redemption.State.CLAWED_BACK, transitions=REDEMPTION_TRANSITIONS
     )
     program = locked.program
-    ledger_post(transfers=[claw_back_spec(locked)], now=now, actor=actor)
+    ledger_post(transfers=[claw_back_spec(locked, now=now)], now=now, actor=actor)
     claw_back = ClawBack.objects.create(
         redemption=locked,
         amount_fen=locked.approved_fen,
@@ -173,7 +175,7 @@ def organisation_blacklist(
 
     From then on it can no longer apply, order or redeem, under any region's program.
     """
-    require_authority_of(actor, actor.organisation.region_id, REVIEWER)
+    require_action(actor, "blacklist.manage", now=now)
     if organisation.kind not in (Organisation.Kind.ENTERPRISE, Organisation.Kind.INSTITUTION):
         raise InvalidInput("只能将企业或服务机构列入黑名单", extra={"field": "organisation"})
     if not reason.strip():

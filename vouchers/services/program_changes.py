@@ -19,10 +19,11 @@ from datetime import datetime
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from accounts.access import require_action
 from accounts.audit import audit_entry_build, audit_record
 from accounts.errors import InvalidInput
 from accounts.models import AuditEntry, City, User
-from accounts.permissions import require_authority_of, require_operator
+from accounts.permissions import require_region
 from vouchers.locks import lock_program, lock_programs, lock_vouchers
 from vouchers.models import Program, Voucher
 from vouchers.program_dates import CHINA, china_date
@@ -52,7 +53,8 @@ def program_deadlines_change(
     voucher audited); without, they keep theirs and only vouchers issued from now on get it.
     Refused: deadline_in_past, vouchers_outlive_redemption, and the program date rules.
     """
-    require_authority_of(actor, program.region_id, User.Role.AUTHORITY_REVIEWER)
+    require_action(actor, "program.manage", now=now)
+    require_region(actor, program.region_id)
     _require_reason(reason)
     program = lock_program(program.pk)
     before = {
@@ -119,7 +121,8 @@ def program_serving_area_change(
 
     Open orders with an institution in a removed city stay valid; new orders there are refused.
     """
-    require_authority_of(actor, program.region_id, User.Role.AUTHORITY_REVIEWER)
+    require_action(actor, "program.manage", now=now)
+    require_region(actor, program.region_id)
     _require_reason(reason)
     wanted = {city.pk: city for city in cities}
     if not wanted:
@@ -146,7 +149,7 @@ def city_add_to_programs(
 ) -> list[Program]:
     """The platform operator adds a city newly in the common-use area to programs of the year
     that serve the whole common area (each program audited for its region's authority)."""
-    require_operator(actor)
+    require_action(actor, "reference.manage", now=now)
     _require_reason(reason)
     if not City.objects.filter(pk=city.pk, in_common_area=True).exists():
         raise InvalidInput(_("该城市不在通用区域内"), code="city_not_in_common_area")

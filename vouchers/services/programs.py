@@ -11,10 +11,11 @@ from django.db import transaction
 from django.db.models import Sum
 from django.utils.translation import gettext as _
 
+from accounts.access import require_action
 from accounts.audit import audit_record
 from accounts.errors import InvalidInput
 from accounts.models import City, User
-from accounts.permissions import AUTHORITY_ROLES, require_authority_of, require_role
+from accounts.permissions import require_region
 from vouchers.errors import refuse
 from vouchers.ledger.models import Transfer
 from vouchers.ledger.services import ledger_post
@@ -68,7 +69,7 @@ def program_create(
     Dates stay inside `year` (see vouchers.program_dates); required evidence lists only
     known kinds, each once.
     """
-    require_role(actor, *AUTHORITY_ROLES)
+    require_action(actor, "program.manage", now=now)
     unknown = set(fields) - UPDATABLE_FIELDS - {"year"}
     if unknown:
         raise InvalidInput(f"未知字段：{', '.join(sorted(unknown))}")
@@ -78,7 +79,7 @@ def program_create(
     program = Program(region=region, created_by=actor, created_at=now, **fields)
     program_check(program)
     program.save()
-    program.budget_account = budget_account_open(program)
+    program.budget_account = budget_account_open(program, now=now)
     program.save(update_fields=["budget_account"])
     _set_categories(program, categories)
     cities = City.objects.filter(in_common_area=True) if serving_cities is None else serving_cities
@@ -112,7 +113,8 @@ def program_update(
     area change only through program_changes (program_has_vouchers), which says what happens
     to the vouchers and orders already issued.
     """
-    require_authority_of(actor, program.region_id)
+    require_action(actor, "program.manage", now=now)
+    require_region(actor, program.region_id)
     unknown = set(changes) - UPDATABLE_FIELDS
     if unknown:
         raise InvalidInput(f"不可修改的字段：{', '.join(sorted(unknown))}")
@@ -151,7 +153,8 @@ def program_fund(
 
     `reference` is the appropriation document's number; replaying it funds nothing twice.
     """
-    require_authority_of(actor, program.region_id)
+    require_action(actor, "program.fund", now=now)
+    require_region(actor, program.region_id)
     if amount_fen <= 0:
         raise InvalidInput("拨付金额必须大于0", extra={"field": "amount_fen"})
     if not reference.strip():
@@ -162,7 +165,7 @@ def program_fund(
     if program_funded_fen(program) + amount_fen > program.budget_fen:
         refuse("over_budget", "拨付后将超过项目预算", budget_fen=program.budget_fen)
     ledger_post(
-        transfers=[fund_spec(program, amount_fen=amount_fen, reference=reference)],
+        transfers=[fund_spec(program, amount_fen=amount_fen, reference=reference, now=now)],
         now=now,
         actor=actor,
     )

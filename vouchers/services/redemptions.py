@@ -6,10 +6,11 @@ from datetime import datetime
 
 from django.db import IntegrityError, transaction
 
+from accounts.access import require_action
 from accounts.audit import audit_record
 from accounts.errors import AccessDenied, InvalidInput
 from accounts.models import User
-from accounts.permissions import require_authority_of, require_impartial
+from accounts.permissions import require_impartial, require_region
 from vouchers.errors import DuplicateClaim, refuse
 from vouchers.ledger.services import ledger_post
 from vouchers.locks import lock_order, lock_redemptions, lock_voucher
@@ -108,7 +109,8 @@ def redemption_approve(
     The held portion is posted to the payee's payable account; a shortfall returns to the
     voucher (or, once the voucher is no longer active, on to the program budget).
     """
-    require_authority_of(actor, redemption.program.region_id, User.Role.AUTHORITY_REVIEWER)
+    require_action(actor, "redemption.review", now=now)
+    require_region(actor, redemption.program.region_id)
     require_impartial(
         actor, redemption.order.enterprise, redemption.order.institution,
         submitted_by=redemption.requested_by,
@@ -155,7 +157,8 @@ def redemption_reject(
     *, actor: User, redemption: Redemption, reason: str, now: datetime
 ) -> Redemption:
     """The issuing region's reviewer refuses; the hold is voided and the money goes back."""
-    require_authority_of(actor, redemption.program.region_id, User.Role.AUTHORITY_REVIEWER)
+    require_action(actor, "redemption.review", now=now)
+    require_region(actor, redemption.program.region_id)
     require_impartial(
         actor, redemption.order.enterprise, redemption.order.institution,
         submitted_by=redemption.requested_by,

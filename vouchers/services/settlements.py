@@ -9,10 +9,11 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.access import require_action
 from accounts.audit import audit_record
 from accounts.errors import AccessDenied, InvalidInput
 from accounts.models import Organisation, Region, User
-from accounts.permissions import require_authority_of
+from accounts.permissions import require_region
 from vouchers.errors import ConcurrentUpdate, refuse
 from vouchers.ledger.services import ledger_post
 from vouchers.locks import lock_batch, lock_batch_counter, lock_redemptions
@@ -20,7 +21,6 @@ from vouchers.models import PaymentBatch, PaymentBatchCounter, Redemption
 from vouchers.movements import pay_spec
 from vouchers.states import BATCH_TRANSITIONS, REDEMPTION_TRANSITIONS, move_state
 
-FINANCE = User.Role.AUTHORITY_FINANCE
 # The scheme's calendar, whatever the server's TIME_ZONE: batch years are Shanghai years.
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
@@ -32,7 +32,7 @@ def payment_batch_create(*, actor: User, payee: Organisation, now: datetime) -> 
     The batch is numbered "<region>-PAY-<year>-<sequence>": the year of the Shanghai date, the
     sequence consecutive per region and year (batch_number_next).
     """
-    require_authority_of(actor, actor.organisation.region_id, FINANCE)
+    require_action(actor, "batch.manage", now=now)
     region = actor.organisation.region
     pending = Redemption.objects.filter(
         program__region=region, payee=payee, state=Redemption.State.APPROVED, batch__isnull=True
@@ -100,7 +100,8 @@ def payment_batch_pay(
     Separation of duties: whoever approved one of the batch's redemptions may not pay it.
     The payment date cannot be after today's date in Shanghai (payment_date_in_future).
     """
-    require_authority_of(actor, batch.region_id, FINANCE)
+    require_action(actor, "batch.manage", now=now)
+    require_region(actor, batch.region_id)
     if not payment_reference.strip():
         raise InvalidInput("请填写国库支付凭证号", extra={"field": "payment_reference"})
     if paid_on > timezone.localdate(now):  # today in Shanghai, not in UTC
@@ -121,7 +122,7 @@ def payment_batch_pay(
     )
     for redemption in redemptions:
         move_state(redemption, target=Redemption.State.PAID, transitions=REDEMPTION_TRANSITIONS)
-    ledger_post(transfers=[pay_spec(redemption) for redemption in redemptions], now=now,
+    ledger_post(transfers=[pay_spec(redemption, now=now) for redemption in redemptions], now=now,
                 actor=actor)
     audit_record(
         actor=actor,
@@ -141,7 +142,8 @@ def payment_batch_cancel(
     *, actor: User, batch: PaymentBatch, reason: str, now: datetime
 ) -> PaymentBatch:
     """Withdraw an unpaid batch; its redemptions wait for the next one."""
-    require_authority_of(actor, batch.region_id, FINANCE)
+    require_action(actor, "batch.manage", now=now)
+    require_region(actor, batch.region_id)
     if not reason.strip():
         raise InvalidInput("撤销批次必须填写原因", extra={"field": "reason"})
     lock_redemptions(batch.redemptions.values_list("pk", flat=True))

@@ -6,10 +6,11 @@ from datetime import datetime
 
 from django.db import transaction
 
+from accounts.access import require_action
 from accounts.audit import audit_record
 from accounts.errors import InvalidInput
 from accounts.models import User
-from accounts.permissions import require_authority_of
+from accounts.permissions import require_region
 from vouchers.errors import ConcurrentUpdate, Refused, refuse
 from vouchers.ledger.errors import InsufficientBalance
 from vouchers.ledger.models import Account
@@ -41,7 +42,7 @@ def voucher_issue(*, actor: User, application: Application, now: datetime) -> Vo
     """
     program = application.program
     code = voucher_code(application)
-    account = voucher_account_open(code=code)
+    account = voucher_account_open(code=code, now=now)
     try:
         ledger_post(
             transfers=[issue_spec(application, account=account, code=code)], now=now, actor=actor
@@ -130,7 +131,8 @@ def voucher_revoke(*, actor: User, voucher: Voucher, reason: str, now: datetime)
 
     Orders already sent for redemption are left to the redemption review.
     """
-    require_authority_of(actor, voucher.program.region_id, User.Role.AUTHORITY_REVIEWER)
+    require_action(actor, "application.review", now=now)
+    require_region(actor, voucher.program.region_id)
     if not reason.strip():
         raise InvalidInput("作废创新券必须填写原因", extra={"field": "reason"})
     voucher = lock_voucher(voucher.pk)

@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from accounts.access import scope_for
 from accounts.decorators import action_required
 from accounts.downloads import csv_response
 from accounts.errors import ApplicationError
@@ -53,7 +54,8 @@ def budget_use(request):
         )
     return render(request, "vouchers/programs/budget.html", {
         "rows": rows, "region": region, "year": year, "regions": Region.objects.order_by("code"),
-        "can_manage": user.role == User.Role.AUTHORITY_REVIEWER,
+        "can_manage": scope_for(user, "program.manage") is not None,
+        "can_fund": scope_for(user, "program.fund") is not None,
     })
 
 
@@ -178,7 +180,7 @@ def _keep_ratios(program: Program, categories) -> dict:
     return {category: ratios.get(category.pk) for category in categories}
 
 
-@action_required("program.manage")
+@action_required("program.fund")
 @require_http_methods(["GET", "POST"])
 def program_fund(request, pk: int):
     program = _own_program(request, pk)

@@ -13,8 +13,9 @@ class Command(BaseCommand):
     help = "Load demo organisations, users and vouchers (idempotent) and print the demo logins."
 
     def handle(self, *args, **options) -> None:
-        logins = load_accounts_demo()
-        programs = load_voucher_demo(now=timezone.now(), parties=demo_parties_from_usernames())
+        now = timezone.now()
+        logins = load_accounts_demo(now=now)
+        programs = load_voucher_demo(now=now, parties=demo_parties_from_usernames())
         self.stdout.write(f"Demo programs: {', '.join(str(program) for program in programs)}")
         self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
         for demo_login in logins:

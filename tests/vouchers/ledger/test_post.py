@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from django.db import transaction
+from django.utils import timezone
 
 from tests.factories.ledger import AccountFactory
 from tests.vouchers.ledger.helpers import balances, ledger_snapshot
@@ -202,6 +203,7 @@ def test_account_open_creates_once_and_returns_the_same_account(db):
         owner_id="7",
         name="2026 预算",
         debits_must_not_exceed_credits=True,
+        now=timezone.now(),
     )
     again = account_open(
         kind="budget",
@@ -209,6 +211,7 @@ def test_account_open_creates_once_and_returns_the_same_account(db):
         owner_id="7",
         name="另一个名字",
         debits_must_not_exceed_credits=True,
+        now=timezone.now(),
     )
 
     assert again.pk == first.pk
@@ -218,7 +221,7 @@ def test_account_open_creates_once_and_returns_the_same_account(db):
 
 
 def test_account_open_refuses_other_limits_for_an_existing_account(db):
-    account_open(kind="budget", owner_type="program", owner_id="7", name="预算")
+    account_open(kind="budget", owner_type="program", owner_id="7", name="预算", now=timezone.now())
     from vouchers.ledger.errors import AccountConflict
 
     with pytest.raises(AccountConflict) as caught:
@@ -228,6 +231,7 @@ def test_account_open_refuses_other_limits_for_an_existing_account(db):
             owner_id="7",
             name="预算",
             debits_must_not_exceed_credits=True,
+            now=timezone.now(),
         )
 
     assert caught.value.extra == {

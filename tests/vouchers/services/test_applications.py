@@ -106,7 +106,7 @@ def test_a_decided_application_cannot_be_decided_again(world, refused, decided, 
 def test_only_the_issuing_regions_reviewer_decides(world, refused, region_code, role):
     application = submit(world.program, world.enterprise)
     other = build.authority(region_code, role=role)
-    with refused("other_region" if region_code == "SH" else "forbidden", application):
+    with refused("other_region" if region_code == "SH" else "permission_denied", application):
         applications.application_approve(actor=other, application=application, now=NOW)
 
 

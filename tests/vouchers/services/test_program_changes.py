@@ -116,7 +116,11 @@ def test_expired_vouchers_are_not_revived_by_an_extension(world, voucher):
 
 @pytest.mark.parametrize(
     ("who", "code"),
-    [("finance", "forbidden"), ("other_region", "other_region"), ("enterprise", "forbidden")],
+    [
+        ("finance", "permission_denied"),
+        ("other_region", "other_region"),
+        ("enterprise", "permission_denied"),
+    ],
 )
 def test_only_the_issuing_regions_reviewer_changes_deadlines(world, voucher, refused, who, code):
     actor = {
@@ -234,7 +238,7 @@ def test_a_city_outside_the_common_area_is_not_added(world, operator, refused):
 
 def test_only_the_operator_adds_a_city_to_programs(world, refused):
     fuyang = City.objects.get(code="341200")
-    with refused("forbidden"):
+    with refused("permission_denied"):
         program_changes.city_add_to_programs(
             actor=world.reviewer, city=fuyang, programs=[world.program], reason="x", now=NOW
         )

@@ -28,7 +28,7 @@ def test_authority_creates_a_program_serving_the_common_area_by_default(db):
 
 def test_enterprise_may_not_create_a_program(db, refused):
     user = build.enterprise_user()
-    with refused("forbidden"):
+    with refused("permission_denied"):
         programs.program_create(
             actor=user, now=NOW, categories={build.category(): None}, **build.PROGRAM_DEFAULTS
         )

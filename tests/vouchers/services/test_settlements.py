@@ -69,7 +69,7 @@ def test_nothing_to_pay_is_refused(world, refused):
 
 
 def test_a_reviewer_cannot_create_or_pay_batches(world, batch, refused):
-    with refused("forbidden", batch):
+    with refused("permission_denied", batch):
         pay(world, batch, actor=world.reviewer)
 
 
