@@ -266,26 +266,31 @@ def test_download_permissions_and_audit(year):
 
     assert files.report_download(actor=js, run=run_js, fmt="csv", now=NOW).format == "csv"
     assert files.report_download(actor=boss, run=run_js, fmt="pdf", now=NOW).format == "pdf"
-    from accounts.errors import ApplicationError
+    from accounts.errors import AccessDenied, NotFound
 
-    with pytest.raises(ApplicationError):
+    with pytest.raises(NotFound) as other_region:  # another region's run does not exist for it
         files.report_download(actor=sh, run=run_js, fmt="csv", now=NOW)
+    assert (other_region.value.code, other_region.value.message) == ("not_found", "报表不存在")
     enterprise = User.objects.filter(role=User.Role.ENTERPRISE).first()
-    with pytest.raises(ApplicationError):
+    with pytest.raises(AccessDenied) as wrong_role:
         files.report_download(actor=enterprise, run=run_js, fmt="csv", now=NOW)
+    assert wrong_role.value.code == "permission_denied"
     entries = AuditEntry.objects.filter(action="report_download").order_by("pk")
     assert [(e.actor_id, e.after["format"]) for e in entries] == [(js.pk, "csv"),
                                                                   (boss.pk, "pdf")]
 
 
 def test_an_authority_requests_only_its_own_region(year):
-    from accounts.errors import ApplicationError
+    from accounts.errors import AccessDenied
 
     js = authority("JS")
     run = annual(actor=js)
     assert run.region.short_code == "JS"
-    with pytest.raises(ApplicationError):
+    with pytest.raises(AccessDenied) as caught:
         annual(actor=js, region=Region.objects.get(short_code="SH"))
+    assert (caught.value.code, caught.value.message) == (
+        "other_region", "主管部门只能申请本地区的报表",
+    )
 
 
 def test_resolving_a_discrepancy_is_audited(year):
