@@ -49,7 +49,7 @@ wrk.headers["Authorization"] = "Token %(token)s"
 
 def _prepare(enterprises: int) -> dict:
     from bench import fixtures
-    from tests.factories import vouchers as build
+    from devtools.factories import vouchers as build
 
     program = fixtures.open_program(name="API 基准创新券", budget_fen=10**12, cap_fen=10**10)
     approver = fixtures.reviewer()

@@ -20,7 +20,7 @@ def open_program(*, name: str, budget_fen: int, cap_fen: int):
 
     `name` differs per benchmark: (region, year, name) is unique.
     """
-    from tests.factories import vouchers as build
+    from devtools.factories import vouchers as build
 
     moment = now()
     return build.make_program(
@@ -44,7 +44,7 @@ def enterprises(count: int) -> list[tuple[object, str]]:
     import factory
 
     from accounts.models import User
-    from tests.factories.accounts import OrganisationFactory, UserFactory
+    from devtools.factories.accounts import OrganisationFactory, UserFactory
 
     users = [
         UserFactory(
@@ -59,14 +59,14 @@ def enterprises(count: int) -> list[tuple[object, str]]:
 
 
 def reviewer(region_code: str = "JS"):
-    from tests.factories.accounts import UserFactory
+    from devtools.factories.accounts import UserFactory
 
     return UserFactory.authority(region_code)
 
 
 def issue(program, user, amount_fen: int, approver):
     """A voucher for `user` through application_submit and application_approve, now."""
-    from tests.factories.vouchers import category
+    from devtools.factories.vouchers import category
     from vouchers.services import applications
 
     application = applications.application_submit(

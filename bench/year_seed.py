@@ -11,8 +11,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from accounts.models import User
-from tests.factories import vouchers as build
-from tests.factories.vouchers import NOW, TZ
+from devtools.factories import vouchers as build
+from devtools.factories.vouchers import NOW, TZ
 from vouchers.models import PaymentBatch, Program, Redemption, Voucher
 from vouchers.services import redemptions, settlements, vouchers
 

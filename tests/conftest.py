@@ -14,7 +14,7 @@ import pytest
 from django.apps import apps as django_apps
 from django.conf import settings
 
-from tests.factories.accounts import OrganisationFactory, UserFactory
+from devtools.factories.accounts import OrganisationFactory, UserFactory
 
 REQUIRE_POSTGRES = os.environ.get("VOUCHERS_REQUIRE_POSTGRES") == "1"
 REQUIRE_BROWSER = os.environ.get("VOUCHERS_REQUIRE_BROWSER") == "1"

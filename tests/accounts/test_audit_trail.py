@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from accounts.audit import audit_record
 from accounts.models import AuditEntry
-from tests.factories.accounts import UserFactory
+from devtools.factories.accounts import UserFactory
 
 
 def test_model_layer_refuses_to_change_or_delete_an_entry(db):

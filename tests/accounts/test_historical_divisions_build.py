@@ -8,7 +8,7 @@ import importlib
 from django.apps import apps as django_apps
 
 from accounts.management.commands.build_historical_divisions import build_rows
-from tests.factories.accounts import OrganisationFactory
+from devtools.factories.accounts import OrganisationFactory
 
 REVISIONS = {
     "199012": {

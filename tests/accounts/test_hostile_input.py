@@ -104,7 +104,7 @@ def test_any_registration_input_is_either_accepted_or_refused_cleanly(db, field,
 
 def test_hidden_characters_are_refused_in_other_free_text(db):
     from accounts.services import objection_lodge
-    from tests.factories import vouchers as build
+    from devtools.factories import vouchers as build
     from vouchers.models import Application
     from vouchers.services import applications
 

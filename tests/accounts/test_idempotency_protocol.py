@@ -16,7 +16,7 @@ from accounts.idempotency import (
     outcome_of,
 )
 from accounts.models import IdempotencyRecord
-from tests.factories.accounts import UserFactory
+from devtools.factories.accounts import UserFactory
 
 NOW = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
 pytestmark = pytest.mark.django_db

@@ -11,7 +11,7 @@ from accounts import services
 from accounts.errors import AccessDenied, InvalidCreditCode, InvalidInput
 from accounts.identity import controller_identity
 from accounts.models import AuditEntry, City, Organisation, User
-from tests.factories.accounts import OrganisationFactory, UserFactory
+from devtools.factories.accounts import OrganisationFactory, UserFactory
 
 NOW = timezone.now().replace(microsecond=0)
 PASSWORD = "a-Strong-passphrase-9"

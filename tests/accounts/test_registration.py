@@ -11,7 +11,7 @@ from accounts import services
 from accounts.credit_codes import compose_credit_code
 from accounts.errors import AccessDenied, Conflict, IllegalTransition, InvalidCreditCode
 from accounts.models import AuditEntry, Objection, Organisation, User
-from tests.factories.accounts import OrganisationFactory, UserFactory
+from devtools.factories.accounts import OrganisationFactory, UserFactory
 
 NOW = timezone.now().replace(microsecond=0)
 

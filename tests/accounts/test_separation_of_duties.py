@@ -8,7 +8,7 @@ from django.utils import timezone
 from accounts import services
 from accounts.errors import AccessDenied
 from accounts.models import Organisation
-from tests.factories.accounts import OrganisationFactory, UserFactory
+from devtools.factories.accounts import OrganisationFactory, UserFactory
 
 
 def test_reviewer_linked_to_an_organisation_cannot_review_its_registration(db):
@@ -35,7 +35,7 @@ def test_an_unlinked_colleague_can(db):
 
 
 def test_reviewer_linked_to_the_institution_cannot_approve_its_redemption(db):
-    from tests.factories import vouchers as build
+    from devtools.factories import vouchers as build
     from vouchers.models import Redemption
     from vouchers.services import redemptions
 
@@ -57,7 +57,7 @@ def test_reviewer_linked_to_the_institution_cannot_approve_its_redemption(db):
 
 
 def test_reviewer_linked_to_the_enterprise_cannot_decide_its_application(db):
-    from tests.factories import vouchers as build
+    from devtools.factories import vouchers as build
     from vouchers.models import Application
     from vouchers.services import applications
 

@@ -9,7 +9,7 @@ import pytest
 from PIL import Image
 
 from accounts.uploads import InvalidUpload, check_upload, sanitise_filename
-from tests.factories.vouchers import PDF, image_bytes
+from devtools.factories.vouchers import PDF, image_bytes
 
 
 def _reason(content: bytes, name: str = "x") -> str:

@@ -14,8 +14,8 @@ from rest_framework.test import APIClient
 
 from accounts import services as account_services
 from accounts.models import Organisation, User
-from tests.factories import vouchers as build
-from tests.factories.accounts import OrganisationFactory, UserFactory
+from devtools.factories import vouchers as build
+from devtools.factories.accounts import OrganisationFactory, UserFactory
 from vouchers.models import Program
 
 PDF = build.PDF

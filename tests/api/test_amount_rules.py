@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import AuditEntry
-from tests.factories import vouchers as build
+from devtools.factories import vouchers as build
 from vouchers.ledger.models import Account, Transfer
 from vouchers.models import Application, PaymentBatch, ServiceOrder
 

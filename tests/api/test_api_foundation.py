@@ -17,7 +17,7 @@ from accounts import services
 from accounts.api.idempotency import idempotent
 from accounts.errors import Conflict
 from accounts.models import AuditEntry, IdempotencyRecord
-from tests.factories.accounts import UserFactory
+from devtools.factories.accounts import UserFactory
 
 CALLS: list[dict] = []
 

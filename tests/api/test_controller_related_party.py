@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.urls import reverse
 
-from tests.factories import vouchers as build
+from devtools.factories import vouchers as build
 from vouchers.models import ServiceOrder
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from tests.factories import vouchers as build
+from devtools.factories import vouchers as build
 from vouchers.models import Application
 
 

@@ -6,8 +6,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from devtools.factories import vouchers as build
 from tests.api.conftest import open_program
-from tests.factories import vouchers as build
 from vouchers.models import Delivery, PaymentBatch, Program, Redemption
 from vouchers.services import redemptions
 

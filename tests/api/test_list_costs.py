@@ -8,7 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from tests.factories import vouchers as build
+from devtools.factories import vouchers as build
 
 
 def _sql(context: CaptureQueriesContext) -> list[str]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.urls import reverse
 
-from tests.factories import vouchers as build
+from devtools.factories import vouchers as build
 
 
 def test_a_placed_order_answers_as_its_detail_does(parties):

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from accounts import services as account_services
 from accounts.models import AuditEntry, City
-from tests.factories import vouchers as build
+from devtools.factories import vouchers as build
 from vouchers.models import Application, Program, Voucher
 from vouchers.program_dates import CHINA, day_end
 from vouchers.services import applications

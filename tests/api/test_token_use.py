@@ -13,7 +13,7 @@ from rest_framework.test import APIClient
 from accounts import services as account_services
 from accounts.api.authentication import LAST_USED_INTERVAL, record_token_use
 from accounts.models import ApiToken
-from tests.factories.accounts import UserFactory
+from devtools.factories.accounts import UserFactory
 
 
 def _sql(context: CaptureQueriesContext) -> list[str]:

@@ -107,8 +107,8 @@ def people(transactional_db):
     from django.utils import timezone
 
     from accounts.models import User
-    from tests.factories import vouchers as f
-    from tests.factories.accounts import UserFactory
+    from devtools.factories import vouchers as f
+    from devtools.factories.accounts import UserFactory
 
     today = timezone.now()
     reviewer = UserFactory.authority("JS")

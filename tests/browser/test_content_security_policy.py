@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from devtools.factories.accounts import UserFactory
 from tests.browser.conftest import log_in
-from tests.factories.accounts import UserFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

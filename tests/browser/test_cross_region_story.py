@@ -10,8 +10,8 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from devtools.factories import vouchers as f
 from tests.browser.conftest import shot, signed_in
-from tests.factories import vouchers as f
 from vouchers.models import PaymentBatch, Redemption
 
 pytestmark = pytest.mark.django_db(transaction=True)

@@ -7,8 +7,8 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from devtools.factories.accounts import UserFactory
 from tests.browser.conftest import log_in
-from tests.factories.accounts import UserFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -7,9 +7,9 @@ import pytest
 from django.utils import timezone
 
 from accounts.models import User
+from devtools.factories import vouchers as f
+from devtools.factories.accounts import OrganisationFactory, UserFactory
 from tests.browser.conftest import shot, signed_in
-from tests.factories import vouchers as f
-from tests.factories.accounts import OrganisationFactory, UserFactory
 from vouchers.services import applications
 
 pytestmark = [

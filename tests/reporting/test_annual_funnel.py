@@ -14,9 +14,9 @@ import pytest
 from django.db import connection
 
 from accounts.models import Region
+from devtools.factories import vouchers as build
+from devtools.factories.vouchers import TZ
 from reporting.services.annual_totals import annual_totals_compute
-from tests.factories import vouchers as build
-from tests.factories.vouchers import TZ
 from vouchers.services import applications, orders, oversight
 
 CODES = ["SH", "JS", "ZJ", "AH"]

@@ -9,6 +9,7 @@ import pytest
 from django.db.models import Sum
 
 from accounts.models import Region
+from devtools.factories.vouchers import TZ
 from reporting.selectors import (
     annual_breakdown,
     annual_figures_grouping_sets,
@@ -16,7 +17,6 @@ from reporting.selectors import (
     annual_headline,
 )
 from reporting.services.annual_totals import annual_totals_compute
-from tests.factories.vouchers import TZ
 from vouchers.ledger.models import Account, Transfer
 from vouchers.models import Delivery, Redemption, ServiceOrder
 

@@ -13,11 +13,11 @@ from datetime import datetime
 import pypdf
 from openpyxl import load_workbook
 
+from devtools.factories.vouchers import TZ
 from reporting.exporters import render_csv, render_xlsx
 from reporting.models import ReportRun
 from reporting.services import runs
 from reporting.services.documents import COUNT, MONEY, Column, ReportDocument, Section
-from tests.factories.vouchers import TZ
 
 NOW = datetime(2025, 2, 1, 10, 0, tzinfo=TZ)
 HUGE_FEN = 10**16 + 298_45  # 100,000,000,000,298.45 yuan: past what a double holds

@@ -7,10 +7,10 @@ import time
 from datetime import datetime
 
 from bench.year_seed import build_year
+from devtools.factories.vouchers import TZ
 from reporting.models import ReportRun
 from reporting.services import runs
 from reporting.services.annual_totals import annual_totals_compute
-from tests.factories.vouchers import TZ
 
 
 def test_a_worker_computes_the_requested_report(live_celery_worker):

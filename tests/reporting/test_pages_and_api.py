@@ -8,9 +8,9 @@ import pytest
 from rest_framework.test import APIClient
 
 from accounts.models import AuditEntry, User
+from devtools.factories.vouchers import TZ, authority, enterprise_user
 from reporting.models import ReportRun
 from reporting.services import runs
-from tests.factories.vouchers import TZ, authority, enterprise_user
 
 NOW = datetime(2025, 2, 1, tzinfo=TZ)
 

@@ -9,9 +9,9 @@ import pytest
 
 from accounts.models import Region
 from bench.year_seed import PAID_ON
+from devtools.factories.vouchers import NOW
 from reporting.models import Discrepancy, TreasuryPayment
 from reporting.services.reconciliation import reconciliation_findings
-from tests.factories.vouchers import NOW
 from vouchers.ledger.models import Account
 from vouchers.ledger.services import TransferSpec, ledger_post
 from vouchers.models import PaymentBatch, Redemption

@@ -15,19 +15,19 @@ from django.core.management import call_command
 from openpyxl import load_workbook
 
 from accounts.models import AuditEntry, Region, User
+from devtools.factories.vouchers import TZ, authority
 from reporting.exporters import render_csv, render_pdf, render_xlsx
 from reporting.exporters import xlsx as xlsx_exporter
 from reporting.models import Discrepancy, ReportFile, ReportRun
 from reporting.services import discrepancies, files, runs
 from reporting.services.documents import COUNT, MONEY, Column, ReportDocument, Section
-from tests.factories.vouchers import TZ, authority
 
 NOW = datetime(2025, 2, 1, 10, 0, tzinfo=TZ)
 Kind = ReportRun.Kind
 
 
 def operator() -> User:
-    from tests.factories.accounts import OrganisationFactory, UserFactory
+    from devtools.factories.accounts import OrganisationFactory, UserFactory
 
     return UserFactory(role=User.Role.OPERATOR, organisation=OrganisationFactory(
         kind="operator", credit_code=None, city=None, name="平台运营方"))

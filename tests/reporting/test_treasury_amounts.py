@@ -16,10 +16,10 @@ from openpyxl import Workbook
 
 from accounts.errors import ApplicationError
 from accounts.models import AuditEntry, Region, User
+from devtools.factories.accounts import make_credit_code
+from devtools.factories.vouchers import TZ, authority
 from reporting.models import TreasuryPayment
 from reporting.services.treasury_import import treasury_payments_import
-from tests.factories.accounts import make_credit_code
-from tests.factories.vouchers import TZ, authority
 
 NOW = datetime(2024, 5, 1, 9, 0, tzinfo=TZ)
 HEADER = "批次号,收款单位统一社会信用代码,金额（元）,支付日期,银行流水号\n"

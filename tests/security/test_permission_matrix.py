@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from accounts.access import ANONYMOUS, MATRIX
 from accounts.models import AuditEntry, User
-from tests.factories.accounts import OrganisationFactory, UserFactory
+from devtools.factories.accounts import OrganisationFactory, UserFactory
 
 # Framework URLs with their own protection: the Django admin (staff only), the language switch.
 FRAMEWORK_PREFIXES = ("admin/", "i18n/")

@@ -19,9 +19,9 @@ from django.urls import reverse
 from rest_framework.test import APIClient
 
 from accounts.models import Organisation, User
+from devtools.factories import vouchers as build
+from devtools.factories.accounts import OrganisationFactory, UserFactory
 from tests.api.conftest import open_program
-from tests.factories import vouchers as build
-from tests.factories.accounts import OrganisationFactory, UserFactory
 from vouchers.models import PaymentBatch, Program, Redemption, ServiceOrder
 from vouchers.services import applications, redemptions, settlements
 

@@ -1,5 +1,5 @@
 """A cross-region world for the page tests: a Jiangsu program, a Jiangsu enterprise, a Shanghai
-institution, and users of every role; built through the services (tests/factories)."""
+institution, and users of every role; built through the services (devtools/factories)."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ import pytest
 from django.utils import timezone
 
 from accounts.models import User
-from tests.factories import vouchers as f
-from tests.factories.accounts import UserFactory
+from devtools.factories import vouchers as f
+from devtools.factories.accounts import UserFactory
 from vouchers.models import Program
 
 

@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from accounts.credit_codes import compose_credit_code
 from accounts.models import Organisation
-from tests.factories.accounts import OrganisationFactory, UserFactory
+from devtools.factories.accounts import OrganisationFactory, UserFactory
 
 
 def test_login_page_is_chinese_first(client):

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import AuditEntry
-from tests.factories import vouchers as f
+from devtools.factories import vouchers as f
 from tests.views.conftest import confirmed_order, issue, token
 from vouchers.ledger.models import Account, Transfer
 from vouchers.models import Application, PaymentBatch, ServiceOrder

@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from tests.factories import vouchers as f
+from devtools.factories import vouchers as f
 from tests.views.conftest import confirmed_order, token
 from vouchers.models import Application, Blacklisting, PaymentBatch, Program, Redemption
 from vouchers.services import applications

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from tests.factories import vouchers as f
+from devtools.factories import vouchers as f
 from tests.views.conftest import confirmed_order, issue, token
 from vouchers.models import Application, Delivery, ServiceOrder
 

@@ -10,8 +10,8 @@ from stdnum.cn import uscc
 
 from accounts import services
 from accounts.models import AuditEntry, City, HistoricalDivision, Organisation, User
-from tests.factories import vouchers as f
-from tests.factories.accounts import OrganisationFactory, UserFactory
+from devtools.factories import vouchers as f
+from devtools.factories.accounts import OrganisationFactory, UserFactory
 from tests.views.conftest import issue, token
 from vouchers.models import ServiceOrder
 

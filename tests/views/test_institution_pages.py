@@ -6,7 +6,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from accounts.models import AuditEntry
-from tests.factories import vouchers as f
+from devtools.factories import vouchers as f
 from tests.views.conftest import confirmed_order, issue, token
 from vouchers.models import Delivery, EvidenceFile, InstitutionService, Redemption
 

@@ -9,7 +9,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from tests.factories import vouchers as f
+from devtools.factories import vouchers as f
 from tests.views.conftest import issue, token
 from vouchers.models import Delivery, PaymentBatch, Program, Redemption
 from vouchers.services import applications, redemptions

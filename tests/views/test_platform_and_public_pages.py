@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import City, Objection, Organisation
-from tests.factories import vouchers as f
+from devtools.factories import vouchers as f
 from tests.views.conftest import issue, token
 
 

@@ -9,7 +9,7 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from accounts import services as account_services
-from tests.factories import vouchers as f
+from devtools.factories import vouchers as f
 from tests.views.conftest import token
 from vouchers.services import programs
 

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import AuditEntry, City
-from tests.factories import vouchers as f
+from devtools.factories import vouchers as f
 from tests.views.conftest import token
 from vouchers.models import Application, Program, Voucher
 from vouchers.program_dates import CHINA, day_end

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import pytest
 
 from accounts.models import User
-from tests.factories import vouchers as build
+from devtools.factories import vouchers as build
 from vouchers.ledger.selectors import ledger_verify
 from vouchers.models import Program, Voucher
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 
 from accounts.models import Organisation, Region
-from tests.factories.vouchers import NOW
+from devtools.factories.vouchers import NOW
 from vouchers import movements
 from vouchers.ledger.models import Account, Transfer
 from vouchers.ledger.specs import TransferSpec

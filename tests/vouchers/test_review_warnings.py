@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.factories import vouchers as build
+from devtools.factories import vouchers as build
 from vouchers.selectors import redemption_warnings
 
 

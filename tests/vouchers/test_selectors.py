@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.factories import vouchers as build
-from tests.factories.vouchers import NOW
+from devtools.factories import vouchers as build
+from devtools.factories.vouchers import NOW
 from vouchers import selectors
 from vouchers.services import applications, redemptions, settlements
 

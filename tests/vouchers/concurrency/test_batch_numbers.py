@@ -6,8 +6,8 @@ from collections import Counter
 
 import pytest
 
-from tests.factories import vouchers as build
-from tests.factories.vouchers import NOW
+from devtools.factories import vouchers as build
+from devtools.factories.vouchers import NOW
 from tests.vouchers.concurrency.test_races import race
 from vouchers.models import PaymentBatch, PaymentBatchCounter
 from vouchers.services import redemptions, settlements

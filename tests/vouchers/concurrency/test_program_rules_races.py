@@ -8,8 +8,8 @@ from collections import Counter
 import pytest
 from django.db import IntegrityError, transaction
 
-from tests.factories import vouchers as build
-from tests.factories.vouchers import NOW
+from devtools.factories import vouchers as build
+from devtools.factories.vouchers import NOW
 from tests.vouchers.concurrency.test_races import race
 from vouchers.models import Application, Program
 from vouchers.services import applications

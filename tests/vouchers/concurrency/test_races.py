@@ -9,8 +9,8 @@ import pytest
 from django.db import connection
 
 from accounts.errors import ApplicationError
-from tests.factories import vouchers as build
-from tests.factories.vouchers import NOW
+from devtools.factories import vouchers as build
+from devtools.factories.vouchers import NOW
 from vouchers.ledger.models import Account
 from vouchers.ledger.selectors import ledger_verify
 from vouchers.models import Application, ServiceOrder, Voucher

@@ -4,7 +4,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from tests.factories.ledger import AccountFactory, fund
+from devtools.factories.ledger import AccountFactory, fund
 
 
 @pytest.fixture

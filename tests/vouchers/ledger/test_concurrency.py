@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 from django.db import connection
 
-from tests.factories.ledger import AccountFactory, fund
+from devtools.factories.ledger import AccountFactory, fund
 from tests.vouchers.ledger.helpers import balances
 from vouchers.ledger.errors import (
     IdempotencyKeyReused,

@@ -6,7 +6,7 @@ from datetime import timedelta
 
 import pytest
 
-from tests.factories.ledger import AccountFactory
+from devtools.factories.ledger import AccountFactory
 from tests.vouchers.ledger.helpers import balances, ledger_snapshot
 from vouchers.ledger.errors import (
     AmountExceedsPending,

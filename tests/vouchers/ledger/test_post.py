@@ -6,7 +6,7 @@ import pytest
 from django.db import transaction
 from django.utils import timezone
 
-from tests.factories.ledger import AccountFactory
+from devtools.factories.ledger import AccountFactory
 from tests.vouchers.ledger.helpers import balances, ledger_snapshot
 from vouchers.ledger.errors import AccountNotFound, InsufficientBalance, InvalidTransfer
 from vouchers.ledger.models import Account, Transfer

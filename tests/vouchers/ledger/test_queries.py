@@ -6,7 +6,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from tests.factories.ledger import AccountFactory
+from devtools.factories.ledger import AccountFactory
 from tests.vouchers.ledger.helpers import balances
 from vouchers.ledger.models import Account
 from vouchers.ledger.selectors import account_transfers

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.factories.ledger import AccountFactory
+from devtools.factories.ledger import AccountFactory
 from tests.vouchers.ledger.helpers import balances, ledger_snapshot
 from vouchers.ledger.errors import InsufficientBalance, InvalidTransfer
 from vouchers.ledger.services import TransferSpec, ledger_post

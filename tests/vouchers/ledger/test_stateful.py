@@ -22,7 +22,7 @@ from hypothesis.stateful import (
     run_state_machine_as_test,
 )
 
-from tests.factories.ledger import AccountFactory
+from devtools.factories.ledger import AccountFactory
 from tests.vouchers.ledger.helpers import ledger_snapshot
 from vouchers.ledger import errors
 from vouchers.ledger.models import Account

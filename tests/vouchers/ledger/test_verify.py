@@ -7,7 +7,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection
 
-from tests.factories.ledger import AccountFactory
+from devtools.factories.ledger import AccountFactory
 from vouchers.ledger.selectors import Mismatch, ledger_verify
 from vouchers.ledger.services import TransferSpec, ledger_post
 

@@ -13,8 +13,8 @@ from django.test import override_settings
 from django.utils import translation
 
 from accounts.models import AuditEntry
-from tests.factories import vouchers as build
-from tests.factories.vouchers import NOW
+from devtools.factories import vouchers as build
+from devtools.factories.vouchers import NOW
 from tests.vouchers.services.test_settlements import approved_redemption
 from vouchers.ledger.models import Account
 from vouchers.models import PaymentBatch, ServiceOrder

@@ -5,8 +5,8 @@ from __future__ import annotations
 from stdnum.cn import uscc
 
 from accounts import services as account_services
-from tests.factories import vouchers as build
-from tests.factories.vouchers import NOW
+from devtools.factories import vouchers as build
+from devtools.factories.vouchers import NOW
 from vouchers.services import applications
 
 ID_NUMBER = "310104198506151237"

@@ -6,8 +6,8 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
-from tests.factories import vouchers as build
-from tests.factories.vouchers import JPEG, NOW, PDF, PNG, TZ
+from devtools.factories import vouchers as build
+from devtools.factories.vouchers import JPEG, NOW, PDF, PNG, TZ
 from vouchers.models import Delivery, EvidenceFile, ServiceOrder
 from vouchers.services import deliveries
 

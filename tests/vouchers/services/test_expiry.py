@@ -2,8 +2,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from tests.factories import vouchers as build
-from tests.factories.vouchers import NOW
+from devtools.factories import vouchers as build
+from devtools.factories.vouchers import NOW
 from vouchers.ledger.models import Account, Transfer
 from vouchers.models import Redemption, ServiceOrder, Voucher
 from vouchers.services import orders, redemptions, vouchers

@@ -7,7 +7,7 @@ import pytest
 from django.db import IntegrityError, transaction
 
 from accounts.models import AuditEntry
-from tests.factories import vouchers as build
+from devtools.factories import vouchers as build
 from vouchers.models import EvidenceKind, Program, ServiceOrder
 from vouchers.models.reference import evidence_kind_choices, evidence_kind_label
 

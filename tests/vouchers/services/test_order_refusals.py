@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from accounts.models import AuditEntry
-from tests.factories import vouchers as build
-from tests.factories.vouchers import NOW
+from devtools.factories import vouchers as build
+from devtools.factories.vouchers import NOW
 from vouchers.ledger.errors import InsufficientBalance
 from vouchers.ledger.models import Account, Transfer
 from vouchers.models import InstitutionService, ServiceOrder

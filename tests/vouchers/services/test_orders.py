@@ -4,8 +4,8 @@ import pytest
 from stdnum.cn import uscc
 
 from accounts.models import City, Organisation
-from tests.factories import vouchers as build
-from tests.factories.vouchers import NOW
+from devtools.factories import vouchers as build
+from devtools.factories.vouchers import NOW
 from vouchers.ledger.models import Account
 from vouchers.models import Program, ServiceOrder
 from vouchers.services import orders, oversight, program_changes, vouchers

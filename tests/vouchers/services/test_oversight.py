@@ -5,8 +5,8 @@ from datetime import date
 import pytest
 
 from accounts.models import AuditEntry
-from tests.factories import vouchers as build
-from tests.factories.vouchers import NOW
+from devtools.factories import vouchers as build
+from devtools.factories.vouchers import NOW
 from tests.vouchers.services.test_settlements import approved_redemption, pay
 from vouchers.ledger.models import Account
 from vouchers.models import Blacklisting, Redemption, SpotCheckItem, Voucher

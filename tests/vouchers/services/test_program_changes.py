@@ -9,9 +9,9 @@ import pytest
 
 from accounts import services as account_services
 from accounts.models import AuditEntry, City, Organisation, User
-from tests.factories import vouchers as build
-from tests.factories.accounts import OrganisationFactory, UserFactory
-from tests.factories.vouchers import NOW, TZ
+from devtools.factories import vouchers as build
+from devtools.factories.accounts import OrganisationFactory, UserFactory
+from devtools.factories.vouchers import NOW, TZ
 from vouchers.models import Program, ServiceOrder, Voucher
 from vouchers.program_dates import day_end
 from vouchers.program_selectors import programs_serving_whole_common_area

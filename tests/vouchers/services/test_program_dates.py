@@ -9,8 +9,8 @@ import pytest
 from django.db import IntegrityError, transaction
 
 from accounts.models import AuditEntry
-from tests.factories import vouchers as build
-from tests.factories.vouchers import NOW, TZ
+from devtools.factories import vouchers as build
+from devtools.factories.vouchers import NOW, TZ
 from vouchers.models import Program, ServiceOrder
 from vouchers.program_dates import day_end, day_start, redemption_allowance_end, whole_day
 from vouchers.services import applications, orders, programs, redemptions

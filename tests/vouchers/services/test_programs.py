@@ -5,8 +5,8 @@ from datetime import timedelta
 import pytest
 
 from accounts.models import AuditEntry, City
-from tests.factories import vouchers as build
-from tests.factories.vouchers import NOW
+from devtools.factories import vouchers as build
+from devtools.factories.vouchers import NOW
 from vouchers.ledger.models import Account
 from vouchers.models import Program
 from vouchers.services import programs

@@ -5,8 +5,8 @@ from datetime import timedelta
 import pytest
 
 from accounts.models import AuditEntry
-from tests.factories import vouchers as build
-from tests.factories.vouchers import NOW, PDF
+from devtools.factories import vouchers as build
+from devtools.factories.vouchers import NOW, PDF
 from vouchers.ledger.models import Account
 from vouchers.models import Program, Redemption, ServiceOrder
 from vouchers.services import deliveries, oversight, redemptions

@@ -5,8 +5,8 @@ from datetime import date
 import pytest
 
 from accounts.models import User
-from tests.factories import vouchers as build
-from tests.factories.vouchers import NOW
+from devtools.factories import vouchers as build
+from devtools.factories.vouchers import NOW
 from vouchers.ledger.models import Account
 from vouchers.models import PaymentBatch, Redemption
 from vouchers.selectors import payment_batch_export_rows

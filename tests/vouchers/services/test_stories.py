@@ -7,8 +7,8 @@ from datetime import date
 import pytest
 
 from accounts.models import User
-from tests.factories import vouchers as build
-from tests.factories.vouchers import NOW
+from devtools.factories import vouchers as build
+from devtools.factories.vouchers import NOW
 from vouchers.ledger.models import Account, Transfer
 from vouchers.ledger.selectors import ledger_verify
 from vouchers.models import Program

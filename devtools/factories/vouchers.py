@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 from PIL import Image
 
 from accounts.models import Organisation, User
-from tests.factories.accounts import OrganisationFactory, UserFactory
+from devtools.factories.accounts import OrganisationFactory, UserFactory
 from vouchers.models import (
     Delivery,
     EvidenceKind,
