@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from bench.common import psql
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -20,15 +22,18 @@ def test_the_benchmarks_run_in_smoke_mode_without_writing_the_docs(tmp_path):
     database = f"vouchers_bench_smoke_{os.getpid()}"
     environment = {**os.environ, "BENCH_DATABASE": database}
     environment.pop("DJANGO_SETTINGS_MODULE", None)
-    result = subprocess.run(
-        [sys.executable, "-m", "bench", "--smoke"],
-        cwd=ROOT,
-        env=environment,
-        capture_output=True,
-        text=True,
-        timeout=600,
-        check=False,
-    )
+    try:
+        result = subprocess.run(
+            [sys.executable, "-m", "bench", "--smoke"],
+            cwd=ROOT,
+            env=environment,
+            capture_output=True,
+            text=True,
+            timeout=600,
+            check=False,
+        )
+    finally:  # the run's own database, whatever happened
+        psql(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
 
     # Then it succeeds, prints each table, and leaves docs/benchmarks.md alone
     assert result.returncode == 0, result.stderr[-3000:]
