@@ -1,0 +1,208 @@
+"""Private servers and processes for fault injection: never the shared ones on 5432/6379.
+
+`PrivateRedis` is a `redis-server` on a spare port; `PrivatePostgres` a cluster made with
+`pg_createcluster` on a spare port and dropped afterwards; `Process` a worker, beat or web
+server started as a real subprocess, so that a test can SIGKILL it. Every test here may stop
+and start these freely; the session's Django test database on the shared server is untouched.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import TypeVar
+
+ROOT = Path(__file__).resolve().parents[2]
+BIN = Path(sys.executable).parent
+T = TypeVar("T")
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def wait_until(
+    predicate: Callable[[], T], *, timeout: float, interval: float = 0.2, what: str = ""
+) -> T:
+    """The first truthy value of `predicate` within `timeout` seconds; exceptions count as
+    not yet."""
+    deadline = time.monotonic() + timeout
+    last_error: BaseException | None = None
+    while time.monotonic() < deadline:
+        try:
+            value = predicate()
+        except Exception as error:
+            last_error = error
+        else:
+            if value:
+                return value
+        time.sleep(interval)
+    raise AssertionError(f"not within {timeout:.0f} s: {what or predicate!r} ({last_error!r})")
+
+
+def _port_open(port: int) -> bool:
+    with socket.socket() as probe:
+        probe.settimeout(0.2)
+        return probe.connect_ex(("127.0.0.1", port)) == 0
+
+
+class PrivateRedis:
+    """A throwaway Redis without persistence; `stop()` and `start()` keep its port."""
+
+    def __init__(self) -> None:
+        self.port = free_port()
+        self._process: subprocess.Popen[bytes] | None = None
+
+    def url(self, database: int = 0) -> str:
+        return f"redis://127.0.0.1:{self.port}/{database}"
+
+    def start(self) -> None:
+        self._process = subprocess.Popen(
+            ["redis-server", "--bind", "127.0.0.1", "--port", str(self.port), "--save", "",
+             "--appendonly", "no"],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        )
+        wait_until(lambda: _port_open(self.port), timeout=10, what="redis up")
+
+    def stop(self) -> None:
+        if self._process is not None:
+            self._process.kill()
+            self._process.wait(timeout=10)
+            self._process = None
+        wait_until(lambda: not _port_open(self.port), timeout=10, what="redis down")
+
+    @property
+    def running(self) -> bool:
+        return self._process is not None and self._process.poll() is None
+
+
+class PrivatePostgres:
+    """A private PostgreSQL cluster (Debian's pg_createcluster), trust auth on 127.0.0.1."""
+
+    def __init__(self) -> None:
+        self.port = free_port()
+        self.version = sorted(os.listdir("/etc/postgresql"), key=lambda v: int(v))[-1]
+        self.name = f"faults_{self.port}"
+
+    def url(self, database: str, user: str = "postgres") -> str:
+        return f"postgres://{user}@127.0.0.1:{self.port}/{database}"
+
+    def create(self) -> None:
+        subprocess.run(
+            ["pg_createcluster", self.version, self.name, "-p", str(self.port), "--start",
+             "--", "--auth=trust"],
+            check=True, capture_output=True,
+        )
+        wait_until(self._ready, timeout=30, what="private PostgreSQL up")
+
+    def _ready(self) -> bool:
+        return subprocess.run(
+            ["pg_isready", "-q", "-h", "127.0.0.1", "-p", str(self.port)], check=False
+        ).returncode == 0
+
+    def psql(self, sql: str, database: str = "postgres", user: str = "postgres") -> str:
+        result = subprocess.run(
+            ["psql", "-h", "127.0.0.1", "-p", str(self.port), "-U", user, "-d", database,
+             "-v", "ON_ERROR_STOP=1", "-tAc", sql],
+            check=True, capture_output=True, text=True,
+        )
+        return result.stdout.strip()
+
+    def stop(self) -> None:
+        """Fast shutdown: running sessions are cut off, as in a crash or failover."""
+        subprocess.run(["pg_ctlcluster", self.version, self.name, "stop", "-m", "fast"],
+                       check=True, capture_output=True)
+
+    def start(self) -> None:
+        subprocess.run(["pg_ctlcluster", self.version, self.name, "start"],
+                       check=True, capture_output=True)
+        wait_until(self._ready, timeout=30, what="private PostgreSQL back")
+
+    def drop(self) -> None:
+        subprocess.run(["pg_dropcluster", "--stop", self.version, self.name],
+                       check=False, capture_output=True)
+
+
+class Process:
+    """A project process (worker, beat, web server, manage.py command) as a subprocess."""
+
+    def __init__(self, argv: list[str], *, env: Mapping[str, str], log: Path) -> None:
+        self.log = log
+        self._log_file = log.open("ab")
+        self.popen = subprocess.Popen(
+            argv, cwd=ROOT, env=dict(env), stdout=self._log_file, stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+
+    def kill(self, sig: int = signal.SIGKILL) -> None:
+        """Signal the whole process group (a prefork worker's children too)."""
+        if self.popen.poll() is None:
+            os.killpg(self.popen.pid, sig)
+        self.popen.wait(timeout=30)
+        self._log_file.close()
+
+    @property
+    def alive(self) -> bool:
+        return self.popen.poll() is None
+
+    def output(self) -> str:
+        self._log_file.flush()
+        return self.log.read_text(errors="replace")[-4000:]
+
+
+def stack_environment(
+    *, database_url: str, redis: PrivateRedis, var_dir: Path, **extra: str
+) -> dict[str, str]:
+    """The environment of a worker or web process on the private servers."""
+    environment = {
+        key: value for key, value in os.environ.items()
+        if not key.startswith(("DATABASE_", "CELERY_", "CACHE_", "PYTEST", "DJANGO_"))
+    }
+    environment.update({
+        "DJANGO_SETTINGS_MODULE": "config.settings.base",
+        "DATABASE_URL": database_url,
+        "CELERY_BROKER_URL": redis.url(0),
+        "CELERY_RESULT_BACKEND": redis.url(1),
+        "CACHE_URL": f"rediscache://127.0.0.1:{redis.port}/2",
+        "VOUCHERS_VAR_DIR": str(var_dir),
+        "DJANGO_MEDIA_ROOT": str(var_dir / "media"),
+        "PYTHONUNBUFFERED": "1",
+    })
+    environment.update(extra)
+    return environment
+
+
+def manage(*args: str, env: Mapping[str, str], timeout: float = 300) -> str:
+    """Run a manage.py command to completion; its output, or an assertion with its log."""
+    result = subprocess.run(
+        [sys.executable, "manage.py", *args], cwd=ROOT, env=dict(env), capture_output=True,
+        text=True, timeout=timeout, check=False,
+    )
+    assert result.returncode == 0, f"manage.py {' '.join(args)}: {result.stderr[-3000:]}"
+    return result.stdout
+
+
+def celery_worker(*, env: Mapping[str, str], log: Path, beat: bool = False) -> Process:
+    argv = [str(BIN / "celery"), "-A", "config", "worker", "--loglevel=INFO",
+            "--concurrency=1", "--without-gossip", "--without-mingle"]
+    if beat:
+        argv += ["--beat", "--schedule", str(Path(env["VOUCHERS_VAR_DIR"]) / "beat-schedule")]
+    return Process(argv, env=env, log=log)
+
+
+def web_server(*, env: Mapping[str, str], log: Path, port: int, workers: int = 2) -> Process:
+    process = Process(
+        [str(BIN / "gunicorn"), "config.wsgi", "--bind", f"127.0.0.1:{port}",
+         "--workers", str(workers), "--timeout", "60"],
+        env=env, log=log,
+    )
+    wait_until(lambda: _port_open(port), timeout=30, what="gunicorn listening")
+    return process
