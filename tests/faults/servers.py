@@ -175,6 +175,7 @@ def stack_environment(
         "VOUCHERS_VAR_DIR": str(var_dir),
         "DJANGO_MEDIA_ROOT": str(var_dir / "media"),
         "PYTHONUNBUFFERED": "1",
+        "PYTHONPATH": str(ROOT),  # this checkout's code, whatever the virtualenv points at
     })
     environment.update(extra)
     return environment
