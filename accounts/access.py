@@ -35,9 +35,13 @@ class Scope(StrEnum):
 
 _E, _I = User.Role.ENTERPRISE, User.Role.INSTITUTION
 _R, _F, _O = User.Role.AUTHORITY_REVIEWER, User.Role.AUTHORITY_FINANCE, User.Role.OPERATOR
-_SIGNED_IN: dict[str, Scope] = {_E: Scope.ANY, _I: Scope.ANY, _R: Scope.ANY, _F: Scope.ANY, _O: Scope.ANY}
+_SIGNED_IN: dict[str, Scope] = {
+    _E: Scope.ANY, _I: Scope.ANY, _R: Scope.ANY, _F: Scope.ANY, _O: Scope.ANY
+}
 _EVERYONE: dict[str, Scope] = {ANONYMOUS: Scope.ANY, **_SIGNED_IN}
-_AUTHORITIES_AND_OPERATOR: dict[str, Scope] = {_R: Scope.OWN_REGION, _F: Scope.OWN_REGION, _O: Scope.ALL}
+_AUTHORITIES_AND_OPERATOR: dict[str, Scope] = {
+    _R: Scope.OWN_REGION, _F: Scope.OWN_REGION, _O: Scope.ALL
+}
 
 MATRIX: dict[str, dict[str, Scope]] = {
     # Public pages and the account itself

@@ -27,7 +27,6 @@ from vouchers.models import (
     Voucher,
 )
 
-
 _Record = TypeVar("_Record", bound=models.Model)
 
 
