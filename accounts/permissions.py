@@ -1,6 +1,6 @@
 """The checks a service makes besides the role (which is the matrix's, accounts.access):
 the region an authority acts for, an approved organisation, and impartiality. One function per
-question, each raising AccessDenied."""
+question, each raising AccessDenied; organisation_of only narrows the actor's organisation."""
 
 from __future__ import annotations
 
