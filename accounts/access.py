@@ -15,6 +15,8 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
+from django.contrib.auth.models import AnonymousUser
+
 from accounts.audit import audit_record
 from accounts.errors import AccessDenied
 from accounts.models import User
@@ -33,9 +35,13 @@ class Scope(StrEnum):
 
 _E, _I = User.Role.ENTERPRISE, User.Role.INSTITUTION
 _R, _F, _O = User.Role.AUTHORITY_REVIEWER, User.Role.AUTHORITY_FINANCE, User.Role.OPERATOR
-_SIGNED_IN = {_E: Scope.ANY, _I: Scope.ANY, _R: Scope.ANY, _F: Scope.ANY, _O: Scope.ANY}
-_EVERYONE = {ANONYMOUS: Scope.ANY, **_SIGNED_IN}
-_AUTHORITIES_AND_OPERATOR = {_R: Scope.OWN_REGION, _F: Scope.OWN_REGION, _O: Scope.ALL}
+_SIGNED_IN: dict[str, Scope] = {
+    _E: Scope.ANY, _I: Scope.ANY, _R: Scope.ANY, _F: Scope.ANY, _O: Scope.ANY
+}
+_EVERYONE: dict[str, Scope] = {ANONYMOUS: Scope.ANY, **_SIGNED_IN}
+_AUTHORITIES_AND_OPERATOR: dict[str, Scope] = {
+    _R: Scope.OWN_REGION, _F: Scope.OWN_REGION, _O: Scope.ALL
+}
 
 MATRIX: dict[str, dict[str, Scope]] = {
     # Public pages and the account itself
@@ -112,18 +118,20 @@ MATRIX: dict[str, dict[str, Scope]] = {
 }
 
 
-def role_of(user) -> str:
+def role_of(user: User | AnonymousUser | None) -> str:
     if user is None or not user.is_authenticated:
         return ANONYMOUS
     return user.role or ANONYMOUS
 
 
-def scope_for(user, action: str) -> Scope | None:
+def scope_for(user: User | AnonymousUser | None, action: str) -> Scope | None:
     """The scope on which `user` may take `action`, or None. Unknown actions are a bug."""
     return MATRIX[action].get(role_of(user))
 
 
-def require_action(user, action: str, *, now: datetime) -> Scope:
+def require_action(
+    user: User | AnonymousUser | None, action: str, *, now: datetime
+) -> Scope:
     """The scope, or AccessDenied — and every denial goes to the audit trail.
 
     Inside a service's transaction the denial's audit line is rolled back with the rest;

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import unicodedata
 from dataclasses import dataclass
+from typing import NoReturn
 
 from django.utils.translation import gettext as _
 from stdnum.cn import uscc
@@ -135,7 +136,7 @@ def _city_of_current(division: str) -> City | None:
     return City.objects.filter(code=f"{division[:4]}00").first()
 
 
-def _refuse(code: str, reason: str, message: str) -> None:
+def _refuse(code: str, reason: str, message: str) -> NoReturn:
     raise InvalidCreditCode(
         message, extra={"field": "credit_code", "reason": reason, "credit_code": code}
     )

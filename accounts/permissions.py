@@ -1,11 +1,21 @@
 """The checks a service makes besides the role (which is the matrix's, accounts.access):
 the region an authority acts for, an approved organisation, and impartiality. One function per
-question, each raising AccessDenied."""
+question, each raising AccessDenied; organisation_of only narrows the actor's organisation."""
 
 from __future__ import annotations
 
 from accounts.errors import AccessDenied
 from accounts.models import Organisation, Region, User
+
+
+def organisation_of(actor: User) -> Organisation:
+    """The organisation a user with a role acts for. The database guarantees one
+    (user_with_role_has_organisation) and services check the role first, so a missing one is
+    a programming error, not a refusal."""
+    organisation = actor.organisation
+    if organisation is None:
+        raise ValueError(f"user {actor.pk} has no organisation")
+    return organisation
 
 
 def require_approved_organisation(actor: User) -> Organisation:
@@ -18,11 +28,13 @@ def require_approved_organisation(actor: User) -> Organisation:
 def require_region(actor: User, region: Region | int) -> None:
     """An authority user acts only for its own region (the role is checked before)."""
     region_id = region if isinstance(region, int) else region.pk
-    if actor.organisation.region_id != region_id:
+    if organisation_of(actor).region_id != region_id:
         raise AccessDenied("主管部门只能处理本地区的事务", code="other_region")
 
 
-def require_impartial(actor: User, *organisations: Organisation | None, submitted_by=None) -> None:
+def require_impartial(
+    actor: User, *organisations: Organisation | None, submitted_by: User | None = None
+) -> None:
     """A reviewer may not decide on what they submitted or on organisations linked to them."""
     if submitted_by is not None and submitted_by.pk == actor.pk:
         raise AccessDenied("不能审核本人提交的事项", code="own_submission")

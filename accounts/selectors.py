@@ -2,23 +2,27 @@
 
 from __future__ import annotations
 
+from datetime import date
+
+from django.db import models
 from django.db.models import QuerySet
 
 from accounts.models import AuditEntry, City, Organisation, User
+from accounts.permissions import organisation_of
 
 
 def organisations_awaiting_review(*, actor: User) -> QuerySet[Organisation]:
     """Registrations of the actor's region waiting for its authority, oldest first."""
     return (
         Organisation.objects.filter(
-            region_id=actor.organisation.region_id, status=Organisation.Status.PENDING
+            region_id=organisation_of(actor).region_id, status=Organisation.Status.PENDING
         )
         .select_related("region", "city")
         .order_by("created_at", "pk")
     )
 
 
-def audit_trail_for(*, target: object) -> QuerySet[AuditEntry]:
+def audit_trail_for(*, target: models.Model) -> QuerySet[AuditEntry]:
     """Every audit line about one record, newest first."""
     return AuditEntry.objects.filter(
         object_type=target._meta.label_lower, object_id=str(target.pk)
@@ -30,12 +34,12 @@ def common_area_cities() -> QuerySet[City]:
 
 
 def audit_entries_visible_to(
-    *, actor: User, action: str = "", date_from=None, date_to=None
+    *, actor: User, action: str = "", date_from: date | None = None, date_to: date | None = None
 ) -> QuerySet[AuditEntry]:
     """The trail an authority may read (its region's) or, for the operator, all of it."""
     entries = AuditEntry.objects.select_related("actor", "organisation", "region")
     if actor.role != User.Role.OPERATOR:
-        entries = entries.filter(region_id=actor.organisation.region_id)
+        entries = entries.filter(region_id=organisation_of(actor).region_id)
     if action:
         entries = entries.filter(action=action)
     if date_from:
@@ -49,6 +53,6 @@ def organisations_under_review_of(*, actor: User) -> QuerySet[Organisation]:
     """Enterprises and institutions of the actor's region, whatever their status: what its
     reviewers may set the city and actual controller of."""
     return Organisation.objects.filter(
-        region_id=actor.organisation.region_id,
+        region_id=organisation_of(actor).region_id,
         kind__in=[Organisation.Kind.ENTERPRISE, Organisation.Kind.INSTITUTION],
     ).select_related("region", "city")

@@ -10,12 +10,10 @@ claw-backs. docs/reporting.md defines each figure.
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db.models import Count, F, OuterRef, QuerySet, Subquery, Sum
 
 from accounts.models import Region
-from reporting.selectors import _year_bounds
+from reporting.selectors import FigureRow, _year_bounds
 from vouchers.ledger.models import Transfer
 from vouchers.models import ClawBack, Program, Voucher
 
@@ -68,13 +66,15 @@ def _clawed_back(year: int, region: Region | None) -> QuerySet:
         clawed_back_fen=Sum("amount_fen"))
 
 
-def annual_funnel(*, year: int, region: Region | None, by_issuer: list[dict],
-                  region_codes: list[str]) -> list[dict[str, Any]]:
+def annual_funnel(*, year: int, region: Region | None, by_issuer: list[FigureRow],
+                  region_codes: list[str]) -> list[FigureRow]:
     """One row per issuing region (all regions in `region_codes` order, zeros included; only
     `region` when given), with every funnel figure as an int. `by_issuer` is the annual
     breakdown by issuing region, which carries the flows."""
     codes = region_codes if region is None else [region.short_code]
-    rows = {code: {"issuing_region": code, **dict.fromkeys(FUNNEL_FIGURES, 0)} for code in codes}
+    rows: dict[str, FigureRow] = {
+        code: {"issuing_region": code, **dict.fromkeys(FUNNEL_FIGURES, 0)} for code in codes
+    }
     flows = [{key: row[key] for key in ("issuing_region", *FLOW_FIGURES)} for row in by_issuer]
     for source in (flows, _budgets(year, region), _issued(year, region), _held(year, region),
                    _clawed_back(year, region)):

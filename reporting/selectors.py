@@ -12,12 +12,12 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from operator import itemgetter
-from typing import Any
+from typing import Any, TypedDict
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import Count, F, IntegerField, Max, Q, QuerySet, Sum
+from django.db.models import Count, F, IntegerField, Max, Model, Q, QuerySet, Sum
 from django.db.models.functions import Cast, ExtractMonth
 
 from accounts.models import City, Region, User
@@ -25,6 +25,11 @@ from reporting.models import Discrepancy, ReportRun, TreasuryPayment
 from vouchers.ledger.models import Account, Transfer
 from vouchers.models import Delivery, Redemption, ServiceCategory, Voucher
 from vouchers.states import PAID_STATES, REDEEMED_STATES
+
+# A breakdown row: its dimensions (region, category and city codes, month) and its figures,
+# JSON-ready; its key is the tuple of its dimensions' values, None where a city is unknown.
+FigureRow = dict[str, Any]
+RowKey = tuple[Any, ...]
 
 MONEY_FIGURES = ("service_fen", "voucher_used_fen", "redeemed_fen", "paid_fen", "returned_fen")
 COUNT_FIGURES = ("orders", "enterprises", "institutions")
@@ -117,13 +122,13 @@ class AnnualSource:
     figure → id column). Any breakdown over a subset of `dims` is rolled up from these."""
 
     dims: tuple[str, ...]
-    rows: list[dict[str, Any]]
+    rows: list[FigureRow]
     sums: tuple[str, ...]
     distinct: dict[str, str] = field(default_factory=dict)
 
 
-def _finest(queryset: QuerySet, paths: dict[str, str], month_field: str,
-            **figures: Any) -> list[dict[str, Any]]:
+def _finest(queryset: QuerySet[Model], paths: dict[str, str], month_field: str,
+            **figures: Any) -> list[FigureRow]:
     """One GROUP BY over every path in `paths` and the month of `month_field`."""
     names = {path: name for name, path in paths.items()}
     rows = (queryset.annotate(month=ExtractMonth(month_field)).order_by()
@@ -163,11 +168,11 @@ def annual_sources(*, year: int, region: Region | None) -> list[AnnualSource]:
     ]
 
 
-def annual_rollup(sources: list[AnnualSource], dims: tuple[str, ...]) -> list[dict]:
+def annual_rollup(sources: list[AnnualSource], dims: tuple[str, ...]) -> list[FigureRow]:
     """One breakdown rolled up from the sources: rows keyed by `dims`, in key order, with
     every money figure and the counts. Returned money belongs to a voucher, not to an order
     or institution: it is None in a breakdown by those."""
-    merged: dict[tuple, dict] = {}
+    merged: dict[RowKey, FigureRow] = {}
     usable = [source for source in sources if set(dims) <= set(source.dims)]
     for source in usable:
         _add_up(merged, source, dims)
@@ -177,9 +182,11 @@ def annual_rollup(sources: list[AnnualSource], dims: tuple[str, ...]) -> list[di
     return [merged[key] for key in sorted(merged, key=_key_order)]
 
 
-def _add_up(merged: dict[tuple, dict], source: AnnualSource, dims: tuple[str, ...]) -> None:
+def _add_up(merged: dict[RowKey, FigureRow], source: AnnualSource, dims: tuple[str, ...]) -> None:
     key_of, sums = _key_function(dims), source.sums
-    distinct = [(name, column, set()) for name, column in source.distinct.items()]
+    distinct: list[tuple[str, str, set[tuple[RowKey, Any]]]] = [
+        (name, column, set()) for name, column in source.distinct.items()
+    ]
     for row in source.rows:
         key = key_of(row)
         target = merged.get(key)
@@ -195,7 +202,7 @@ def _add_up(merged: dict[tuple, dict], source: AnnualSource, dims: tuple[str, ..
                 merged[key][name] += 1
 
 
-def _key_function(dims: tuple[str, ...]) -> Callable[[dict], tuple]:
+def _key_function(dims: tuple[str, ...]) -> Callable[[FigureRow], RowKey]:
     if len(dims) > 1:
         return itemgetter(*dims)
     if dims:
@@ -211,12 +218,14 @@ def annual_headline_of(sources: list[AnnualSource]) -> dict[str, int]:
     return {name: totals.get(name) or 0 for name in (*MONEY_FIGURES, *COUNT_FIGURES)}
 
 
-def annual_breakdown(*, year: int, region: Region | None, dims: tuple[str, ...]) -> list[dict]:
+def annual_breakdown(
+    *, year: int, region: Region | None, dims: tuple[str, ...]
+) -> list[FigureRow]:
     """One breakdown on its own (the report reads the sources once for all of them)."""
     return annual_rollup(annual_sources(year=year, region=region), dims)
 
 
-def _empty_row(dims: tuple[str, ...], key: tuple) -> dict[str, Any]:
+def _empty_row(dims: tuple[str, ...], key: RowKey) -> FigureRow:
     return {**dict(zip(dims, key, strict=True)),
             **dict.fromkeys(MONEY_FIGURES, 0), **dict.fromkeys(COUNT_FIGURES, 0)}
 
@@ -246,13 +255,13 @@ class _Ungrouped:
     """One source's records, one row each with its dimensions and figure columns named, and
     the aggregate (SQL over those names) that gives each figure."""
 
-    rows: QuerySet
+    rows: QuerySet[Model, dict[str, Any]]
     dims: tuple[str, ...]
     figures: dict[str, str]
 
 
-def _ungrouped(queryset: QuerySet, paths: dict[str, str], month_field: str,
-               **columns: Any) -> QuerySet:
+def _ungrouped(queryset: QuerySet[Model], paths: dict[str, str], month_field: str,
+               **columns: Any) -> QuerySet[Model, dict[str, Any]]:
     named = {name: F(path) for name, path in paths.items()}
     # Cast: in a subquery PostgreSQL's EXTRACT is numeric, which would reach Python as Decimal.
     month = Cast(ExtractMonth(month_field), IntegerField())
@@ -286,7 +295,7 @@ def _ungrouped_sources(year: int, region: Region | None) -> list[_Ungrouped]:
     ]
 
 
-def _grouping_sets(source: _Ungrouped) -> Iterator[tuple[str, tuple, dict[str, int]]]:
+def _grouping_sets(source: _Ungrouped) -> Iterator[tuple[str, RowKey, dict[str, int]]]:
     """(breakdown, key, figures) for the headline and every breakdown the source has the
     dimensions for, from one GROUP BY GROUPING SETS over the source's records."""
     groupings = {name: dims for name, dims in {"headline": (), **BREAKDOWNS}.items()
@@ -318,7 +327,9 @@ def annual_figures_grouping_sets(*, year: int, region: Region | None) -> dict[st
     database (with thousands of enterprises and institutions the portable path's grouped
     rows approach one per delivery, all shipped to Python)."""
     sources = _ungrouped_sources(year, region)
-    merged: dict[str, dict[tuple, dict]] = {"headline": {}, **{name: {} for name in BREAKDOWNS}}
+    merged: dict[str, dict[RowKey, FigureRow]] = {
+        "headline": {}, **{name: {} for name in BREAKDOWNS}
+    }
     for source in sources:
         for name, key, figures in _grouping_sets(source):
             target = merged[name].setdefault(key, _empty_row(BREAKDOWNS.get(name, ()), key))
@@ -337,7 +348,7 @@ def annual_figures_grouping_sets(*, year: int, region: Region | None) -> dict[st
     return result
 
 
-def _key_order(key: tuple) -> tuple:
+def _key_order(key: RowKey) -> tuple[tuple[bool, Any], ...]:
     """Breakdown rows in key order, None (no city) last."""
     return tuple((value is None, value) for value in key)
 
@@ -368,20 +379,34 @@ def runs_for(*, actor: User) -> QuerySet[ReportRun]:
     """The runs the actor may see: an authority its own region's, the operator all."""
     runs = ReportRun.objects.select_related("region", "requested_by").prefetch_related("files")
     if actor.role != User.Role.OPERATOR:
-        runs = runs.filter(region_id=actor.region_id_or_none)
+        # Django reads region_id=None as IS NULL; the stubs take no None in a lookup.
+        runs = runs.filter(region_id=actor.region_id_or_none)  # type: ignore[misc]
     return runs.order_by("-requested_at", "-pk")
 
 
 def discrepancies_for(*, actor: User, unresolved_only: bool = False) -> QuerySet[Discrepancy]:
     rows = Discrepancy.objects.select_related("run", "region", "resolved_by")
     if actor.role != User.Role.OPERATOR:
-        rows = rows.filter(region_id=actor.region_id_or_none)
+        # Django reads region_id=None as IS NULL; the stubs take no None in a lookup.
+        rows = rows.filter(region_id=actor.region_id_or_none)  # type: ignore[misc]
     if unresolved_only:
         rows = rows.filter(resolved_at__isnull=True)
     return rows.order_by("-run_id", "kind", "subject")
 
 
-def run_discrepancy_rows(*, run: ReportRun) -> Iterator[dict[str, Any]]:
+class DiscrepancyRow(TypedDict):
+    """One finding as the reports show it (the values() of run_discrepancy_rows)."""
+
+    kind: str
+    subject: str
+    description: str
+    expected_fen: int | None
+    actual_fen: int | None
+    resolved_at: datetime | None
+    resolution_note: str
+
+
+def run_discrepancy_rows(*, run: ReportRun) -> Iterator[DiscrepancyRow]:
     """A run's findings, streamed in chunks (memory stays flat for any count)."""
     rows = Discrepancy.objects.filter(run=run).order_by("kind", "subject", "pk").values(
         "kind", "subject", "description", "expected_fen", "actual_fen", "resolved_at",

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from typing import Any, NoReturn
 
+from django.utils.functional import Promise
+
 from accounts.errors import AccessDenied, ApplicationError, Conflict, InvalidInput
 
 
@@ -35,5 +37,5 @@ class ConcurrentUpdate(Conflict):
     code = "concurrent_update"
 
 
-def refuse(code: str, message: str, **extra: Any) -> NoReturn:
+def refuse(code: str, message: str | Promise, **extra: Any) -> NoReturn:
     raise Refused(message, code=code, extra=extra)

@@ -12,6 +12,7 @@ IMMEDIATE transactions serialise writers.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import TypeVar
 
 from django.db import models
 
@@ -26,10 +27,13 @@ from vouchers.models import (
     Voucher,
 )
 
+_Record = TypeVar("_Record", bound=models.Model)
 
-def _locked(model: type[models.Model], pks: Iterable[int]) -> list:
+
+def _locked(model: type[_Record], pks: Iterable[int]) -> list[_Record]:
+    # _default_manager is `objects` on every model locked here (none declares another manager).
     return list(
-        model.objects.select_for_update(no_key=True, of=("self",))
+        model._default_manager.select_for_update(no_key=True, of=("self",))
         .filter(pk__in=sorted(set(pks)))
         .order_by("pk")
     )

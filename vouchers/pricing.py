@@ -19,6 +19,7 @@ def voucher_ratio_bp(
 ) -> int:
     """The subsidy ratio in basis points: the category's own, else the same-region or
     other-region ratio, else the program's."""
+    ratio: int | None
     if rule.ratio_bp is not None:
         ratio = rule.ratio_bp
     elif institution.region_id == enterprise.region_id:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TypedDict
 
 from django.db.models import Count, Max, Q, QuerySet
 
@@ -15,6 +16,13 @@ from accounts.models import City
 from vouchers.models import Program, ServiceOrder, Voucher
 
 OPEN_ORDER_STATES = (ServiceOrder.State.PLACED, ServiceOrder.State.DELIVERED)
+
+
+# One row of program_open_orders_by_city: the names are the queryset's values() keys.
+class OpenOrdersInCity(TypedDict):
+    institution__city__code: str
+    institution__city__name: str
+    orders: int
 
 
 @dataclass(frozen=True)
@@ -52,7 +60,7 @@ def program_open_orders_in_cities(*, program: Program, city_ids: set[int]) -> in
     return program_open_orders(program=program).filter(institution__city_id__in=city_ids).count()
 
 
-def program_open_orders_by_city(*, program: Program) -> list[dict]:
+def program_open_orders_by_city(*, program: Program) -> list[OpenOrdersInCity]:
     """Open orders of the program per institution city: what a serving change would leave."""
     return list(
         program_open_orders(program=program)

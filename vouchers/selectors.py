@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypedDict, cast
 
 from django.db.models import (
     Case,
@@ -20,6 +20,7 @@ from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
 from accounts.models import AuditEntry, Organisation, Region, User
+from accounts.permissions import organisation_of
 from vouchers import visibility
 from vouchers.ledger.models import Transfer
 from vouchers.models import (
@@ -38,6 +39,9 @@ from vouchers.models import (
 from vouchers.pricing import require_voucher_share, voucher_portion
 from vouchers.states import REDEEMED_STATES
 from vouchers.visibility import with_voucher_balances
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
 
 
 def enterprise_vouchers(*, enterprise: Organisation) -> QuerySet[Voucher]:
@@ -99,7 +103,7 @@ def authority_application_queue(*, actor: User) -> QuerySet[Application]:
     """Applications of the actor's region waiting for review, oldest first."""
     return (
         Application.objects.filter(
-            program__region_id=actor.organisation.region_id,
+            program__region_id=organisation_of(actor).region_id,
             state=Application.State.SUBMITTED,
         )
         .select_related("program", "enterprise__city", "applicant")
@@ -111,7 +115,7 @@ def authority_redemption_queue(*, actor: User) -> QuerySet[Redemption]:
     """Redemptions of the actor's region's vouchers waiting for review, wherever the payee."""
     return (
         Redemption.objects.filter(
-            program__region_id=actor.organisation.region_id,
+            program__region_id=organisation_of(actor).region_id,
             state=Redemption.State.REQUESTED,
         )
         .select_related(
@@ -131,7 +135,7 @@ def authority_unbatched_by_payee(*, actor: User) -> QuerySet[Any]:
     """Approved redemptions not in a batch yet, totalled per payee (rows of dicts)."""
     return (
         Redemption.objects.filter(
-            program__region_id=actor.organisation.region_id,
+            program__region_id=organisation_of(actor).region_id,
             state=Redemption.State.APPROVED,
             batch__isnull=True,
         )
@@ -144,7 +148,7 @@ def authority_unbatched_by_payee(*, actor: User) -> QuerySet[Any]:
 def authority_batches_awaiting_payment(*, actor: User) -> QuerySet[PaymentBatch]:
     return (
         PaymentBatch.objects.filter(
-            region_id=actor.organisation.region_id, state=PaymentBatch.State.OPEN
+            region_id=organisation_of(actor).region_id, state=PaymentBatch.State.OPEN
         )
         .select_related("payee", "created_by")
         .order_by("created_at", "pk")
@@ -180,7 +184,21 @@ def _total(queryset: QuerySet[Any], field: str) -> Coalesce:
     return Coalesce(Subquery(summed), Value(0))
 
 
-def program_budget_use(*, region_id: int, year: int | None = None) -> QuerySet[Program]:
+class ProgramBudgetFigures(TypedDict):
+    """The annotations of program_budget_use, in fen."""
+
+    funded_fen: int
+    allocated_fen: int
+    held_fen: int
+    returned_fen: int
+    redeemed_fen: int
+    paid_fen: int
+    clawed_back_fen: int
+
+
+def program_budget_use(
+    *, region_id: int, year: int | None = None
+) -> QuerySet[WithAnnotations[Program, ProgramBudgetFigures]]:
     """Per program of the region: funded, allocated, held, redeemed, paid, returned,
     clawed back (fen), plus unallocated from the budget account. One query."""
     vouchers = Voucher.objects.filter(program=OuterRef("pk"))
@@ -282,10 +300,20 @@ def claims_counted_against_cap_fen(*, program: Program, whose: Q) -> int:
     return used or 0
 
 
-def open_programs_for(*, enterprise: Organisation, now: datetime) -> list[Program]:
+class OpenProgramFigures(TypedDict):
+    """What open_programs_for sets on each program, in fen."""
+
+    remaining_cap_fen: int
+    budget_available_fen: int
+
+
+def open_programs_for(
+    *, enterprise: Organisation, now: datetime
+) -> list[WithAnnotations[Program, OpenProgramFigures]]:
     """Programs of the enterprise's region open for applications, each with
     `remaining_cap_fen` (its annual cap left) and `budget_available_fen`."""
-    programs = list(
+    # The figures are set on each instance below, not by the query: the cast names them.
+    programs = cast("list[WithAnnotations[Program, OpenProgramFigures]]", list(
         Program.objects.filter(
             region_id=enterprise.region_id,
             applications_open_at__lte=now,
@@ -294,11 +322,14 @@ def open_programs_for(*, enterprise: Organisation, now: datetime) -> list[Progra
         .select_related("region", "budget_account")
         .prefetch_related("category_rules__category")
         .order_by("-year", "pk")
-    )
+    ))
     for program in programs:
         used = quota_used_fen(program=program, enterprise=enterprise)
         program.remaining_cap_fen = max(program.enterprise_annual_cap_fen - used, 0)
-        program.budget_available_fen = program.budget_account.available_fen
+        budget_account = program.budget_account
+        if budget_account is None:  # program_create opens it before it returns
+            raise ValueError(f"program {program.pk} has no budget account")
+        program.budget_available_fen = budget_account.available_fen
     return programs
 
 
@@ -456,7 +487,17 @@ def region_overview() -> list[dict[str, Any]]:
     return rows
 
 
-def payee_receivables_by_region(*, payee: Organisation) -> list[dict[str, Any]]:
+class RegionReceivables(TypedDict):
+    """One row of payee_receivables_by_region (the values() keys), in fen."""
+
+    program__region__name: str
+    program__region__code: str
+    awaiting_review_fen: int
+    awaiting_payment_fen: int
+    received_fen: int
+
+
+def payee_receivables_by_region(*, payee: Organisation) -> list[RegionReceivables]:
     """Redemptions of the payee totalled per issuing region: awaiting review, awaiting
     payment, received."""
     totals = (

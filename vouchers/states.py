@@ -23,9 +23,14 @@ from vouchers.models import (
 
 __all__ = ["move_state", "require_transition"]
 
+# The records with a state machine, each moved only by move_state.
+StatefulRecord = (
+    Application | Voucher | ServiceOrder | Delivery | Redemption | PaymentBatch | SpotCheckItem
+)
+
 
 def move_state(
-    record: Any,
+    record: StatefulRecord,
     *,
     target: str,
     transitions: Mapping[str, frozenset[str]],

@@ -15,12 +15,13 @@ from __future__ import annotations
 
 import functools
 import operator
-from typing import Any
+from typing import TypeVar
 
-from django.db.models import F, Prefetch, Q, QuerySet
+from django.db.models import F, Model, Prefetch, Q, QuerySet
 
 from accounts.access import Scope, scope_for
 from accounts.models import Organisation, User
+from accounts.permissions import organisation_of
 from vouchers.models import (
     Application,
     Delivery,
@@ -33,16 +34,18 @@ from vouchers.models import (
     Voucher,
 )
 
+_Record = TypeVar("_Record", bound=Model)
+
 
 def scoped(
-    queryset: QuerySet[Any],
+    queryset: QuerySet[_Record],
     *,
     actor: User,
     action: str,
     own: tuple[str, ...] = (),
     issuer: str | None = None,
     server: str | None = None,
-) -> QuerySet[Any]:
+) -> QuerySet[_Record]:
     """Narrow `queryset` to what `actor` may see for `action` (field paths name the owners).
 
     `own`: the organisations owning a record; `issuer`: the region that issued it;
@@ -53,13 +56,14 @@ def scoped(
         return queryset
     if scope is None or actor.organisation_id is None:
         return queryset.none()
-    region_id = actor.organisation.region_id
-    paths = {
+    region_id = organisation_of(actor).region_id
+    paths_by_scope: dict[Scope, list[tuple[str | None, int]]] = {
         Scope.OWN_ORGANISATION: [(path, actor.organisation_id) for path in own],
         Scope.OWN_REGION_AS_ISSUER: [(issuer, region_id)],
         Scope.OWN_REGION_AS_SERVER: [(server, region_id)],
         Scope.OWN_REGION: [(issuer, region_id), (server, region_id)],
-    }[scope]
+    }
+    paths = paths_by_scope[scope]
     conditions = [Q(**{path: value}) for path, value in paths if path is not None]
     if not conditions:
         return queryset.none()

@@ -27,7 +27,12 @@ def objection_lodge(
 ) -> Objection:
     """Anyone may object to an institution while its public notice runs."""
     locked = Organisation.objects.select_for_update().get(pk=organisation.pk)
-    if locked.status != Organisation.Status.NOTICE or now >= locked.notice_ends_at:
+    notice_ends_at = locked.notice_ends_at
+    if (
+        locked.status != Organisation.Status.NOTICE
+        or notice_ends_at is None  # no end date means no notice running
+        or now >= notice_ends_at
+    ):
         raise Conflict("该机构不在公示期内，无法提出异议", code="not_in_notice")
     if not (lodged_by.strip() and contact.strip() and text.strip()):
         raise InvalidInput("请填写异议人、联系方式和异议内容", extra={"field": "text"})

@@ -20,13 +20,13 @@ from accounts.permissions import require_impartial, require_region
 from accounts.states import ORGANISATION_TRANSITIONS, require_transition
 from accounts.text import clean_text
 
-ROLES_BY_KIND = {
+ROLES_BY_KIND: dict[str, set[str]] = {
     Organisation.Kind.ENTERPRISE: {User.Role.ENTERPRISE},
     Organisation.Kind.INSTITUTION: {User.Role.INSTITUTION},
     Organisation.Kind.AUTHORITY: {User.Role.AUTHORITY_REVIEWER, User.Role.AUTHORITY_FINANCE},
     Organisation.Kind.OPERATOR: {User.Role.OPERATOR},
 }
-SELF_REGISTERING_ROLES = {
+SELF_REGISTERING_ROLES: dict[str, str] = {
     Organisation.Kind.ENTERPRISE: User.Role.ENTERPRISE,
     Organisation.Kind.INSTITUTION: User.Role.INSTITUTION,
 }
@@ -214,7 +214,7 @@ def organisation_set_city(
     reason = clean_text(reason, field="reason", label="原因", max_length=500, required=False)
     if locked.city_id is not None and not reason:
         raise InvalidInput(_("更改已确定的城市时必须填写原因"), extra={"field": "reason"})
-    before = locked.city.code if locked.city_id else None
+    before = locked.city.code if locked.city is not None else None
     Organisation.objects.filter(pk=locked.pk).update(city=city)
     organisation.refresh_from_db()
     audit_record(

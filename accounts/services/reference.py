@@ -130,7 +130,7 @@ def successor_code_clean(code: str, value: str) -> str:
     return division_code_clean(value, field="successor_code")
 
 
-def _division_state(division: HistoricalDivision) -> dict:
+def _division_state(division: HistoricalDivision) -> dict[str, str | int]:
     return {"code": division.code, "name": division.name,
             "abolished_year": division.abolished_year,
             "successor_code": division.successor_code, "successor_name": division.successor_name,

@@ -62,8 +62,8 @@ def _summary_sheet(workbook: Workbook, document: ReportDocument) -> None:
     for label, value in (("报表", document.title), ("期间", document.period),
                          ("主管部门", document.authority)):
         sheet.append([label, neutralise_cell(value)])
-    for label, value, kind in document.headline:
-        sheet.append([label, _cell(sheet, cell_value(value, kind), kind == MONEY)])
+    for label, figure, kind in document.headline:
+        sheet.append([label, _cell(sheet, cell_value(figure, kind), kind == MONEY)])
 
 
 def _bold(sheet, text: str) -> WriteOnlyCell:

@@ -7,6 +7,7 @@ from datetime import datetime
 from accounts.access import Scope, require_action
 from accounts.errors import AccessDenied, NotFound
 from accounts.models import Region, User
+from accounts.permissions import organisation_of
 from reporting.models import ReportRun
 
 
@@ -19,7 +20,7 @@ def report_scope_region(
     scope = require_action(actor, "report.request", now=now)
     if scope == Scope.ALL:
         return region
-    own = actor.organisation.region
+    own = organisation_of(actor).region
     if region is not None and region.pk != own.pk:
         raise AccessDenied("主管部门只能申请本地区的报表", code="other_region")
     return own

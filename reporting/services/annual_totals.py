@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from accounts.models import Region
 from reporting import selectors
 from reporting.funnel import annual_funnel
+from reporting.selectors import FigureRow
 
 Progress = Callable[[int, int], None]
 
 
 def annual_totals_compute(
     *, year: int, region: Region | None, progress: Progress | None = None
-) -> dict:
+) -> dict[str, Any]:
     """The headline figures, the funnel per issuing region and every breakdown of `year`, as
     plain JSON-ready data.
 
@@ -27,7 +29,7 @@ def annual_totals_compute(
     codes = list(Region.objects.order_by("code").values_list("short_code", flat=True))
     funnel = annual_funnel(year=year, region=region, by_issuer=figures.pop("by_issuer"),
                            region_codes=codes)
-    result: dict = {
+    result: dict[str, Any] = {
         "year": year,
         "region": region.short_code if region else None,
         "headline": figures["headline"],
@@ -42,7 +44,7 @@ def annual_totals_compute(
     return result
 
 
-def _labelled(row: dict, labels: dict[str, dict[str, str]]) -> dict:
+def _labelled(row: FigureRow, labels: dict[str, dict[str, str]]) -> FigureRow:
     for dim, table in (("issuing_region", "region"), ("serving_region", "region"),
                        ("category", "category"), ("city", "city")):
         if dim in row:
@@ -50,7 +52,9 @@ def _labelled(row: dict, labels: dict[str, dict[str, str]]) -> dict:
     return row
 
 
-def _full_matrix(rows: list[dict], region_names: dict[str, str], codes: list[str]) -> list[dict]:
+def _full_matrix(
+    rows: list[FigureRow], region_names: dict[str, str], codes: list[str]
+) -> list[FigureRow]:
     """All 4 × 4 cells, zero where there was no business, in region-code order."""
     cells = {(row["issuing_region"], row["serving_region"]): row for row in rows}
     matrix = []

@@ -6,14 +6,20 @@ through the selectors, and stay lazy so that large sections stream.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
 from reporting import selectors
 from reporting.models import Discrepancy, ReportRun
+from reporting.selectors import FigureRow
 
 TEXT, MONEY, COUNT = "text", "money", "count"
+# A cell as the exporters write it: yuan, a count, text, or nothing.
+Cell = Decimal | int | str | None
+# A row a section reads its cells from, by column key.
+SectionRow = Mapping[str, Any]
 
 
 @dataclass(frozen=True)
@@ -28,9 +34,9 @@ class Section:
     key: str
     title: str
     columns: list[Column]
-    rows: Callable[[], Iterable[dict]]  # called once per rendering: a fresh iterator
+    rows: Callable[[], Iterable[SectionRow]]  # called once per rendering: a fresh iterator
 
-    def cells(self) -> Iterable[list]:
+    def cells(self) -> Iterable[list[Cell]]:
         """Rows as cell values: money in yuan (Decimal, two places), counts as ints."""
         for row in self.rows():
             yield [_cell(row.get(column.key), column.kind) for column in self.columns]
@@ -41,19 +47,19 @@ class ReportDocument:
     title: str
     period: str
     authority: str
-    headline: list[tuple[str, object, str]]
+    headline: list[tuple[str, int, str]]  # label, figure (fen for money), kind
     sections: list[Section]
-    charts: dict = field(default_factory=dict)
+    charts: dict[str, list[FigureRow]] = field(default_factory=dict)
     kind: str = ""
 
 
-def cell_value(value, kind: str):
+def cell_value(value: str | int | Decimal | None, kind: str) -> Cell:
     """A figure as exporters write it: money in yuan (Decimal, two places, exact), counts as
     ints, anything else as text; None stays None (no figure)."""
     return _cell(value, kind)
 
 
-def _cell(value, kind: str):
+def _cell(value: str | int | Decimal | None, kind: str) -> Cell:
     if value is None:
         return None
     if kind == MONEY:
@@ -108,6 +114,8 @@ DISCREPANCY_COLUMNS = [
 def run_document(run: ReportRun) -> ReportDocument:
     """The document of a finished run (its stored figures, and its findings from the DB)."""
     if run.kind == ReportRun.Kind.ANNUAL_TOTALS:
+        if run.result is None:  # a finished annual run has stored its figures
+            raise ValueError(f"report run {run.pk} has no result")
         return annual_document(run.result, authority=_authority(run))
     return reconciliation_document(run, authority=_authority(run))
 
@@ -116,12 +124,12 @@ def _authority(run: ReportRun) -> str:
     return run.region.authority_name if run.region else "长三角科技创新券通用通兑平台"
 
 
-def annual_document(result: dict, *, authority: str) -> ReportDocument:
+def annual_document(result: dict[str, Any], *, authority: str) -> ReportDocument:
     # Runs stored before the funnel existed have none: their files show an empty section.
     funnel = Section("funnel", FUNNEL_TITLE, FUNNEL_COLUMNS,
                      rows=lambda: result.get("funnel", []))
     sections = [funnel, *(
-        Section(name, title, [*dims, *FIGURE_COLUMNS], rows=lambda name=name: result[name])
+        Section(name, title, [*dims, *FIGURE_COLUMNS], rows=_stored_rows(result, name))
         for name, (title, dims) in BREAKDOWN_SECTIONS.items()
     )]
     headline = [(label, result["headline"][key], kind)
@@ -136,15 +144,20 @@ def annual_document(result: dict, *, authority: str) -> ReportDocument:
     )
 
 
+def _stored_rows(result: dict[str, Any], name: str) -> Callable[[], list[FigureRow]]:
+    """A section's rows from a stored result, read when the section is rendered."""
+    return lambda: result[name]
+
+
 def reconciliation_document(
-    run: ReportRun, *, authority: str, rows: Callable[[], Iterable[dict]] | None = None,
+    run: ReportRun, *, authority: str, rows: Callable[[], Iterable[SectionRow]] | None = None,
     counts: dict[str, int] | None = None,
 ) -> ReportDocument:
     """The findings of a reconciliation run: given (at the run's end) or read from the DB."""
     labels = dict(Discrepancy.Kind.choices)
     source = rows or (lambda: selectors.run_discrepancy_rows(run=run))
 
-    def labelled() -> Iterable[dict]:
+    def labelled() -> Iterable[SectionRow]:
         for row in source():
             yield {**row, "kind_label": str(labels[row["kind"]]),
                    "status": "已处理" if row["resolved_at"] else "未处理"}

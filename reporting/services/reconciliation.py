@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from django.conf import settings
 from django.db.models import (
@@ -27,9 +27,13 @@ from django.db.models.functions import Cast, Concat
 from accounts.models import Region
 from reporting.models import Discrepancy, TreasuryPayment
 from reporting.selectors import local_day_start
+from reporting.services.annual_totals import Progress
 from vouchers.ledger.models import Account, Transfer
 from vouchers.models import PaymentBatch, Program, Redemption
 from vouchers.states import PAID_STATES, REDEEMED_STATES
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
 
 Kind = Discrepancy.Kind
 
@@ -44,12 +48,24 @@ class Finding:
     details: dict[str, Any] = field(default_factory=dict)
 
 
+class PaymentMatch(TypedDict):
+    """What _treasury_payments annotates on a treasury payment: its batch, if any."""
+
+    batch_id: int | None
+    batch_state: str | None
+    payee_code: str | None
+    approved_fen: int | None
+    is_repeat: bool
+
+
 def due_days_default() -> int:
-    return getattr(settings, "RECONCILIATION_DUE_DAYS", 30)
+    days: int = getattr(settings, "RECONCILIATION_DUE_DAYS", 30)
+    return days
 
 
 def reconciliation_findings(
-    *, region: Region, date_from: date, date_to: date, due_days: int, progress=None
+    *, region: Region, date_from: date, date_to: date, due_days: int,
+    progress: Progress | None = None,
 ) -> list[Finding]:
     """Every discrepancy of `region` for the period [date_from, date_to] (local dates)."""
     checks = (_unpaid_overdue, _treasury_payments, _postings_without_record,
@@ -72,7 +88,9 @@ def _treasury_paid(region: Region, date_to: date) -> QuerySet[TreasuryPayment]:
     )
 
 
-def _unpaid_overdue(region, date_from, date_to, due_days) -> list[Finding]:
+def _unpaid_overdue(
+    region: Region, date_from: date, date_to: date, due_days: int
+) -> list[Finding]:
     """Approved at least `due_days` before the period's end and not paid by the treasury by
     then (ageing looks back past the period's start)."""
     approved_before = local_day_start(date_to - timedelta(days=due_days - 1))
@@ -90,14 +108,23 @@ def _unpaid_overdue(region, date_from, date_to, due_days) -> list[Finding]:
             Kind.UNPAID_OVERDUE, f"redemption:{row.pk}",
             f"兑付#{row.pk}（{row.payee.name}）批准已超过{due_days}天，国库尚未支付",
             expected_fen=row.approved_fen, actual_fen=0,
-            details={"approved_on": row.reviewed_at.date().isoformat(),
+            details={"approved_on": _approved_on(row),
                      "batch": row.batch.number if row.batch else ""},
         )
         for row in rows
     ]
 
 
-def _treasury_payments(region, date_from, date_to, due_days) -> list[Finding]:
+def _approved_on(redemption: Redemption) -> str:
+    reviewed_at = redemption.reviewed_at
+    if reviewed_at is None:  # unreachable: the query selects reviewed redemptions only
+        raise ValueError(f"redemption {redemption.pk} was not reviewed")
+    return reviewed_at.date().isoformat()
+
+
+def _treasury_payments(
+    region: Region, date_from: date, date_to: date, due_days: int
+) -> list[Finding]:
     batches = PaymentBatch.objects.filter(region=region, number=OuterRef("batch_reference"))
     approved = (
         Redemption.objects.filter(batch=OuterRef("pk")).order_by().values("batch")
@@ -124,7 +151,7 @@ def _treasury_payments(region, date_from, date_to, due_days) -> list[Finding]:
     return [finding for payment in payments if (finding := _classify_payment(payment))]
 
 
-def _classify_payment(payment) -> Finding | None:
+def _classify_payment(payment: WithAnnotations[TreasuryPayment, PaymentMatch]) -> Finding | None:
     subject = f"payment:{payment.bank_reference}"
     details = {"batch_reference": payment.batch_reference, "paid_on": payment.paid_on.isoformat(),
                "line": payment.line_number}
@@ -169,8 +196,10 @@ def _region_postings(region: Region, date_from: date, date_to: date) -> QuerySet
     )
 
 
-def _postings_without_record(region, date_from, date_to, due_days) -> list[Finding]:
-    def matching(states) -> QuerySet[Redemption]:
+def _postings_without_record(
+    region: Region, date_from: date, date_to: date, due_days: int
+) -> list[Finding]:
+    def matching(states: tuple[str, ...]) -> QuerySet[Redemption]:
         return Redemption.objects.annotate(text_pk=_text_pk()).filter(
             text_pk=OuterRef("business_id"), state__in=states, approved_fen=OuterRef("amount_fen")
         )
@@ -194,7 +223,9 @@ def _postings_without_record(region, date_from, date_to, due_days) -> list[Findi
     ]
 
 
-def _records_without_posting(region, date_from, date_to, due_days) -> list[Finding]:
+def _records_without_posting(
+    region: Region, date_from: date, date_to: date, due_days: int
+) -> list[Finding]:
     start, end = local_day_start(date_from), local_day_start(date_to + timedelta(days=1))
 
     def posting(prefix: str) -> Exists:

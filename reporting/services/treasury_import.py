@@ -100,7 +100,7 @@ def _read(name: str, content: bytes) -> Iterator[tuple[int, list[str]]]:
         yield line, [cells[index] if index < len(cells) else "" for index in header]
 
 
-def _xlsx_lines(content: bytes) -> Iterator[tuple[int, list]]:
+def _xlsx_lines(content: bytes) -> Iterator[tuple[int, list[str]]]:
     try:
         workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     except Exception as error:  # any unreadable workbook is the same refusal
@@ -111,7 +111,7 @@ def _xlsx_lines(content: bytes) -> Iterator[tuple[int, list]]:
     workbook.close()
 
 
-def _xlsx_cell(value) -> str:
+def _xlsx_cell(value: object) -> str:
     if isinstance(value, datetime):
         return value.date().isoformat()
     if isinstance(value, date):
@@ -133,14 +133,16 @@ def _header(line: int, cells: list[str]) -> list[int]:
     return [positions[column] for column in COLUMNS]
 
 
-def _validate(rows, *, region: Region, today: date, errors: list[RowError]):
+def _validate(
+    rows: list[tuple[int, list[str]]], *, region: Region, today: date, errors: list[RowError]
+) -> list[TreasuryPayment]:
     imported = set(
         TreasuryPayment.objects.filter(
             region=region, bank_reference__in=[cells[4] for _line, cells in rows]
         ).values_list("bank_reference", flat=True)
     )
     seen: dict[str, int] = {}
-    payments = []
+    payments: list[TreasuryPayment] = []
     for line, cells in rows:
         try:
             payment = _parse(cells, region=region, today=today)

@@ -14,7 +14,7 @@ from accounts.access import require_action
 from accounts.audit import audit_record
 from accounts.errors import InvalidInput
 from accounts.models import Organisation, User
-from accounts.permissions import require_impartial, require_region
+from accounts.permissions import organisation_of, require_impartial, require_region
 from accounts.text import clean_text
 from vouchers.errors import refuse
 from vouchers.ledger.models import Account
@@ -44,7 +44,7 @@ def application_submit(
     over_group_cap, over_budget; Blacklisted if sanctioned.
     """
     require_action(actor, "application.submit", now=now)
-    enterprise = actor.organisation
+    enterprise = organisation_of(actor)
     _require_eligible_enterprise(enterprise, program, now)
     planned = list(planned_categories)
     purpose = clean_text(purpose, field="purpose", label="申领用途", max_length=2000,
@@ -228,6 +228,8 @@ def _require_within_caps(program: Program, enterprise: Organisation, amount_fen:
                 f"超过同一实际控制人企业年度额度，剩余{max(group_remaining, 0) / 100:.2f}元",
                 remaining_fen=max(group_remaining, 0),
             )
+    if program.budget_account_id is None:  # program_create opens it before it returns
+        raise ValueError(f"program {program.pk} has no budget account")
     available = Account.objects.get(pk=program.budget_account_id).available_fen
     if amount_fen > available:
         refuse(

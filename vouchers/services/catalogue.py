@@ -10,6 +10,7 @@ from accounts.access import require_action
 from accounts.audit import audit_record
 from accounts.errors import AccessDenied, InvalidInput
 from accounts.models import User
+from accounts.permissions import organisation_of
 from vouchers.models import InstitutionService, ServiceCategory
 
 
@@ -19,7 +20,7 @@ def catalogue_entry_add(
 ) -> InstitutionService:
     """The institution lists a category (again, if it was removed), with a price note."""
     require_action(actor, "catalogue.manage", now=now)
-    institution = actor.organisation
+    institution = organisation_of(actor)
     if not category.is_active:
         raise InvalidInput("该服务类别已停用", extra={"field": "category"})
     entry = (
@@ -71,7 +72,7 @@ def catalogue_entry_remove(
         actor=actor,
         action="catalogue_entry_remove",
         target=entry,
-        region=actor.organisation.region,
+        region=organisation_of(actor).region,
         now=now,
         before={"is_active": True},
         after={"is_active": False},

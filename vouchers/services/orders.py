@@ -15,6 +15,7 @@ from accounts.audit import audit_record
 from accounts.errors import AccessDenied, InvalidInput
 from accounts.identity import under_one_controller
 from accounts.models import Organisation, User
+from accounts.permissions import organisation_of
 from accounts.templatetags.money import format_yuan
 from accounts.text import clean_text
 from vouchers.errors import ConcurrentUpdate, Refused, refuse
@@ -63,7 +64,7 @@ def order_place(
     service_not_offered, contract_in_use, voucher_share_zero, voucher_exhausted.
     """
     require_action(actor, "order.place", now=now)
-    enterprise = actor.organisation
+    enterprise = organisation_of(actor)
     if voucher.enterprise_id != enterprise.pk:
         raise AccessDenied("只能使用本企业的创新券", code="not_your_voucher")
     total_fee_fen = fen_check(total_fee_fen, field="total_fee_fen")
@@ -252,9 +253,15 @@ def _require_eligible_institution(
     if institution.kind != Organisation.Kind.INSTITUTION or not institution.is_approved:
         refuse("institution_not_eligible", f"{institution.name}不是已通过审核的服务机构")
     require_not_blacklisted(institution)
-    if not program.serving_cities.filter(pk=institution.city_id).exists():
+    if (
+        institution.city_id is None  # filtering on it would find no city either
+        or not program.serving_cities.filter(pk=institution.city_id).exists()
+    ):
         refuse("outside_serving_area", f"{institution.name}不在本项目的服务区域内")
-    if institution.credit_code[8:17] == enterprise.credit_code[8:17]:
+    institution_code, enterprise_code = institution.credit_code, enterprise.credit_code
+    if institution_code is None or enterprise_code is None:  # a market party has one (DB check)
+        raise ValueError("an enterprise or institution without a credit code")
+    if institution_code[8:17] == enterprise_code[8:17]:
         refuse("same_legal_entity", "企业与服务机构属于同一法人，不能使用创新券")
     if enterprise.related_organisations.filter(pk=institution.pk).exists():
         refuse("related_party", "企业与服务机构存在关联关系，不能使用创新券")

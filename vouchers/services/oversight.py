@@ -13,7 +13,7 @@ from accounts.access import require_action
 from accounts.audit import audit_record
 from accounts.errors import InvalidInput
 from accounts.models import Organisation, User
-from accounts.permissions import require_region
+from accounts.permissions import organisation_of, require_region
 from vouchers.errors import Blacklisted, refuse
 from vouchers.ledger.services import ledger_post
 from vouchers.locks import lock_redemptions
@@ -50,7 +50,7 @@ def spot_check_draw(
     require_action(actor, "spotcheck.manage", now=now)
     if not 1 <= percentage <= 100 or period_end < period_start:
         raise InvalidInput("抽查比例须在1–100之间，期间须有效", extra={"field": "percentage"})
-    region = actor.organisation.region
+    region = organisation_of(actor).region
     seed = secrets.randbits(62) if seed is None else seed
     population = list(
         Redemption.objects.filter(
@@ -137,9 +137,12 @@ def redemption_claw_back(
     )
     program = locked.program
     ledger_post(transfers=[claw_back_spec(locked, now=now)], now=now, actor=actor)
+    amount_fen = locked.approved_fen
+    if amount_fen is None:  # unreachable: ledger_post has refused a transfer without amount
+        raise ValueError(f"redemption {locked.pk} has no approved amount")
     claw_back = ClawBack.objects.create(
         redemption=locked,
-        amount_fen=locked.approved_fen,
+        amount_fen=amount_fen,
         reason=reason.strip(),
         created_by=actor,
         created_at=now,
@@ -180,7 +183,7 @@ def organisation_blacklist(
         raise InvalidInput("只能将企业或服务机构列入黑名单", extra={"field": "organisation"})
     if not reason.strip():
         raise InvalidInput("列入黑名单必须填写原因", extra={"field": "reason"})
-    region = actor.organisation.region
+    region = organisation_of(actor).region
     if Blacklisting.objects.filter(organisation=organisation, region=region).exists():
         refuse("already_blacklisted", f"{organisation.name}已被本地区列入黑名单")
     blacklisting = Blacklisting.objects.create(

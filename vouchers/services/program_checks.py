@@ -6,7 +6,8 @@ so that a person sees which date or list is wrong and why. Internal.
 
 from __future__ import annotations
 
-from typing import Any
+from datetime import datetime
+from typing import Any, NoReturn
 
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -16,11 +17,11 @@ from vouchers.models import EvidenceKind, Program
 from vouchers.program_dates import china_date, redemption_allowance_end
 
 
-def _refuse(code: str, field: str, message: str, **extra: Any) -> None:
+def _refuse(code: str, field: str, message: str, **extra: Any) -> NoReturn:
     raise InvalidInput(message, code=code, extra={"field": field, **extra})
 
 
-def _day(moment) -> str:
+def _day(moment: datetime) -> str:
     return date_format(china_date(moment), "DATE_FORMAT")
 
 

@@ -15,7 +15,7 @@ from accounts.access import require_action
 from accounts.audit import audit_record
 from accounts.errors import InvalidInput
 from accounts.models import City, User
-from accounts.permissions import require_region
+from accounts.permissions import organisation_of, require_region
 from vouchers.errors import refuse
 from vouchers.ledger.models import Transfer
 from vouchers.ledger.services import ledger_post
@@ -75,7 +75,7 @@ def program_create(
         raise InvalidInput(f"未知字段：{', '.join(sorted(unknown))}")
     if not categories:
         raise InvalidInput("请至少选择一个服务类别", extra={"field": "categories"})
-    region = actor.organisation.region
+    region = organisation_of(actor).region
     program = Program(region=region, created_by=actor, created_at=now, **fields)
     program_check(program)
     program.save()

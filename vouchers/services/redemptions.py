@@ -10,7 +10,7 @@ from accounts.access import require_action
 from accounts.audit import audit_record
 from accounts.errors import AccessDenied, InvalidInput
 from accounts.models import User
-from accounts.permissions import require_impartial, require_region
+from accounts.permissions import organisation_of, require_impartial, require_region
 from vouchers.errors import DuplicateClaim, refuse
 from vouchers.ledger.services import ledger_post
 from vouchers.locks import lock_order, lock_redemptions, lock_voucher
@@ -47,7 +47,7 @@ def redemption_request(*, actor: User, order: ServiceOrder, now: datetime) -> Re
         User.Role.ENTERPRISE,
     ):
         raise AccessDenied("只有本订单的收款方可以申请兑付", code="not_payee")
-    payee = actor.organisation
+    payee = organisation_of(actor)
     if not payee.is_approved:
         refuse("payee_not_approved", "收款方尚未通过审核")
     require_not_blacklisted(payee)

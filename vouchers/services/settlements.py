@@ -13,7 +13,7 @@ from accounts.access import require_action
 from accounts.audit import audit_record
 from accounts.errors import AccessDenied, InvalidInput
 from accounts.models import Organisation, Region, User
-from accounts.permissions import require_region
+from accounts.permissions import organisation_of, require_region
 from vouchers.errors import ConcurrentUpdate, refuse
 from vouchers.ledger.services import ledger_post
 from vouchers.locks import lock_batch, lock_batch_counter, lock_redemptions
@@ -33,7 +33,7 @@ def payment_batch_create(*, actor: User, payee: Organisation, now: datetime) -> 
     sequence consecutive per region and year (batch_number_next).
     """
     require_action(actor, "batch.manage", now=now)
-    region = actor.organisation.region
+    region = organisation_of(actor).region
     pending = Redemption.objects.filter(
         program__region=region, payee=payee, state=Redemption.State.APPROVED, batch__isnull=True
     )

@@ -53,12 +53,15 @@ def voucher_issue(*, actor: User, application: Application, now: datetime) -> Vo
             code="budget_exhausted",
             extra={"available_fen": error.extra.get("available_fen")},
         ) from error
+    amount_fen = application.approved_fen
+    if amount_fen is None:  # unreachable: ledger_post has refused a transfer without amount
+        raise ValueError(f"application {application.pk} has no approved amount")
     voucher = Voucher.objects.create(
         code=code,
         application=application,
         program=program,
         enterprise=application.enterprise,
-        amount_fen=application.approved_fen,
+        amount_fen=amount_fen,
         account=account,
         state=Voucher.State.ACTIVE,
         issued_at=now,
