@@ -16,6 +16,7 @@ from accounts.idempotency import (
     outcome_of,
 )
 from accounts.models import IdempotencyRecord
+from accounts.transactions import request_transaction
 from devtools.factories.accounts import UserFactory
 
 NOW = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
@@ -23,10 +24,11 @@ pytestmark = pytest.mark.django_db
 
 
 def claim(user, key="k-1", request_hash="h-1"):
-    return idempotency_claim(
-        user=user, key=key, method="POST", path="/api/v1/orders/", request_hash=request_hash,
-        now=NOW,
-    )
+    with request_transaction():
+        return idempotency_claim(
+            user=user, key=key, method="POST", path="/api/v1/orders/",
+            request_hash=request_hash, now=NOW,
+        )
 
 
 def test_the_first_request_claims_the_key_and_a_second_finds_it_in_flight():
