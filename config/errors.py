@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import logging
 import sys
+from typing import Any
 
 from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse
@@ -51,7 +52,7 @@ def database_outage(error: BaseException | None) -> bool:
 
 def _problem(status: int, *, outage: bool) -> HttpResponse:
     code = "service_unavailable" if outage else "server_error"
-    body = {
+    body: dict[str, Any] = {
         "type": PROBLEM_TYPE + code,
         "title": "Service Unavailable" if outage else "Internal Server Error",
         "status": status,

@@ -51,14 +51,15 @@ def idempotent(method: Callable[..., Any]) -> Callable[..., Any]:
     def wrapper(view: APIView, request: Request, *args: Any, **kwargs: Any) -> HttpResponseBase:
         key = request.headers.get(HEADER)
         if key is None or not request.user.is_authenticated:
-            return method(view, request, *args, **kwargs)
+            unkeyed: HttpResponseBase = method(view, request, *args, **kwargs)
+            return unkeyed
         if not key.strip() or len(key) > MAX_KEY_LENGTH or not key.isprintable():
             return problem_response(
                 status_code=400, code="idempotency_key_invalid",
                 detail=f"Idempotency-Key 须为1到{MAX_KEY_LENGTH}个可打印字符",
             )
-        keyed = {"user": request.user, "key": key, "method": request.method,
-                 "path": request.path, "request_hash": _request_hash(request)}
+        keyed: dict[str, Any] = {"user": request.user, "key": key, "method": request.method,
+                                 "path": request.path, "request_hash": _request_hash(request)}
         now = timezone.now()
         try:
             return _run_once(view, request, method, keyed, now, *args, **kwargs)
@@ -81,7 +82,7 @@ def _run_once(
         claim = idempotency_claim(**keyed, now=now)
         if not claim.first:
             return _replay(view, claim, keyed["request_hash"])
-        response = method(view, request, *args, **kwargs)
+        response: HttpResponseBase = method(view, request, *args, **kwargs)
         if not isinstance(response, Response):
             idempotency_release(claim)  # nothing to replay: the effect stands without a key
         elif response.status_code >= 500:
