@@ -19,6 +19,7 @@ from accounts.idempotency import (
     outcome_of,
 )
 from accounts.models import IdempotencyRecord
+from accounts.tasks import purge_idempotency_keys
 from accounts.transactions import request_transaction
 from devtools.factories.accounts import UserFactory
 
@@ -142,3 +143,4 @@ def test_the_purge_deletes_keys_older_than_the_retention():
 def test_the_purge_is_scheduled_hourly():
     entry = settings.CELERY_BEAT_SCHEDULE["idempotency-purge"]
     assert entry == {"task": "accounts.tasks.purge_idempotency_keys", "schedule": 3600}
+    assert purge_idempotency_keys.acks_late is True
