@@ -40,10 +40,10 @@ from accounts.idempotency import (
     RequestInFlight,
     idempotency_claim,
     idempotency_complete,
-    idempotency_release,
     outcome_of,
 )
 from accounts.models import ApiToken, Objection, Organisation
+from accounts.transactions import request_transaction
 
 _TOKEN = re.compile(r"^[0-9a-f]{32}$")
 _SESSION_TOKENS = "form_tokens"
@@ -53,31 +53,29 @@ def submit_once(
     request: HttpRequest, perform: Callable[[], str], *, success: str = ""
 ) -> HttpResponse:
     """Run `perform` (it calls the service and returns the URL of the result) once per form
-    token. A replay of a finished submit redirects to the first result and creates nothing;
-    a submit still running answers 409. If `perform` raises, the token is released so the
-    corrected form can be sent again."""
+    token. The token is claimed, the service runs and the result is stored in one transaction
+    (accounts/idempotency.py). A replay of a finished submit redirects to the first result and
+    creates nothing; a duplicate sent meanwhile waits for the first, then replays it. If
+    `perform` raises, nothing is kept, so the corrected form can be sent again."""
     token = request.POST.get(TOKEN_FIELD, "")
     if not _TOKEN.match(token):
         return _refused(request, _("表单已失效，请刷新页面后重新提交。"))
     if not request.user.is_authenticated:
         return _submit_once_in_session(request, token, perform, success)
-    claim = idempotency_claim(
-        user=request.user, key=f"form:{token}", method="POST", path=request.path,
-        request_hash=token, now=timezone.now(),
-    )
-    if not claim.first:
-        try:
-            first = outcome_of(claim, request_hash=token)
-        except RequestInFlight:
-            return _refused(request, _("该表单正在处理中，请稍候刷新页面。"))
-        messages.info(request, _("该表单已提交过，以下是第一次提交的结果。"))
-        return redirect(first.body["location"])
-    try:
+    with request_transaction():
+        claim = idempotency_claim(
+            user=request.user, key=f"form:{token}", method="POST", path=request.path,
+            request_hash=token, now=timezone.now(),
+        )
+        if not claim.first:
+            try:
+                first = outcome_of(claim, request_hash=token)
+            except RequestInFlight:
+                return _refused(request, _("该表单正在处理中，请稍候刷新页面。"))
+            messages.info(request, _("该表单已提交过，以下是第一次提交的结果。"))
+            return redirect(first.body["location"])
         location = perform()
-    except BaseException:
-        idempotency_release(claim)
-        raise
-    idempotency_complete(claim, outcome=Outcome(status=303, body={"location": location}))
+        idempotency_complete(claim, outcome=Outcome(status=303, body={"location": location}))
     if success:
         messages.success(request, success)
     return redirect(location)

@@ -11,3 +11,7 @@ urlpatterns = [
     path("reports/", include("reporting.urls")),
     path("", include("vouchers.urls")),
 ]
+
+# Uncaught errors: a problem document on /api/, an error page elsewhere; 503 when the
+# database is out of reach (config/errors.py).
+handler500 = "config.errors.server_error"

@@ -1,11 +1,12 @@
 """The `Idempotency-Key` header on API writes.
 
-The first request with a key is recorded as in flight, then with its response. A replay with
-the same key and the same request returns that first response (header Idempotent-Replayed);
-the same key with another request answers 422; a key whose first request is still running
-answers 409. Keys are per user. A request that ends in a server error releases its key so the
-client may retry. Business records also carry derived keys into the ledger, so even a lost
-response cannot move money twice.
+The first request with a key is recorded with its response, in the transaction of its
+effect. A replay with the same key and the same request returns that first response (header
+Idempotent-Replayed); the same key with another request answers 422; a duplicate sent while
+the first is still running waits for it, then replays it. A request that ends in a server
+error (or dies) leaves no key, so the client may retry. Keys are per user.
+Business records also carry derived keys into the ledger, so even a lost response cannot
+move money twice.
 """
 
 from __future__ import annotations
@@ -13,64 +14,90 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
 
+from django.db import transaction
+from django.http import HttpResponseBase
 from django.utils import timezone
 from rest_framework.exceptions import APIException
+from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.views import APIView
 
 from accounts.api.problems import problem_response
 from accounts.errors import ApplicationError
 from accounts.idempotency import (
     MAX_KEY_LENGTH,
+    Claim,
     Outcome,
     RequestInFlight,
     idempotency_claim,
     idempotency_complete,
+    idempotency_refusal_store,
     idempotency_release,
     outcome_of,
 )
+from accounts.transactions import request_transaction
 
 HEADER = "Idempotency-Key"
 
 
-def idempotent(method):
+def idempotent(method: Callable[..., Any]) -> Callable[..., Any]:
     """Decorate an API view's `post` (or other writing method)."""
 
     @functools.wraps(method)
-    def wrapper(view, request, *args, **kwargs):
+    def wrapper(view: APIView, request: Request, *args: Any, **kwargs: Any) -> HttpResponseBase:
         key = request.headers.get(HEADER)
         if key is None or not request.user.is_authenticated:
-            return method(view, request, *args, **kwargs)
+            unkeyed: HttpResponseBase = method(view, request, *args, **kwargs)
+            return unkeyed
         if not key.strip() or len(key) > MAX_KEY_LENGTH or not key.isprintable():
             return problem_response(
                 status_code=400, code="idempotency_key_invalid",
                 detail=f"Idempotency-Key 须为1到{MAX_KEY_LENGTH}个可打印字符",
             )
-        request_hash = _request_hash(request)
-        claim = idempotency_claim(
-            user=request.user, key=key, method=request.method, path=request.path,
-            request_hash=request_hash, now=timezone.now(),
-        )
-        if not claim.first:
-            return _replay(view, claim, request_hash)
+        keyed: dict[str, Any] = {"user": request.user, "key": key, "method": request.method,
+                                 "path": request.path, "request_hash": _request_hash(request)}
+        now = timezone.now()
         try:
-            response = method(view, request, *args, **kwargs)
+            return _run_once(view, request, method, keyed, now, *args, **kwargs)
         except (ApplicationError, APIException) as error:
             response = view.handle_exception(error)
-        except BaseException:
-            idempotency_release(claim)
-            raise
-        if response.status_code >= 500 or not isinstance(response, Response):
-            idempotency_release(claim)
-            return response
-        body = json.loads(json.dumps(response.data, default=str))
-        idempotency_complete(claim, outcome=Outcome(status=response.status_code, body=body))
+        # A refusal committed nothing: its answer is stored on its own, for replays.
+        if isinstance(response, Response) and response.status_code < 500:
+            idempotency_refusal_store(**keyed, outcome=_outcome(response), now=now)
         return response
 
     return wrapper
 
 
-def _replay(view, claim, request_hash: str) -> Response:
+def _run_once(
+    view: APIView, request: Request, method: Callable[..., Any], keyed: dict[str, Any],
+    now: datetime, *args: Any, **kwargs: Any,
+) -> HttpResponseBase:
+    """Claim, run and store the answer in one transaction: committed together or not at all."""
+    with request_transaction():
+        claim = idempotency_claim(**keyed, now=now)
+        if not claim.first:
+            return _replay(view, claim, keyed["request_hash"])
+        response: HttpResponseBase = method(view, request, *args, **kwargs)
+        if not isinstance(response, Response):
+            idempotency_release(claim)  # nothing to replay: the effect stands without a key
+        elif response.status_code >= 500:
+            transaction.set_rollback(True)
+        else:
+            idempotency_complete(claim, outcome=_outcome(response))
+        return response
+
+
+def _outcome(response: Response) -> Outcome:
+    return Outcome(status=response.status_code,
+                   body=json.loads(json.dumps(response.data, default=str)))
+
+
+def _replay(view: APIView, claim: Claim, request_hash: str) -> Response:
     try:
         outcome = outcome_of(claim, request_hash=request_hash)
     except RequestInFlight as error:
@@ -86,7 +113,7 @@ def _replay(view, claim, request_hash: str) -> Response:
     return response
 
 
-def _request_hash(request) -> str:
+def _request_hash(request: Request) -> str:
     digest = hashlib.sha256()
     digest.update(f"{request.method} {request.path}\n".encode())
     data = request.data

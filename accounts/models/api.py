@@ -58,6 +58,8 @@ class IdempotencyRecord(models.Model):
                 name="idempotency_done_has_response",
             ),
         ]
+        # The hourly purge deletes by age.
+        indexes = [models.Index(fields=["created_at"], name="idempotency_created_at")]
 
     def __str__(self) -> str:
         return f"{self.user_id}:{self.key}"

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from django.db import transaction
-
 from accounts.access import require_action
 from accounts.audit import audit_record
 from accounts.errors import Conflict, InvalidInput
@@ -14,9 +12,10 @@ from accounts.permissions import require_region
 from accounts.services.organisations import organisation_move_status
 from accounts.states import OBJECTION_TRANSITIONS, require_transition
 from accounts.text import clean_text
+from accounts.transactions import service_transaction
 
 
-@transaction.atomic(durable=True)
+@service_transaction
 def objection_lodge(
     *,
     organisation: Organisation,
@@ -55,7 +54,7 @@ def objection_lodge(
     return objection
 
 
-@transaction.atomic(durable=True)
+@service_transaction
 def objection_resolve(
     *,
     actor: User,
@@ -90,7 +89,7 @@ def objection_resolve(
     return objection
 
 
-@transaction.atomic(durable=True)
+@service_transaction
 def organisation_conclude_notice(
     *, actor: User | None, organisation: Organisation, now: datetime
 ) -> Organisation:

@@ -7,7 +7,6 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.utils.translation import gettext as _
 
 from accounts.access import require_action
@@ -19,6 +18,7 @@ from accounts.models import City, Organisation, User
 from accounts.permissions import require_impartial, require_region
 from accounts.states import ORGANISATION_TRANSITIONS, require_transition
 from accounts.text import clean_text
+from accounts.transactions import service_transaction
 
 ROLES_BY_KIND: dict[str, set[str]] = {
     Organisation.Kind.ENTERPRISE: {User.Role.ENTERPRISE},
@@ -32,7 +32,7 @@ SELF_REGISTERING_ROLES: dict[str, str] = {
 }
 
 
-@transaction.atomic(durable=True)
+@service_transaction
 def organisation_register(
     *,
     kind: str,
@@ -108,7 +108,7 @@ def organisation_register(
     return user
 
 
-@transaction.atomic(durable=True)
+@service_transaction
 def organisation_approve(
     *, actor: User, organisation: Organisation, reason: str = "", now: datetime
 ) -> Organisation:
@@ -136,7 +136,7 @@ def organisation_approve(
     )
 
 
-@transaction.atomic(durable=True)
+@service_transaction
 def organisation_reject(
     *, actor: User, organisation: Organisation, reason: str, now: datetime
 ) -> Organisation:
@@ -196,7 +196,7 @@ def organisation_move_status(
     return organisation
 
 
-@transaction.atomic(durable=True)
+@service_transaction
 def organisation_set_city(
     *, actor: User, organisation: Organisation, city: City, reason: str = "",
     now: datetime,
@@ -225,7 +225,7 @@ def organisation_set_city(
     return organisation
 
 
-@transaction.atomic(durable=True)
+@service_transaction
 def organisation_set_actual_controller(
     *, actor: User, organisation: Organisation, actual_controller: str,
     actual_controller_identifier: str = "", reason: str, now: datetime,
@@ -255,7 +255,7 @@ def organisation_set_actual_controller(
     return organisation
 
 
-@transaction.atomic(durable=True)
+@service_transaction
 def user_create(
     *,
     actor: User | None,

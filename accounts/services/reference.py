@@ -6,7 +6,6 @@ import re
 import unicodedata
 from datetime import datetime
 
-from django.db import transaction
 from django.utils.translation import gettext as _
 
 from accounts.access import require_action
@@ -14,9 +13,10 @@ from accounts.audit import audit_record
 from accounts.errors import Conflict, InvalidInput
 from accounts.models import City, HistoricalDivision, User
 from accounts.text import clean_text
+from accounts.transactions import service_transaction
 
 
-@transaction.atomic(durable=True)
+@service_transaction
 def city_set_common_area(
     *, actor: User, city: City, in_common_area: bool, reason: str, now: datetime
 ) -> City:
@@ -40,7 +40,7 @@ def city_set_common_area(
     return city
 
 
-@transaction.atomic(durable=True)
+@service_transaction
 def historical_division_record(
     *, actor: User, code: str, name: str, abolished_year: int, successor_code: str,
     successor_name: str = "", source: str, reason: str, now: datetime,
@@ -72,7 +72,7 @@ def historical_division_record(
     return division
 
 
-@transaction.atomic(durable=True)
+@service_transaction
 def historical_division_set_successor(
     *, actor: User, division: HistoricalDivision, successor_code: str,
     successor_name: str = "", source: str, reason: str, now: datetime,

@@ -6,11 +6,10 @@ import hashlib
 import secrets
 from datetime import datetime
 
-from django.db import transaction
-
 from accounts.audit import audit_record
 from accounts.errors import AccessDenied, Conflict, InvalidInput
 from accounts.models import ApiToken, User
+from accounts.transactions import service_transaction
 
 TOKEN_PREFIX = "yrd_"  # noqa: S105 - a public marker, not a secret
 MAX_ACTIVE_TOKENS = 10
@@ -20,7 +19,7 @@ def hash_token_secret(raw: str) -> str:
     return hashlib.sha256(raw.encode()).hexdigest()
 
 
-@transaction.atomic(durable=True)
+@service_transaction
 def api_token_create(
     *, actor: User, name: str, now: datetime
 ) -> tuple[ApiToken, str]:
@@ -45,7 +44,7 @@ def api_token_create(
     return token, raw
 
 
-@transaction.atomic(durable=True)
+@service_transaction
 def api_token_revoke(*, actor: User, token: ApiToken, now: datetime) -> ApiToken:
     """Revoke one of the actor's own tokens (idempotent: revoking twice changes nothing)."""
     if token.user_id != actor.pk:

@@ -171,6 +171,13 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
+if CACHES["default"]["BACKEND"].endswith("RedisCache"):
+    # A Redis that hangs must not hang each request: the API throttle then counts locally
+    # (accounts/api/throttling.py).
+    _cache_timeout = env.float("CACHE_SOCKET_TIMEOUT_SECONDS", default=1.0)
+    CACHES["default"].setdefault("OPTIONS", {}).update(
+        {"socket_connect_timeout": _cache_timeout, "socket_timeout": _cache_timeout}
+    )
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -242,6 +249,10 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
         "task": "accounts.tasks.conclude_due_notices",
         "schedule": 60 * 60,
     },
+    "idempotency-purge": {
+        "task": "accounts.tasks.purge_idempotency_keys",
+        "schedule": 60 * 60,
+    },
     "ledger-void-expired-pending": {
         "task": "vouchers.ledger.tasks.void_expired_pending_transfers",
         "schedule": 5 * 60,
@@ -262,6 +273,12 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
         "schedule": crontab(hour=2, minute=30),  # Asia/Shanghai, after the day's payments
     },
 }
+
+# Idempotency keys (accounts/idempotency.py): a completed key is replayed for this many hours,
+# then purged hourly; a claim left in flight (only by versions before claims joined the
+# request's transaction) is taken over by a retry after this many seconds.
+IDEMPOTENCY_RETENTION_HOURS = env.int("IDEMPOTENCY_RETENTION_HOURS", default=24)
+IDEMPOTENCY_LEASE_SECONDS = env.int("IDEMPOTENCY_LEASE_SECONDS", default=30)
 
 # Days an admitted institution stays in public notice (公示) before admission (Shanghai 2026: 7).
 INSTITUTION_NOTICE_DAYS = env.int("INSTITUTION_NOTICE_DAYS", default=7)

@@ -20,7 +20,6 @@ from datetime import datetime, timedelta
 from random import Random
 
 from django.conf import settings
-from django.db import transaction
 from stdnum.cn import uscc
 
 from accounts import services as account_services
@@ -29,6 +28,7 @@ from accounts.credit_codes import LocatedCreditCode, compose_credit_code, locate
 from accounts.models import AuditEntry, Organisation, User
 from accounts.services.organisations import SELF_REGISTERING_ROLES
 from accounts.text import clean_text
+from accounts.transactions import service_transaction
 from devtools.simulation.parties import (
     ENTERPRISE_WORDS,
     INSTITUTION_WORDS,
@@ -56,7 +56,7 @@ class _Locator:
         return LocatedCreditCode(code=code, region=known.region, city=known.city)
 
 
-@transaction.atomic(durable=True)
+@service_transaction
 def register(
     *,
     kind: str,
@@ -166,7 +166,7 @@ def admit(*, institutions: list[Organisation], now: datetime) -> None:
     account_services.notices_conclude_due(now=now)
 
 
-@transaction.atomic(durable=True)
+@service_transaction
 def _admit(*, institutions: list[Organisation], now: datetime) -> None:
     pks = sorted(institution.pk for institution in institutions)
     due: list[Organisation] = []
@@ -203,7 +203,7 @@ def _admit(*, institutions: list[Organisation], now: datetime) -> None:
     )
 
 
-@transaction.atomic(durable=True)
+@service_transaction
 def list_services(
     *, institution_users: list[User], random: Random, now: datetime, tick: Callable[[], None]
 ) -> None:

@@ -4,16 +4,15 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from django.db import transaction
-
 from accounts.access import require_action
 from accounts.audit import audit_record
 from accounts.errors import AccessDenied, Conflict, InvalidInput
 from accounts.models import User
+from accounts.transactions import service_transaction
 from reporting.models import Discrepancy
 
 
-@transaction.atomic(durable=True)
+@service_transaction
 def discrepancy_resolve(
     *, actor: User, discrepancy: Discrepancy, note: str, now: datetime
 ) -> Discrepancy:

@@ -9,11 +9,11 @@ from typing import IO, NamedTuple
 
 from django.core.files import File
 from django.core.files.storage import default_storage
-from django.db import transaction
 
 from accounts.audit import audit_record
 from accounts.errors import Conflict, NotFound
 from accounts.models import User
+from accounts.transactions import service_transaction
 from reporting.exporters import RENDERERS
 from reporting.models import ReportFile, ReportRun
 from reporting.services.access import require_run_visible
@@ -62,7 +62,7 @@ def _sha256(handle: IO[bytes]) -> str:
     return digest.hexdigest()
 
 
-@transaction.atomic(durable=True)
+@service_transaction
 def report_download(*, actor: User, run: ReportRun, fmt: str, now: datetime) -> ReportFile:
     """The file of a finished run, for an actor allowed to see its region; audited."""
     require_run_visible(actor, run, "report.download", now=now)

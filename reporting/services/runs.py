@@ -20,6 +20,7 @@ from django.db.models import F
 from accounts.audit import audit_record
 from accounts.errors import Conflict
 from accounts.models import Region, User
+from accounts.transactions import service_transaction
 from reporting import selectors
 from reporting.models import Discrepancy, ReportRun
 from reporting.services.access import report_scope_region
@@ -38,7 +39,7 @@ Kind, Status = ReportRun.Kind, ReportRun.Status
 EXECUTE_TASK = "reporting.tasks.execute_report_run"
 
 
-@transaction.atomic(durable=True)
+@service_transaction
 def report_request(
     *, actor: User | None, kind: str, region: Region | None, parameters: dict[str, Any],
     now: datetime,

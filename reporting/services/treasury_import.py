@@ -9,7 +9,6 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 
-from django.db import transaction
 from django.utils import timezone
 from openpyxl import load_workbook
 from stdnum.cn import uscc
@@ -21,6 +20,7 @@ from accounts.credit_codes import normalise_credit_code
 from accounts.errors import InvalidInput
 from accounts.models import Region, User
 from accounts.permissions import require_region
+from accounts.transactions import service_transaction
 from reporting.models import TreasuryPayment
 
 COLUMNS = ("batch_reference", "credit_code", "amount", "paid_on", "bank_reference")
@@ -48,7 +48,7 @@ class RowError:
     reason: str
 
 
-@transaction.atomic(durable=True)
+@service_transaction
 def treasury_payments_import(
     *, actor: User, region: Region, name: str, content: bytes, now: datetime
 ) -> list[TreasuryPayment]:

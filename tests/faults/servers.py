@@ -108,6 +108,10 @@ class PrivatePostgres:
             ["pg_isready", "-q", "-h", "127.0.0.1", "-p", str(self.port)], check=False
         ).returncode == 0
 
+    @property
+    def running(self) -> bool:
+        return self._ready()
+
     def psql(self, sql: str, database: str = "postgres", user: str = "postgres") -> str:
         result = subprocess.run(
             ["psql", "-h", "127.0.0.1", "-p", str(self.port), "-U", user, "-d", database,

@@ -16,6 +16,7 @@ from accounts.errors import InvalidInput
 from accounts.models import Organisation, User
 from accounts.permissions import organisation_of, require_impartial, require_region
 from accounts.text import clean_text
+from accounts.transactions import service_transaction
 from vouchers.errors import refuse
 from vouchers.ledger.models import Account
 from vouchers.locks import lock_application, lock_organisations
@@ -27,7 +28,7 @@ from vouchers.services.vouchers import voucher_issue
 from vouchers.states import APPLICATION_TRANSITIONS, move_state
 
 
-@transaction.atomic(durable=True)
+@service_transaction
 def application_submit(
     *,
     actor: User,
@@ -81,7 +82,7 @@ def application_submit(
     return application
 
 
-@transaction.atomic(durable=True)
+@service_transaction
 def application_approve(
     *,
     actor: User,
@@ -128,7 +129,7 @@ def application_approve(
     return voucher_issue(actor=actor, application=application, now=now)
 
 
-@transaction.atomic(durable=True)
+@service_transaction
 def application_reject(
     *, actor: User, application: Application, reason: str, now: datetime
 ) -> Application:

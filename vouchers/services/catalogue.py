@@ -4,17 +4,16 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from django.db import transaction
-
 from accounts.access import require_action
 from accounts.audit import audit_record
 from accounts.errors import AccessDenied, InvalidInput
 from accounts.models import User
 from accounts.permissions import organisation_of
+from accounts.transactions import service_transaction
 from vouchers.models import InstitutionService, ServiceCategory
 
 
-@transaction.atomic(durable=True)
+@service_transaction
 def catalogue_entry_add(
     *, actor: User, category: ServiceCategory, price_note: str, now: datetime
 ) -> InstitutionService:
@@ -54,7 +53,7 @@ def catalogue_entry_add(
     return entry
 
 
-@transaction.atomic(durable=True)
+@service_transaction
 def catalogue_entry_remove(
     *, actor: User, entry: InstitutionService, now: datetime
 ) -> InstitutionService:

@@ -8,7 +8,6 @@ from datetime import date, datetime
 
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.db import transaction
 from django.utils import timezone
 
 from accounts.access import require_action
@@ -16,6 +15,7 @@ from accounts.audit import audit_record
 from accounts.errors import AccessDenied, InvalidInput
 from accounts.models import User
 from accounts.text import clean_text
+from accounts.transactions import service_transaction
 from accounts.uploads import MAX_UPLOAD_BYTES, CheckedUpload, InvalidUpload, check_upload
 from vouchers.errors import InvalidEvidence
 from vouchers.invoices import invoice_parse
@@ -26,7 +26,7 @@ from vouchers.states import DELIVERY_TRANSITIONS, ORDER_TRANSITIONS, move_state
 MAX_EVIDENCE_BYTES = MAX_UPLOAD_BYTES
 
 
-@transaction.atomic(durable=True)
+@service_transaction
 def delivery_log(
     *,
     actor: User,
@@ -79,13 +79,13 @@ def delivery_log(
     return delivery
 
 
-@transaction.atomic(durable=True)
+@service_transaction
 def delivery_confirm(*, actor: User, delivery: Delivery, now: datetime) -> Delivery:
     """The enterprise confirms it received what was logged."""
     return _answer(actor=actor, delivery=delivery, target=Delivery.State.CONFIRMED, now=now)
 
 
-@transaction.atomic(durable=True)
+@service_transaction
 def delivery_dispute(*, actor: User, delivery: Delivery, reason: str, now: datetime) -> Delivery:
     """The enterprise disputes the delivery; the order is open for a new delivery again."""
     if not reason.strip():
@@ -127,7 +127,7 @@ def _answer(
     return delivery
 
 
-@transaction.atomic(durable=True)
+@service_transaction
 def evidence_attach(
     *, actor: User, order: ServiceOrder, kind: str, name: str, content: bytes, now: datetime
 ) -> EvidenceFile:

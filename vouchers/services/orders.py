@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import datetime
 
 from django.conf import settings
-from django.db import transaction
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
@@ -18,6 +17,7 @@ from accounts.models import Organisation, User
 from accounts.permissions import organisation_of
 from accounts.templatetags.money import format_yuan
 from accounts.text import clean_text
+from accounts.transactions import service_transaction
 from vouchers.errors import ConcurrentUpdate, Refused, refuse
 from vouchers.invoices import fold
 from vouchers.ledger.errors import InsufficientBalance
@@ -41,7 +41,7 @@ from vouchers.states import ORDER_TRANSITIONS, move_state
 OPEN_STATES = (ServiceOrder.State.PLACED, ServiceOrder.State.DELIVERED)
 
 
-@transaction.atomic(durable=True)
+@service_transaction
 def order_place(
     *,
     actor: User,
@@ -141,7 +141,7 @@ def _require_fee_justification(total_fee_fen: int, justification: str) -> str:
     return justification
 
 
-@transaction.atomic(durable=True)
+@service_transaction
 def order_cancel(*, actor: User, order: ServiceOrder, reason: str, now: datetime) -> ServiceOrder:
     """The enterprise cancels an order before delivery; the hold returns to the voucher."""
     require_action(actor, "order.cancel", now=now)
@@ -174,7 +174,7 @@ def order_cancel(*, actor: User, order: ServiceOrder, reason: str, now: datetime
     return order
 
 
-@transaction.atomic(durable=True)
+@service_transaction
 def order_lapse(*, order: ServiceOrder, now: datetime) -> ServiceOrder:
     """At the redemption deadline an unredeemed hold is voided; its money returns (idempotent).
 

@@ -7,13 +7,12 @@ import random
 import secrets
 from datetime import date, datetime
 
-from django.db import transaction
-
 from accounts.access import require_action
 from accounts.audit import audit_record
 from accounts.errors import InvalidInput
 from accounts.models import Organisation, User
 from accounts.permissions import organisation_of, require_region
+from accounts.transactions import service_transaction
 from vouchers.errors import Blacklisted, refuse
 from vouchers.ledger.services import ledger_post
 from vouchers.locks import lock_redemptions
@@ -36,7 +35,7 @@ def spot_check_sample(*, population: list[int], percentage: int, seed: int) -> l
     return sorted(rng.sample(sorted(population), size))
 
 
-@transaction.atomic(durable=True)
+@service_transaction
 def spot_check_draw(
     *,
     actor: User,
@@ -86,7 +85,7 @@ def spot_check_draw(
     return spot_check
 
 
-@transaction.atomic(durable=True)
+@service_transaction
 def spot_check_record(
     *, actor: User, item: SpotCheckItem, passed: bool, note: str, now: datetime
 ) -> SpotCheckItem:
@@ -118,7 +117,7 @@ def spot_check_record(
     return item
 
 
-@transaction.atomic(durable=True)
+@service_transaction
 def redemption_claw_back(
     *, actor: User, redemption: Redemption, reason: str, now: datetime
 ) -> ClawBack:
@@ -170,7 +169,7 @@ def require_not_blacklisted(organisation: Organisation) -> None:
         )
 
 
-@transaction.atomic(durable=True)
+@service_transaction
 def organisation_blacklist(
     *, actor: User, organisation: Organisation, reason: str, now: datetime
 ) -> Blacklisting:

@@ -16,7 +16,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime
 
-from django.db import transaction
 from django.utils.translation import gettext as _
 
 from accounts.access import require_action
@@ -24,6 +23,7 @@ from accounts.audit import audit_entry_build, audit_record
 from accounts.errors import InvalidInput
 from accounts.models import AuditEntry, City, User
 from accounts.permissions import require_region
+from accounts.transactions import service_transaction
 from vouchers.locks import lock_program, lock_programs, lock_vouchers
 from vouchers.models import Program, Voucher
 from vouchers.program_dates import CHINA, china_date
@@ -36,7 +36,7 @@ from vouchers.program_selectors import (
 from vouchers.services.program_checks import check_dates_in_order, check_dates_within_year
 
 
-@transaction.atomic(durable=True)
+@service_transaction
 def program_deadlines_change(
     *,
     actor: User,
@@ -113,7 +113,7 @@ def _vouchers_use_by_set(
     return len(moved)
 
 
-@transaction.atomic(durable=True)
+@service_transaction
 def program_serving_area_change(
     *, actor: User, program: Program, cities: Iterable[City], reason: str, now: datetime
 ) -> Program:
@@ -143,7 +143,7 @@ def program_serving_area_change(
     return program
 
 
-@transaction.atomic(durable=True)
+@service_transaction
 def city_add_to_programs(
     *, actor: User, city: City, programs: Iterable[Program], reason: str, now: datetime
 ) -> list[Program]:

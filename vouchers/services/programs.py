@@ -7,7 +7,6 @@ from datetime import datetime
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.db.models import Sum
 from django.utils.translation import gettext as _
 
@@ -16,6 +15,7 @@ from accounts.audit import audit_record
 from accounts.errors import InvalidInput
 from accounts.models import City, User
 from accounts.permissions import organisation_of, require_region
+from accounts.transactions import service_transaction
 from vouchers.errors import refuse
 from vouchers.ledger.models import Transfer
 from vouchers.ledger.services import ledger_post
@@ -53,7 +53,7 @@ UPDATABLE_FIELDS = frozenset(
 )
 
 
-@transaction.atomic(durable=True)
+@service_transaction
 def program_create(
     *,
     actor: User,
@@ -96,7 +96,7 @@ def program_create(
     return program
 
 
-@transaction.atomic(durable=True)
+@service_transaction
 def program_update(
     *,
     actor: User,
@@ -145,7 +145,7 @@ def program_update(
     return program
 
 
-@transaction.atomic(durable=True)
+@service_transaction
 def program_fund(
     *, actor: User, program: Program, amount_fen: int, reference: str, now: datetime
 ) -> Program:

@@ -11,6 +11,7 @@ from accounts.audit import audit_record
 from accounts.errors import AccessDenied, InvalidInput
 from accounts.models import User
 from accounts.permissions import organisation_of, require_impartial, require_region
+from accounts.transactions import service_transaction
 from vouchers.errors import DuplicateClaim, refuse
 from vouchers.ledger.services import ledger_post
 from vouchers.locks import lock_order, lock_redemptions, lock_voucher
@@ -34,7 +35,7 @@ LIVE_STATES = (
 )
 
 
-@transaction.atomic(durable=True)
+@service_transaction
 def redemption_request(*, actor: User, order: ServiceOrder, now: datetime) -> Redemption:
     """The payee asks the issuing region to redeem a confirmed delivery.
 
@@ -95,7 +96,7 @@ def redemption_request(*, actor: User, order: ServiceOrder, now: datetime) -> Re
     return redemption
 
 
-@transaction.atomic(durable=True)
+@service_transaction
 def redemption_approve(
     *,
     actor: User,
@@ -152,7 +153,7 @@ def redemption_approve(
     return redemption
 
 
-@transaction.atomic(durable=True)
+@service_transaction
 def redemption_reject(
     *, actor: User, redemption: Redemption, reason: str, now: datetime
 ) -> Redemption:

@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -14,6 +13,7 @@ from accounts.audit import audit_record
 from accounts.errors import AccessDenied, InvalidInput
 from accounts.models import Organisation, Region, User
 from accounts.permissions import organisation_of, require_region
+from accounts.transactions import service_transaction
 from vouchers.errors import ConcurrentUpdate, refuse
 from vouchers.ledger.services import ledger_post
 from vouchers.locks import lock_batch, lock_batch_counter, lock_redemptions
@@ -25,7 +25,7 @@ from vouchers.states import BATCH_TRANSITIONS, REDEMPTION_TRANSITIONS, move_stat
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 
-@transaction.atomic(durable=True)
+@service_transaction
 def payment_batch_create(*, actor: User, payee: Organisation, now: datetime) -> PaymentBatch:
     """The region's finance officer gathers every approved, unbatched redemption of one payee.
 
@@ -86,7 +86,7 @@ def batch_number_next(*, region: Region, now: datetime) -> tuple[int, int]:
     return year, sequence
 
 
-@transaction.atomic(durable=True)
+@service_transaction
 def payment_batch_pay(
     *,
     actor: User,
@@ -137,7 +137,7 @@ def payment_batch_pay(
     return batch
 
 
-@transaction.atomic(durable=True)
+@service_transaction
 def payment_batch_cancel(
     *, actor: User, batch: PaymentBatch, reason: str, now: datetime
 ) -> PaymentBatch:

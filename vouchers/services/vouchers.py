@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from django.db import transaction
-
 from accounts.access import require_action
 from accounts.audit import audit_record
 from accounts.errors import InvalidInput
 from accounts.models import User
 from accounts.permissions import require_region
+from accounts.transactions import service_transaction
 from vouchers.errors import ConcurrentUpdate, Refused, refuse
 from vouchers.ledger.errors import InsufficientBalance
 from vouchers.ledger.models import Account
@@ -79,7 +78,7 @@ def voucher_issue(*, actor: User, application: Application, now: datetime) -> Vo
     return voucher
 
 
-@transaction.atomic(durable=True)
+@service_transaction
 def voucher_expire(*, voucher: Voucher, now: datetime, actor: User | None = None) -> Voucher:
     """At the use-by date the unused balance returns to the program budget (idempotent).
 
@@ -128,7 +127,7 @@ def vouchers_expire_due(*, now: datetime) -> int:
     return expired
 
 
-@transaction.atomic(durable=True)
+@service_transaction
 def voucher_revoke(*, actor: User, voucher: Voucher, reason: str, now: datetime) -> Voucher:
     """A sanction: the issuing reviewer voids the voucher; its balance and open holds return.
 

@@ -1,0 +1,80 @@
+"""The answers of last resort: Django's handler500, for the API and the pages.
+
+A database outage (OperationalError or InterfaceError, also as the cause of another error)
+answers 503 with Retry-After; any other uncaught error 500. On /api/ paths the answer is a
+problem document (application/problem+json), like every other API error; on pages it is a
+plain error page in the portal's look. Nothing here touches the database: the page is
+rendered without the request's context processors (user, messages, session), and if even
+the template fails, a line of text answers.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from typing import Any
+
+from django.db import InterfaceError, OperationalError
+from django.http import HttpRequest, HttpResponse
+from django.template import loader
+from django.utils.translation import gettext as _
+
+from accounts.api.problems import PROBLEM_TYPE
+
+RETRY_AFTER_SECONDS = 5  # a restart or failover takes seconds; clients retry with their key
+logger = logging.getLogger(__name__)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """handler500: sys.exc_info() still holds the uncaught exception here."""
+    outage = database_outage(sys.exc_info()[1])
+    status = 503 if outage else 500
+    if request.path.startswith("/api/"):
+        response = _problem(status, outage=outage)
+    else:
+        response = _page(status, outage=outage)
+    if outage:
+        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response
+
+
+def database_outage(error: BaseException | None) -> bool:
+    """Whether `error`, or an error it was raised from, says the database is out of reach."""
+    seen: set[int] = set()
+    while error is not None and id(error) not in seen:
+        if isinstance(error, OperationalError | InterfaceError):
+            return True
+        seen.add(id(error))
+        error = error.__cause__ or error.__context__
+    return False
+
+
+def _problem(status: int, *, outage: bool) -> HttpResponse:
+    code = "service_unavailable" if outage else "server_error"
+    body: dict[str, Any] = {
+        "type": PROBLEM_TYPE + code,
+        "title": "Service Unavailable" if outage else "Internal Server Error",
+        "status": status,
+        "detail": _detail(outage),
+        "code": code,
+        "errors": [],
+    }
+    return HttpResponse(json.dumps(body, ensure_ascii=False), status=status,
+                        content_type="application/problem+json")
+
+
+def _detail(outage: bool) -> str:
+    if outage:
+        return _("服务暂时不可用，请稍后重试；写请求请使用同一 Idempotency-Key 重试")
+    return _("服务器内部错误，请稍后重试")
+
+
+def _page(status: int, *, outage: bool) -> HttpResponse:
+    try:
+        content = loader.get_template(f"{status}.html").render({"outage": outage})
+    except Exception:  # the error page must answer even when its own rendering fails
+        logger.exception("error page %s failed to render", status)
+        content = str(_detail(outage))
+        return HttpResponse(content, status=status, content_type="text/plain; charset=utf-8")
+    return HttpResponse(content, status=status)
