@@ -15,10 +15,11 @@ def client_ip_address(request: HttpRequest) -> str | None:
     """The client's address: REMOTE_ADDR, or behind our proxy (TRUST_X_FORWARDED_FOR) the
     right-most X-Forwarded-For entry, the one the proxy itself wrote. Also the login lockout's
     address (AXES_CLIENT_IP_CALLABLE), so both name the same client."""
-    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    forwarded: str = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    remote: str | None = request.META.get("REMOTE_ADDR")
     if settings.TRUST_X_FORWARDED_FOR and forwarded.strip():
         return forwarded.split(",")[-1].strip()
-    return request.META.get("REMOTE_ADDR")
+    return remote
 
 
 class RequestContextMiddleware:
