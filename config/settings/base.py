@@ -15,8 +15,12 @@ from django.utils.translation import gettext_lazy as _
 from config.env import BASE_DIR, VAR_DIR, env
 
 SECRET_KEY = env.str("DJANGO_SECRET_KEY", default="insecure-embedded-default-key-change-me")
+# Earlier keys, newest first: what they signed (sessions and their login hash, password-reset
+# links, django.core.signing values) stays valid after a rotation until they are dropped.
+SECRET_KEY_FALLBACKS = env.list("DJANGO_SECRET_KEY_FALLBACKS", default=[])
 # Keys the stored hashes of actual controllers' resident ID numbers (accounts.identity): set it
-# once and never rotate it, or the same person's companies stop being grouped.
+# once and never rotate it, or the same person's companies stop being grouped. Production
+# requires it explicitly; this default follows SECRET_KEY only for development.
 IDENTITY_KEY_SECRET = env.str("IDENTITY_KEY_SECRET", default=SECRET_KEY)
 DEBUG = env.bool("DJANGO_DEBUG", default=False)
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"])
@@ -113,6 +117,10 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_VERBOSE = False
+# Behind the TLS proxy every request comes from 127.0.0.1; the proxy overwrites
+# X-Forwarded-For with the client's address, and only then may it be trusted (production: on).
+TRUST_X_FORWARDED_FOR = env.bool("DJANGO_TRUST_X_FORWARDED_FOR", default=False)
+AXES_CLIENT_IP_CALLABLE = "accounts.context.client_ip_address"
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {

@@ -26,6 +26,7 @@ def test_importing_the_production_settings_creates_no_folder(tmp_path):
     environment = _clean_environment(
         VOUCHERS_VAR_DIR=str(var),
         DJANGO_SECRET_KEY="x" * 64 + "-production-secret-for-the-check",
+        IDENTITY_KEY_SECRET="y" * 64,
         DJANGO_ALLOWED_HOSTS="vouchers.example.cn",
     )
     result = subprocess.run(

@@ -227,3 +227,22 @@ def test_applying_again_while_one_is_pending_shows_why_and_creates_nothing(clien
     again = client.post(url, {"form_token": token(client.get(url))} | data)
     assert "You already have an application to this program awaiting review" in (
         again.content.decode())
+
+
+@pytest.mark.parametrize(("language", "field", "message"), [
+    ("zh-hans", "ratio_bp", "比例不能超过100%"),
+    ("en", "same_region_ratio_bp", "The percentage cannot exceed 100%"),
+])
+def test_a_percentage_over_100_is_a_form_error_not_a_server_error(
+    client, world, language, field, message
+):
+    # Given a reviewer on the new-program page, in either language
+    client.force_login(world.reviewer)
+    client.post(reverse("set_language"), {"language": language, "next": "/"})
+    url = reverse("vouchers:program_create")
+    # When a ratio of 150 % is typed
+    response = client.post(url, _program_data(client.get(url), **{field: "150"}))
+    # Then the page answers with the rule beside the field, and no program is made
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert not Program.objects.filter(name="2025年创新券").exists()

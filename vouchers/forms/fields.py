@@ -47,7 +47,8 @@ class PercentField(forms.DecimalField):
     default_error_messages = {
         "invalid": _("请输入百分比，例如 50"),
         "min_value": _("比例不能小于0"),
-        "max_value": _("比例不能超过100%"),
+        # Django formats this message with the limit: a bare "%" would be an incomplete format.
+        "max_value": _("比例不能超过%(limit_value)s%%"),
         "max_decimal_places": _("比例最多保留两位小数"),
     }
 

@@ -95,7 +95,7 @@ class Program(models.Model):
                     | Q(other_region_ratio_bp__lte=BASIS_POINTS)
                 ),
                 name="program_ratios_at_most_100_percent",
-                violation_error_message=_("补贴比例不能超过100%（10000基点）"),
+                violation_error_message=_("补贴比例不能超过100%%（10000基点）"),
             ),
             models.CheckConstraint(
                 condition=Q(applications_close_at__gt=F("applications_open_at"))

@@ -44,6 +44,18 @@ def test_dates_out_of_order_are_refused_with_a_reason(db, refused):
     assert info.value.extra["field"] == "use_by_at"
 
 
+def test_a_ratio_over_100_percent_is_refused_with_the_rule_not_a_format_error(db, refused):
+    # Given a program whose local ratio is 150 % (no form or serializer in between)
+    values = {**build.PROGRAM_DEFAULTS, "same_region_ratio_bp": 15_000}
+    # When the service validates it against the database constraint, then it refuses, saying why
+    with refused("invalid") as info:
+        programs.program_create(
+            actor=build.authority(), now=NOW, categories={build.category(): None}, **values
+        )
+    assert info.value.message == "补贴比例不能超过100%（10000基点）"
+    assert not Program.objects.exists()
+
+
 def test_funding_moves_money_from_the_region_into_the_budget_once_per_reference(db):
     program = build.make_program(funded_fen=0)
     reviewer = build.authority()
