@@ -42,7 +42,8 @@ TYPED := vouchers/ledger vouchers/services vouchers/movements.py vouchers/pricin
 	vouchers/visibility.py vouchers/selectors.py vouchers/program_selectors.py \
 	vouchers/states.py vouchers/invoices.py \
 	accounts/services accounts/access.py accounts/selectors.py accounts/audit.py \
-	accounts/credit_codes.py accounts/amounts.py \
+	accounts/credit_codes.py accounts/amounts.py accounts/transactions.py \
+	accounts/idempotency.py config/errors.py \
 	$(filter-out reporting/services/runs.py,$(wildcard reporting/services/*.py)) \
 	reporting/selectors.py
 typecheck: $(INSTALLED)
