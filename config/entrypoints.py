@@ -2,14 +2,17 @@
 
 The development settings stay the default, so `make run` needs no environment; but a server
 or worker that falls back to them says so on stderr, and with VOUCHERS_ENV=production (set in
-the production environment file) it refuses to start instead. manage.py applies the same rule
-without the warning (its own copy: importing this package starts the Celery app).
+the production environment file) it refuses to start instead (ImproperlyConfigured).
+manage.py applies the same rule without the warning (its own copy: importing this package
+starts the Celery app).
 """
 
 from __future__ import annotations
 
 import os
 import sys
+
+from django.core.exceptions import ImproperlyConfigured
 
 DEVELOPMENT_SETTINGS = "config.settings.base"
 
@@ -26,7 +29,9 @@ def settings_module_default() -> None:
     # The first import decides (config/__init__ loads the Celery app): name the program.
     entry_point = os.path.basename(sys.argv[0]) if sys.argv and sys.argv[0] else "python"
     if production_switch_is_on():
-        raise SystemExit(
+        # An exception, not SystemExit: gunicorn then stops ("Worker failed to boot") instead
+        # of starting new workers that exit again.
+        raise ImproperlyConfigured(
             f"{entry_point}: VOUCHERS_ENV=production but DJANGO_SETTINGS_MODULE is not set; "
             "refusing to start on the development settings "
             "(set DJANGO_SETTINGS_MODULE=config.settings.production)"
