@@ -6,7 +6,7 @@ INSTALLED := $(VENV)/.installed-stamp
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint typecheck mutation messages serve worker beat bench clean
+.PHONY: run test lint typecheck mutation messages serve worker beat bench clean install
 
 $(INSTALLED): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -54,6 +54,25 @@ mutation: $(INSTALLED) messages
 	rm -rf mutants
 	$(VENV)/bin/mutmut run
 	$(VENV)/bin/mutmut results
+
+# Production (docs/operations.md, "Installing for production"): the runtime dependencies only
+# (no [dev] extra) into INSTALL_VENV, the catalogues, the static files, and the migrations run
+# as the owner role. Run it with the production environment file loaded.
+INSTALL_VENV ?= $(VENV)
+install:
+	@for variable in DJANGO_SETTINGS_MODULE DATABASE_URL DATABASE_OWNER_URL DATABASE_APP_ROLE; do \
+		if [ -z "$$(printenv $$variable)" ]; then \
+			echo "make install: $$variable is not set (load the environment file first)" >&2; \
+			exit 1; \
+		fi; \
+	done
+	$(PYTHON) -m venv $(INSTALL_VENV)
+	$(INSTALL_VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(INSTALL_VENV)/bin/python -m pip install --quiet -e .
+	$(INSTALL_VENV)/bin/python manage.py compile_catalogues
+	$(INSTALL_VENV)/bin/python manage.py collectstatic --noinput --verbosity 0
+	DATABASE_URL="$$DATABASE_OWNER_URL" $(INSTALL_VENV)/bin/python manage.py migrate --noinput
+	$(INSTALL_VENV)/bin/python manage.py check --deploy
 
 bench: $(INSTALLED)
 	$(PY) -m bench

@@ -115,6 +115,7 @@ MATRIX: dict[str, dict[str, Scope]] = {
     # Platform operator
     "overview.view": {_O: Scope.ALL},
     "reference.manage": {_O: Scope.ALL},
+    "organisation.manage": {_O: Scope.ALL},  # authorities and their users (create_authority)
 }
 
 

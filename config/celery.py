@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import os
-
 from celery import Celery
 
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.base")
+from config.entrypoints import settings_module_default
+
+settings_module_default()
 
 app = Celery("vouchers")
 app.config_from_object("django.conf:settings", namespace="CELERY")

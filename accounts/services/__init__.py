@@ -16,6 +16,11 @@ from accounts.services.organisations import (
     organisation_set_city,
     user_create,
 )
+from accounts.services.platform import (
+    authority_create,
+    authority_user_create,
+    operator_bootstrap,
+)
 from accounts.services.reference import (
     city_set_common_area,
     historical_division_record,
@@ -26,12 +31,15 @@ from accounts.services.tokens import api_token_create, api_token_revoke
 __all__ = [
     "api_token_create",
     "api_token_revoke",
+    "authority_create",
+    "authority_user_create",
     "city_set_common_area",
     "historical_division_record",
     "historical_division_set_successor",
     "notices_conclude_due",
     "objection_lodge",
     "objection_resolve",
+    "operator_bootstrap",
     "organisation_approve",
     "organisation_conclude_notice",
     "organisation_register",

@@ -270,6 +270,21 @@ def user_create(
 
     Platform operators keep the reference data in the Django admin, so they are staff there.
     """
+    return user_add(actor=actor, organisation=organisation, username=username,
+                    password=password, role=role, email=email, now=now)
+
+
+def user_add(
+    *,
+    actor: User | None,
+    organisation: Organisation,
+    username: str,
+    password: str,
+    role: str,
+    email: str = "",
+    now: datetime,
+) -> User:
+    """Building block of `user_create` (joins the caller's transaction): create, audit."""
     if role not in ROLES_BY_KIND[organisation.kind]:
         raise InvalidInput("角色与机构类型不符", extra={"field": "role"})
     is_operator = role == User.Role.OPERATOR

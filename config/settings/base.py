@@ -103,6 +103,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "init_command": "PRAGMA journal_mode=WAL;",
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# PostgreSQL: the role the application connects as (DATABASE_URL's user), when migrations run
+# as a separate owner role. After each migrate the owner grants it row rights on every table
+# (config/database_roles.py); empty: no grants (one role, or SQLite).
+DATABASE_APP_ROLE = env.str("DATABASE_APP_ROLE", default="")
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [

@@ -10,6 +10,7 @@ from accounts.credit_codes import compose_credit_code
 from accounts.models import City, Organisation, Region, User
 
 DEMO_PASSWORD = "yrd-demo-2024"  # noqa: S105 - printed for the demo on purpose
+DEMO_OPERATOR_NAME = "长三角科技资源共享服务平台"
 
 # Anhui cities the demo treats as in the common-use area; the operator must confirm the list.
 DEMO_ANHUI_COMMON_AREA = [
@@ -76,7 +77,7 @@ def load_accounts_demo(*, now: datetime) -> list[DemoLogin]:
     """Each step is its own service transaction; a rerun finds everything and creates nothing."""
     operator = _organisation(
         kind=Organisation.Kind.OPERATOR,
-        name="长三角科技资源共享服务平台",
+        name=DEMO_OPERATOR_NAME,
         region=Region.objects.get(short_code="SH"),
     )
     operator_user = _user(operator, "operator", User.Role.OPERATOR, now=now)
@@ -106,10 +107,18 @@ def load_accounts_demo(*, now: datetime) -> list[DemoLogin]:
             _user(organisation, f"{prefix}_{kind}", role, now=now)
     return [
         DemoLogin(user.username, user.get_role_display(), user.organisation.name)
-        for user in User.objects.filter(username__in=_demo_usernames())
+        for user in User.objects.filter(username__in=demo_usernames())
         .select_related("organisation")
         .order_by("organisation__region__code", "username")
     ]
+
+
+def demo_organisation_names() -> set[str]:
+    """Every organisation the demo makes: the operator, each region's authority, the parties."""
+    names = {DEMO_OPERATOR_NAME, *Region.objects.values_list("authority_name", flat=True)}
+    for _short_code, enterprise, institution in DEMO_PARTIES:
+        names |= {enterprise.name, institution.name}
+    return names
 
 
 def _party(kind: str, party: DemoParty, region: Region, serial: int) -> Organisation:
@@ -127,7 +136,7 @@ def _party(kind: str, party: DemoParty, region: Region, serial: int) -> Organisa
     )
 
 
-def _demo_usernames() -> list[str]:
+def demo_usernames() -> list[str]:
     names = ["operator"]
     for short_code, *_ in DEMO_PARTIES:
         prefix = short_code.lower()

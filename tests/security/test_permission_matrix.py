@@ -84,6 +84,7 @@ POLICY = {
     "ledger.view": "finance=issuer reviewer=issuer operator=all",
     "overview.view": "operator=all",
     "reference.manage": "operator=all",
+    "organisation.manage": "operator=all",
 }
 ROLE_NAMES = {
     "anonymous": ANONYMOUS,
