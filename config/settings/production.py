@@ -11,6 +11,8 @@ DEBUG = False
 INSTALLED_APPS = [app for app in INSTALLED_APPS if app != "devtools"]  # noqa: F405
 
 SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=True)  # noqa: F405
+# Probes and the metrics scraper talk plain HTTP to gunicorn on loopback.
+SECURE_REDIRECT_EXEMPT = [r"^health/", r"^metrics$"]
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_HSTS_SECONDS = 60 * 60 * 24 * 365
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
@@ -22,3 +24,6 @@ CSRF_COOKIE_SECURE = True
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = env.bool(  # noqa: F405
     "DATABASE_CONN_HEALTH_CHECKS", default=True
 )
+
+# 5xx reports by mail to ADMINS (DJANGO_ADMINS), besides the log line.
+LOGGING = logging_configuration(level=LOG_LEVEL, admins_mail=True)  # noqa: F405

@@ -1,0 +1,85 @@
+"""The first middleware: a request id, one access log line and the HTTP metrics per request."""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+
+from config.observability import metrics
+from config.observability.checks import region_code_of
+from config.observability.context import (
+    WorkContext,
+    cached_region_code,
+    current_work,
+    request_id_from_header,
+    resolved_user,
+)
+
+access_logger = logging.getLogger("vouchers.access")
+REQUEST_ID_HEADER = "X-Request-ID"
+
+
+class RequestObservabilityMiddleware:
+    """Outermost, so that its duration and status include every other middleware's work.
+
+    The request id comes from an acceptable incoming X-Request-ID or is made here; it is
+    echoed in the response and carried into every log line written during the request.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        work = WorkContext(
+            request_id=request_id_from_header(request.headers.get(REQUEST_ID_HEADER)),
+            request=request,
+        )
+        token = current_work.set(work)
+        started = time.perf_counter()
+        try:
+            response = self.get_response(request)
+            duration = time.perf_counter() - started
+            response[REQUEST_ID_HEADER] = work.request_id
+            view = _view_name(request)
+            metrics.observe_request(
+                view=view, method=request.method or "", status=response.status_code,
+                duration_seconds=duration,
+            )
+            _log_access(request, response, work=work, view=view, duration=duration)
+            return response
+        finally:
+            current_work.reset(token)
+
+
+def _view_name(request: HttpRequest) -> str:
+    # The URL pattern's name keeps the metric's label values few; unmatched paths share one.
+    match = getattr(request, "resolver_match", None)
+    if match is None:
+        return "<unmatched>"
+    return match.view_name or match._func_path
+
+
+def _log_access(
+    request: HttpRequest, response: HttpResponse, *, work: WorkContext, view: str,
+    duration: float,
+) -> None:
+    user = resolved_user(request)
+    details: dict[str, Any] = {
+        "method": request.method,
+        "path": request.path,  # never the query string: it may carry tokens or personal data
+        "view": view,
+        "status": response.status_code,
+        "duration_ms": round(duration * 1000, 1),
+    }
+    if user is not None:
+        region = cached_region_code(user) or region_code_of(user)
+        work.extra["region"] = region or ""
+        details["user_id"] = user.pk
+        details["region"] = region
+    access_logger.info(
+        "%s %s %s", request.method, request.path, response.status_code, extra=details
+    )

@@ -1,0 +1,70 @@
+"""Celery's side: logging in the project's format, the task in hand in each line, and one
+outcome line and counter per task (success, failure, retry)."""
+
+from __future__ import annotations
+
+import logging
+import logging.config
+from typing import Any
+
+from celery.signals import (
+    setup_logging,
+    task_failure,
+    task_postrun,
+    task_prerun,
+    task_retry,
+    task_success,
+)
+
+from config.observability import metrics
+from config.observability.context import WorkContext, current_work
+
+logger = logging.getLogger("vouchers.tasks")
+_tokens: dict[str, Any] = {}
+
+
+@setup_logging.connect
+def use_the_project_logging(**kwargs: Any) -> None:
+    """Connected, this keeps Celery from installing its own handlers and format."""
+    from django.conf import settings
+
+    logging.config.dictConfig(settings.LOGGING)
+
+
+@task_prerun.connect
+def enter_task(*, task_id: str, task: Any, **kwargs: Any) -> None:
+    # An eager task run inside a request keeps that request's id.
+    outer = current_work.get()
+    work = WorkContext(
+        request_id=outer.request_id if outer else None, task_id=task_id, task_name=task.name
+    )
+    _tokens[task_id] = current_work.set(work)
+
+
+@task_postrun.connect
+def leave_task(*, task_id: str, **kwargs: Any) -> None:
+    token = _tokens.pop(task_id, None)
+    if token is not None:
+        current_work.reset(token)
+
+
+@task_success.connect
+def count_success(*, sender: Any, **kwargs: Any) -> None:
+    _outcome(sender, "success")
+
+
+@task_failure.connect
+def count_failure(*, sender: Any, exception: BaseException, **kwargs: Any) -> None:
+    # Celery's own error line carries the traceback; this one is the countable outcome.
+    _outcome(sender, "failure", error=type(exception).__name__)
+
+
+@task_retry.connect
+def count_retry(*, sender: Any, reason: Any, **kwargs: Any) -> None:
+    _outcome(sender, "retry", error=str(reason)[:200])
+
+
+def _outcome(task: Any, outcome: str, **details: str) -> None:
+    metrics.observe_task(task=task.name, outcome=outcome)
+    level = logging.INFO if outcome == "success" else logging.WARNING
+    logger.log(level, "task %s: %s", task.name, outcome, extra={"outcome": outcome, **details})
