@@ -16,7 +16,7 @@ from celery import shared_task
 from accounts.tasks import ping
 from config.observability.context import WorkContext, current_work
 from config.observability.logs import ContextFilter, JsonFormatter
-from tests.config.conftest import clean_environment
+from tests.config.conftest import clean_environment, run_python
 from tests.faults.servers import Process, free_port, wait_until
 
 GENERATED_ID = re.compile(r"[0-9a-f]{32}")
@@ -199,3 +199,46 @@ def _get(port: int, path: str) -> str:
                                      headers={"X-Request-ID": "probe-1", "Host": "localhost"})
     with urllib.request.urlopen(request, timeout=5) as response:  # noqa: S310 - loopback
         return response.read().decode()
+
+
+def test_a_celery_worker_logs_in_the_same_format_with_the_task(tmp_path):
+    # Given a real worker on the embedded default's filesystem broker, in a UTC process
+    environment = clean_environment(
+        DJANGO_SETTINGS_MODULE="config.settings.base", VOUCHERS_VAR_DIR=str(tmp_path),
+        TZ="UTC", PYTHONUNBUFFERED="1",
+    )
+    log = tmp_path / "worker.log"
+    worker = Process(
+        [str(Path(sys.executable).parent / "celery"), "-A", "config", "worker",
+         "--loglevel=INFO", "--concurrency=1", "--pool=solo", "--without-gossip",
+         "--without-mingle"],
+        env=environment, log=log,
+    )
+    try:
+        # When a task is sent to it
+        run_python("import django; django.setup()\n"
+                   "from accounts.tasks import ping\n"
+                   "print(ping.delay(value='x').id)\n", environment)
+        outcome = wait_until(lambda: _outcome_line(log), timeout=60, what="task outcome")
+    finally:
+        worker.kill(15)
+    # Then its outcome is a JSON line in +08:00 naming the task
+    assert outcome["time"].endswith("+08:00")
+    assert (outcome["level"], outcome["message"], outcome["task_name"]) == (
+        "INFO", "task accounts.tasks.ping: success", "accounts.tasks.ping",
+    )
+    assert GENERATED_TASK_ID.fullmatch(outcome["task_id"])
+    # and the worker's own lines too (the start-up banner is printed, not logged)
+    logged = [json.loads(text) for text in log.read_text().splitlines() if text.startswith("{")]
+    assert any(line["logger"].startswith("celery") for line in logged)
+    assert all(line["time"].endswith("+08:00") for line in logged)
+
+
+GENERATED_TASK_ID = re.compile(r"[0-9a-f-]{36}")
+
+
+def _outcome_line(log: Path) -> dict | None:
+    for text in log.read_text().splitlines():
+        if text.startswith("{") and '"vouchers.tasks"' in text:
+            return json.loads(text)
+    return None
