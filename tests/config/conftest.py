@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from celery import shared_task
 
 from config.observability.logs import ContextFilter, ExpectedClientErrorFilter, JsonFormatter
 
@@ -57,3 +58,8 @@ def run_python(script: str, environment: dict[str, str]) -> str:
     )
     assert result.returncode == 0, result.stderr[-3000:]
     return result.stdout
+
+
+@shared_task(name="tests.config.always_fails")
+def always_fails() -> None:
+    raise LookupError("no such record")

@@ -11,12 +11,11 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from celery import shared_task
 
 from accounts.tasks import ping
 from config.observability.context import WorkContext, current_work
 from config.observability.logs import ContextFilter, JsonFormatter
-from tests.config.conftest import clean_environment, run_python
+from tests.config.conftest import always_fails, clean_environment, run_python
 from tests.faults.servers import Process, free_port, wait_until
 
 GENERATED_ID = re.compile(r"[0-9a-f]{32}")
@@ -133,11 +132,6 @@ def test_a_server_error_keeps_its_traceback(client, log_lines):
     ]
     assert "ValueError: a bug" in errors[0]["exception"]
     assert 'views = "broken"' not in errors[0]["exception"]
-
-
-@shared_task(name="tests.config.always_fails")
-def always_fails() -> None:
-    raise LookupError("no such record")
 
 
 def test_a_task_logs_its_outcome_with_its_id_and_name(log_lines):
