@@ -18,7 +18,7 @@ from django.db import connection
 from django.db.migrations.loader import MigrationLoader
 from django.db.migrations.recorder import MigrationRecorder
 from django.db.models import Count
-from kombu import Connection
+from kombu.connection import Connection
 
 from accounts.models import Region
 from reporting.models import ReportRun

@@ -34,16 +34,14 @@ class RequestObservabilityMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        work = WorkContext(
-            request_id=request_id_from_header(request.headers.get(REQUEST_ID_HEADER)),
-            request=request,
-        )
+        request_id = request_id_from_header(request.headers.get(REQUEST_ID_HEADER))
+        work = WorkContext(request_id=request_id, request=request)
         token = current_work.set(work)
         started = time.perf_counter()
         try:
             response = self.get_response(request)
             duration = time.perf_counter() - started
-            response[REQUEST_ID_HEADER] = work.request_id
+            response[REQUEST_ID_HEADER] = request_id
             view = _view_name(request)
             metrics.observe_request(
                 view=view, method=request.method or "", status=response.status_code,
@@ -60,7 +58,7 @@ def _view_name(request: HttpRequest) -> str:
     match = getattr(request, "resolver_match", None)
     if match is None:
         return "<unmatched>"
-    return match.view_name or match._func_path
+    return str(match.view_name or match._func_path)
 
 
 def _log_access(
