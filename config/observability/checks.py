@@ -96,12 +96,9 @@ def readiness() -> dict[str, dict[str, Any]]:
     return results
 
 
-def region_code_of(user: Any) -> str | None:
-    """The region code of the user's organisation (one query), for the access log."""
-    if user.organisation_id is None:
-        return None
-    codes = Region.objects.filter(organisations__pk=user.organisation_id)
-    return codes.values_list("code", flat=True).first()
+def region_codes() -> dict[int, str]:
+    """Region id → code, for the log lines (read once per process, and again on a miss)."""
+    return dict(Region.objects.values_list("pk", "code"))
 
 
 def report_run_counts() -> list[tuple[str, str, int]]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 import uuid
 from contextvars import ContextVar
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from django.utils.functional import SimpleLazyObject, empty
@@ -25,7 +25,6 @@ class WorkContext:
     request: Any = None  # the HttpRequest, to read its user once authentication has run
     task_id: str | None = None
     task_name: str | None = None
-    extra: dict[str, str] = field(default_factory=dict)
 
 
 current_work: ContextVar[WorkContext | None] = ContextVar("current_work", default=None)
@@ -52,10 +51,27 @@ def resolved_user(request: Any) -> Any:
     return user
 
 
+# Region id → code: four rows of reference data that never change while a process runs.
+# Filled by `remember_region_codes` (outside any log call); read without a query here.
+_region_codes: dict[int, str] = {}
+
+
 def cached_region_code(user: Any) -> str | None:
-    """The region code of the user's organisation, when both rows are already loaded."""
+    """The region code of the user's organisation if that row is loaded: never a query."""
     organisation = user._state.fields_cache.get("organisation")
     if organisation is None:
         return None
     region = organisation._state.fields_cache.get("region")
-    return region.code if region is not None else None
+    if region is not None:
+        return str(region.code)
+    return _region_codes.get(organisation.region_id)
+
+
+def remember_region_codes(codes: dict[int, str]) -> None:
+    _region_codes.clear()
+    _region_codes.update(codes)
+
+
+def region_code_is_known(user: Any) -> bool:
+    organisation = user._state.fields_cache.get("organisation")
+    return organisation is None or organisation.region_id in _region_codes

@@ -39,7 +39,7 @@ class ContextFilter(logging.Filter):
             if getattr(record, "user_id", None) is None:
                 record.user_id = user.pk
             if getattr(record, "region", None) is None:
-                record.region = work.extra.get("region") or cached_region_code(user)
+                record.region = cached_region_code(user)
         return True
 
 

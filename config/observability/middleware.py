@@ -10,11 +10,13 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse
 
 from config.observability import metrics
-from config.observability.checks import region_code_of
+from config.observability.checks import region_codes
 from config.observability.context import (
     WorkContext,
     cached_region_code,
     current_work,
+    region_code_is_known,
+    remember_region_codes,
     request_id_from_header,
     resolved_user,
 )
@@ -74,10 +76,13 @@ def _log_access(
         "duration_ms": round(duration * 1000, 1),
     }
     if user is not None:
-        region = cached_region_code(user) or region_code_of(user)
-        work.extra["region"] = region or ""
+        # The organisation is named only if the request loaded it (most pages and API calls
+        # do, to check access): the access line adds no query of its own, except reading the
+        # four region codes once per process.
+        if not region_code_is_known(user):
+            remember_region_codes(region_codes())
         details["user_id"] = user.pk
-        details["region"] = region
+        details["region"] = cached_region_code(user)
     access_logger.info(
         "%s %s %s", request.method, request.path, response.status_code, extra=details
     )
