@@ -7,6 +7,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 
 from config.observability import metrics
@@ -38,6 +39,10 @@ class RequestObservabilityMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         request_id = request_id_from_header(request.headers.get(REQUEST_ID_HEADER))
         work = WorkContext(request_id=request_id, request=request)
+        if settings.SENTRY_DSN:
+            import sentry_sdk
+
+            sentry_sdk.set_tag("request_id", request_id)  # an error report names its log lines
         token = current_work.set(work)
         started = time.perf_counter()
         try:

@@ -68,10 +68,12 @@ class Capturing(Transport):
 configure_sentry(dsn="https://public@127.0.0.1:9/1", environment="test", release="r1",
                  traces_sample_rate=0.0, transport=Capturing)
 from django.test import Client, override_settings
-with override_settings(ROOT_URLCONF="tests.config.observability_urls"):
+with override_settings(ROOT_URLCONF="tests.config.observability_urls", SENTRY_DSN="x"):
     client = Client(raise_request_exception=False)
-    statuses = [client.get(path, HTTP_HOST="localhost").status_code
-                for path in ("/test/forbidden", "/test/broken")]
+    statuses = [
+        client.get(path, HTTP_HOST="localhost", HTTP_X_REQUEST_ID="r-" + path[6:]).status_code
+        for path in ("/test/forbidden", "/test/broken")
+    ]
 events = [item.payload.json for envelope in Capturing.envelopes for item in envelope.items
           if item.type == "event"]
 print(json.dumps({"statuses": statuses, "events": [
@@ -79,6 +81,7 @@ print(json.dumps({"statuses": statuses, "events": [
                    for value in event["exception"]["values"]],
      "environment": event["environment"], "release": event["release"],
      "cookies": event.get("request", {}).get("cookies"),
+     "request_id": event.get("tags", {}).get("request_id"),
      "user": event.get("user")}
     for event in events]}))
 """
@@ -94,7 +97,8 @@ def test_with_a_dsn_an_unhandled_exception_is_captured(tmp_path):
     assert captured == {
         "statuses": [403, 500],
         "events": [{"exception": ["ValueError: a bug"], "environment": "test",
-                    "release": "r1", "cookies": None, "user": None}],
+                    "release": "r1", "cookies": None, "request_id": "r-broken",
+                    "user": None}],
     }
 
 
