@@ -8,6 +8,7 @@ import logging.config
 from typing import Any
 
 from celery.signals import (
+    before_task_publish,
     setup_logging,
     task_failure,
     task_postrun,
@@ -31,13 +32,22 @@ def use_the_project_logging(**kwargs: Any) -> None:
     logging.config.dictConfig(settings.LOGGING)
 
 
+@before_task_publish.connect
+def carry_the_request_id(*, headers: dict[str, Any], **kwargs: Any) -> None:
+    """A task sent while a request is handled carries its id to the worker's lines."""
+    work = current_work.get()
+    if work is not None and work.request_id is not None:
+        headers.setdefault("request_id", work.request_id)
+
+
 @task_prerun.connect
 def enter_task(*, task_id: str, task: Any, **kwargs: Any) -> None:
-    # An eager task run inside a request keeps that request's id.
+    # The sender's request id: from the message, or, run eagerly, from the request in hand.
     outer = current_work.get()
-    work = WorkContext(
-        request_id=outer.request_id if outer else None, task_id=task_id, task_name=task.name
+    request_id = getattr(task.request, "request_id", None) or (
+        outer.request_id if outer else None
     )
+    work = WorkContext(request_id=request_id, task_id=task_id, task_name=task.name)
     _tokens[task_id] = current_work.set(work)
 
 

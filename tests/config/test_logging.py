@@ -209,17 +209,20 @@ def test_a_celery_worker_logs_in_the_same_format_with_the_task(tmp_path):
         env=environment, log=log,
     )
     try:
-        # When a task is sent to it
+        # When a task is sent to it while a request is handled
         run_python("import django; django.setup()\n"
                    "from accounts.tasks import ping\n"
+                   "from config.observability.context import WorkContext, current_work\n"
+                   "current_work.set(WorkContext(request_id='web-42'))\n"
                    "print(ping.delay(value='x').id)\n", environment)
         outcome = wait_until(lambda: _outcome_line(log), timeout=60, what="task outcome")
     finally:
         worker.kill(15)
-    # Then its outcome is a JSON line in +08:00 naming the task
+    # Then its outcome is a JSON line in +08:00 naming the task and the request that sent it
     assert outcome["time"].endswith("+08:00")
-    assert (outcome["level"], outcome["message"], outcome["task_name"]) == (
-        "INFO", "task accounts.tasks.ping: success", "accounts.tasks.ping",
+    assert (outcome["level"], outcome["message"], outcome["task_name"],
+            outcome["request_id"]) == (
+        "INFO", "task accounts.tasks.ping: success", "accounts.tasks.ping", "web-42",
     )
     assert GENERATED_TASK_ID.fullmatch(outcome["task_id"])
     # and the worker's own lines too (the start-up banner is printed, not logged)
