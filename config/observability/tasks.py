@@ -25,11 +25,14 @@ _tokens: dict[str, Any] = {}
 
 
 @setup_logging.connect
-def use_the_project_logging(**kwargs: Any) -> None:
-    """Connected, this keeps Celery from installing its own handlers and format."""
+def use_the_project_logging(*, loglevel: Any = None, **kwargs: Any) -> None:
+    """Connected, this keeps Celery from installing its own handlers and format; the
+    worker's `--loglevel` still sets the root level."""
     from django.conf import settings
 
     logging.config.dictConfig(settings.LOGGING)
+    if loglevel:
+        logging.getLogger().setLevel(loglevel)
 
 
 @before_task_publish.connect
