@@ -106,8 +106,12 @@ MAIL = """
 import django
 django.setup()
 from django.core import mail
+from django.conf import settings
 from django.test import Client, override_settings
-with override_settings(ROOT_URLCONF="tests.config.observability_urls"):
+# The error pages name static files; this run has no collectstatic manifest.
+storages = {**settings.STORAGES, "staticfiles": {
+    "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
+with override_settings(ROOT_URLCONF="tests.config.observability_urls", STORAGES=storages):
     client = Client(raise_request_exception=False)
     for path in ("/test/forbidden", "/test/missing", "/test/broken"):
         client.get(path, secure=True)
