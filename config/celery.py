@@ -11,3 +11,6 @@ settings_module_default()
 app = Celery("vouchers")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+
+# Log format, task context and outcome counters (connects Celery's signals).
+import config.observability.tasks  # noqa: E402, F401

@@ -13,6 +13,8 @@ from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
 from config.env import BASE_DIR, VAR_DIR, env
+from config.observability.errors import configure_sentry, parse_admins
+from config.observability.logs import logging_configuration
 
 SECRET_KEY = env.str("DJANGO_SECRET_KEY", default="insecure-embedded-default-key-change-me")
 # Earlier keys, newest first: what they signed (sessions and their login hash, password-reset
@@ -48,6 +50,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: the request id, the access line and the HTTP metrics cover everything below.
+    "config.observability.middleware.RequestObservabilityMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -94,6 +98,11 @@ DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = env.bool(
     "DATABASE_CONN_HEALTH_CHECKS", default=False
 )
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # An unreachable server fails a connection (and /health/ready) in seconds, not minutes.
+    DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = env.int(
+        "DATABASE_CONNECT_TIMEOUT", default=3
+    )
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Row locks do not exist on SQLite; IMMEDIATE makes each write transaction take the
     # database lock up front, so concurrent writers queue instead of failing mid-way.
@@ -183,6 +192,9 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
+# Seconds each readiness check may wait for the broker (/health/ready); the cache's own
+# bound is CACHE_SOCKET_TIMEOUT_SECONDS below.
+HEALTH_CHECK_TIMEOUT_SECONDS = env.float("HEALTH_CHECK_TIMEOUT_SECONDS", default=1.0)
 if CACHES["default"]["BACKEND"].endswith("RedisCache"):
     # A Redis that hangs must not hang each request: the API throttle then counts locally
     # (accounts/api/throttling.py).
@@ -254,6 +266,9 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_TIMEZONE = TIME_ZONE
+# Celery keeps its hands off the root logger: the worker logs through LOGGING below
+# (config.observability.tasks connects setup_logging too).
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 # Every periodic job, in one place. Each is idempotent, so a run that repeats or overlaps
 # does no harm.
 CELERY_BEAT_SCHEDULE: dict[str, dict] = {
@@ -300,14 +315,36 @@ INSTITUTION_NOTICE_DAYS = env.int("INSTITUTION_NOTICE_DAYS", default=7)
 # hard maximum of every amount is accounts.amounts.MAX_AMOUNT_FEN (10⁹ yuan).
 LARGE_FEE_THRESHOLD_FEN = env.int("LARGE_FEE_THRESHOLD_FEN", default=1_000_000_000)
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    # Axes reports every successful login's reset at INFO; our audit trail records logins.
-    "loggers": {"axes": {"level": "WARNING"}},
-}
+# One JSON object per line, times in Asia/Shanghai with their offset (config.observability.logs).
+LOG_LEVEL = env.str("LOG_LEVEL", default="INFO")
+LOGGING = logging_configuration(level=LOG_LEVEL, admins_mail=False)
+
+# Error reporting. ADMINS receive 5xx reports by mail in production ("Name <a@b>, c@d").
+ADMINS = parse_admins(env.str("DJANGO_ADMINS", default=""))
+SERVER_EMAIL = env.str("DJANGO_SERVER_EMAIL", default="root@localhost")
+DEFAULT_FROM_EMAIL = env.str("DJANGO_DEFAULT_FROM_EMAIL", default=SERVER_EMAIL)
+EMAIL_SUBJECT_PREFIX = env.str("DJANGO_EMAIL_SUBJECT_PREFIX", default="[创新券] ")
+# smtp://user:password@host:587/?tls=True, or consolemail:// (django-environ's EMAIL_URL).
+vars().update(env.email_url("EMAIL_URL", default="smtp://localhost:25"))
+# Sentry is started only when SENTRY_DSN is set (sentry-sdk; no personal data is sent).
+SENTRY_DSN = env.str("SENTRY_DSN", default="")
+SENTRY_ENVIRONMENT = env.str("SENTRY_ENVIRONMENT", default="development")
+SENTRY_RELEASE = env.str("SENTRY_RELEASE", default="")
+SENTRY_TRACES_SAMPLE_RATE = env.float("SENTRY_TRACES_SAMPLE_RATE", default=0.0)
+configure_sentry(
+    dsn=SENTRY_DSN, environment=SENTRY_ENVIRONMENT, release=SENTRY_RELEASE,
+    traces_sample_rate=SENTRY_TRACES_SAMPLE_RATE,
+)
+
+# Prometheus metrics at /metrics (config.observability.metrics): for a bearer METRICS_TOKEN,
+# or for direct (not proxied) requests from these networks.
+METRICS_ALLOWED_NETWORKS = env.list(
+    "METRICS_ALLOWED_NETWORKS", default=["127.0.0.1/32", "::1/128"]
+)
+METRICS_TOKEN = env.str("METRICS_TOKEN", default="")
+# One folder shared by every gunicorn worker (and a Celery worker on the same host), emptied
+# at boot; empty: each process reports only its own counters.
+PROMETHEUS_MULTIPROC_DIR = env.str("PROMETHEUS_MULTIPROC_DIR", default="")
 
 # An approved redemption unpaid for longer than this is a reconciliation discrepancy.
 RECONCILIATION_DUE_DAYS = env.int("RECONCILIATION_DUE_DAYS", default=30)

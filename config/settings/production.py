@@ -29,6 +29,8 @@ MEDIA_ROOT = env.str("DJANGO_MEDIA_ROOT", default=str(VAR_DIR / "media"))  # noq
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 
 SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=True)  # noqa: F405
+# Probes and the metrics scraper talk plain HTTP to gunicorn on loopback.
+SECURE_REDIRECT_EXEMPT = [r"^health/", r"^metrics$"]
 # The proxy overwrites X-Forwarded-Proto on every request (deploy/nginx/vouchers.conf).
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 # gunicorn listens on 127.0.0.1 only, so X-Forwarded-For always comes from that proxy.
@@ -53,3 +55,6 @@ if env.bool("DJANGO_INSECURE_LOOPBACK_HTTP", default=False):  # noqa: F405
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = env.bool(  # noqa: F405
     "DATABASE_CONN_HEALTH_CHECKS", default=True
 )
+
+# 5xx reports by mail to ADMINS (DJANGO_ADMINS), besides the log line.
+LOGGING = logging_configuration(level=LOG_LEVEL, admins_mail=True)  # noqa: F405

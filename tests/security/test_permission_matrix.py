@@ -18,8 +18,10 @@ from accounts.access import ANONYMOUS, MATRIX
 from accounts.models import AuditEntry, User
 from devtools.factories.accounts import OrganisationFactory, UserFactory
 
-# Framework URLs with their own protection: the Django admin (staff only), the language switch.
-FRAMEWORK_PREFIXES = ("admin/", "i18n/")
+# Framework URLs with their own protection: the Django admin (staff only), the language switch,
+# and the operations endpoints outside the matrix: the health probes are public by design (no
+# data), /metrics admits only its networks or token (tests/config/test_metrics.py).
+FRAMEWORK_PREFIXES = ("admin/", "i18n/", "health/", "metrics")
 MISSING_OBJECT = "987654321"
 
 
