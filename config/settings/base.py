@@ -233,7 +233,7 @@ else:
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "visibility_timeout": 4 * 60 * 60,
         "socket_connect_timeout": 1,
-        "socket_timeout": 5,
+        "socket_timeout": 2,
     }
     CELERY_RESULT_BACKEND = env.str("CELERY_RESULT_BACKEND", default=CELERY_BROKER_URL)
 # Publishing a message gives up quickly when the broker is away: a report run's row is the
