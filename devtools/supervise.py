@@ -13,6 +13,7 @@ running beside the next worker's (systemd's KillMode=control-group does the same
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import subprocess
@@ -40,9 +41,11 @@ class Supervisor:
         pause = 0.5
         while not self.stopping:
             started = time.monotonic()
-            self.child = subprocess.Popen(self.argv, start_new_session=True)
-            code = self._wait()
-            self._kill_leftovers()
+            # The command is the developer's own (the Makefile's), not outside input.
+            child = self.child = subprocess.Popen(self.argv, start_new_session=True)  # noqa: S603
+            code = self._wait(child)
+            with contextlib.suppress(ProcessLookupError):  # the group may be empty already
+                os.killpg(child.pid, signal.SIGKILL)
             if self.stopping:
                 return 0
             lived = time.monotonic() - started
@@ -54,28 +57,20 @@ class Supervisor:
                 time.sleep(0.1)
         return 0
 
-    def _kill_leftovers(self) -> None:
-        assert self.child is not None
-        try:
-            os.killpg(self.child.pid, signal.SIGKILL)
-        except ProcessLookupError:  # the group is already empty
-            pass
-
-    def _wait(self) -> int:
+    def _wait(self, child: subprocess.Popen[bytes]) -> int:
         """The child's exit code; once asked to stop, SIGTERM then SIGKILL after a grace."""
-        assert self.child is not None
         kill_at: float | None = None
         while True:
             try:
-                return self.child.wait(timeout=0.5)
+                return child.wait(timeout=0.5)
             except subprocess.TimeoutExpired:
                 if not self.stopping:
                     continue
                 if kill_at is None:  # also covers a signal that came before Popen returned
-                    self.child.terminate()
+                    child.terminate()
                     kill_at = time.monotonic() + STOP_GRACE_SECONDS
                 elif time.monotonic() > kill_at:
-                    self.child.kill()
+                    child.kill()
 
 
 def main(argv: list[str]) -> int:

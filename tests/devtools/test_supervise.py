@@ -15,7 +15,8 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def supervise(*command: str) -> subprocess.Popen[bytes]:
-    return subprocess.Popen([sys.executable, "-m", "devtools.supervise", *command], cwd=ROOT,
+    return subprocess.Popen([sys.executable, "-m", "devtools.supervise", *command],  # noqa: S603
+                            cwd=ROOT,
                             env={**os.environ, "PYTHONPATH": str(ROOT)},
                             stderr=subprocess.PIPE)
 
