@@ -240,3 +240,48 @@ def test_a_command_beside_a_live_worker_writes_its_file_once(live_celery_worker,
     assert all(path in printed for path in
                [f.file.path for f in run.files.all()])
     assert AuditEntry.objects.filter(action="report_run_succeed").count() == 1
+
+
+# What the user sees with the broker down
+
+
+def test_the_page_and_the_api_accept_a_request_while_the_broker_is_down(
+    year, broker, client, django_capture_on_commit_callbacks
+):
+    from rest_framework.test import APIClient
+
+    from devtools.factories.vouchers import authority
+
+    # Given the broker refuses connections
+    broker.down = True
+    # When a report is asked for on the page, Then it redirects to the run, shown as queued
+    client.force_login(authority("JS"))
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post("/reports/annual/", {"year": 2024})
+    run = ReportRun.objects.get()
+    assert response.url == f"/reports/runs/{run.pk}/"
+    assert client.get(f"/reports/runs/{run.pk}/progress.json").json() == {
+        "id": run.pk, "status": "queued", "progress": 0, "error": "", "done": False}
+    # And the API answers 202 with the queued run (another report: a run of its own)
+    api = APIClient()
+    api.force_authenticate(authority("JS"))
+    with django_capture_on_commit_callbacks(execute=True):
+        response = api.post("/api/v1/reports/", {"kind": "annual_totals", "year": 2023},
+                            format="json", HTTP_IDEMPOTENCY_KEY="broker-down")
+    assert response.status_code == 202
+    assert response.json()["status"] == "queued"
+    assert list(ReportRun.objects.values_list("dispatched_at", flat=True)) == [None, None]
+    assert broker.sent == []
+
+
+def test_a_failed_run_shows_its_reason_in_the_readers_language(year, client):
+    from devtools.factories.vouchers import authority
+
+    run = runs.report_request(actor=None, kind=ReportRun.Kind.ANNUAL_TOTALS,
+                              region=authority("JS").organisation.region,
+                              parameters={"year": 2024}, now=NOW)
+    ReportRun.objects.filter(pk=run.pk).update(status=Status.FAILED,
+                                               error=recovery.ATTEMPTS_USED_UP)
+    client.force_login(authority("JS"))
+    page = client.get(f"/reports/runs/{run.pk}/", HTTP_ACCEPT_LANGUAGE="en")
+    assert "Not finished after several attempts" in page.content.decode()
