@@ -109,8 +109,8 @@ def report_run_execute(
         return run
     with Lease(run_id=run_id, holder=holder, now=now) as lease:
         result, findings, document = _compute(run, lease)
-        files = report_files_render(run, document)
-        lease.renew()
+        files = report_files_render(
+            run, document, progress=lambda percent: lease.renew(progress_percent=percent))
         _finish(run, result=result, findings=findings, files=files, holder=holder,
                 now=lease.now())
     run.refresh_from_db()

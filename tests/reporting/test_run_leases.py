@@ -6,6 +6,7 @@ runs the sweep sent; the live-worker test at the end uses the real broker.
 
 from __future__ import annotations
 
+import time
 from datetime import datetime, timedelta
 
 import pytest
@@ -285,3 +286,28 @@ def test_a_failed_run_shows_its_reason_in_the_readers_language(year, client):
     client.force_login(authority("JS"))
     page = client.get(f"/reports/runs/{run.pk}/", HTTP_ACCEPT_LANGUAGE="en")
     assert "Not finished after several attempts" in page.content.decode()
+
+
+def test_the_heartbeat_renews_the_lease_during_a_long_step(transactional_db, settings,
+                                                          monkeypatch):
+    from bench.year_seed import build_year
+
+    build_year()
+    # Given a lease of 0.4 s (heartbeat every 0.1 s) and a step that takes 0.6 s with no
+    # progress reported
+    settings.REPORT_RUN_LEASE_SECONDS = 0.4
+    run = make_run()
+    seen = {}
+    real_compute = runs.annual_totals_compute
+
+    def long_step(**kwargs):
+        time.sleep(0.6)
+        seen["row"] = ReportRun.objects.values("heartbeat_at", "lease_expires_at").get(pk=run.pk)
+        return real_compute(**kwargs)
+
+    monkeypatch.setattr(runs, "annual_totals_compute", long_step)
+    # When it runs, Then the heartbeat thread kept the lease ahead of the step's end
+    run = runs.report_run_execute(run_id=run.pk, now=NOW, holder="task-a")
+    assert run.status == "succeeded"
+    assert seen["row"]["heartbeat_at"] >= NOW + timedelta(seconds=0.3)
+    assert seen["row"]["lease_expires_at"] >= NOW + timedelta(seconds=0.7)

@@ -86,8 +86,8 @@ def test_a_crash_before_the_final_write_leaves_nothing_and_the_retry_completes(
         fingerprint="crash-test", status=ReportRun.Status.QUEUED, requested_at=NOW)
     real_render = runs.report_files_render
 
-    def crash(run_, document):
-        real_render(run_, document)  # partial work: files written to storage
+    def crash(run_, document, progress=None):
+        real_render(run_, document, progress)  # partial work: files written to storage
         raise RuntimeError("worker killed")
 
     monkeypatch.setattr(runs, "report_files_render", crash)
