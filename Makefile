@@ -24,8 +24,9 @@ run: $(INSTALLED) messages
 	$(PY) manage.py load_demo
 	@echo "Serving http://$(HOST):$(PORT)/ with a Celery worker on the file broker (Ctrl-C stops both)"
 	@mkdir -p var  # the beat schedule's folder (settings create none on import)
-	@$(VENV)/bin/celery -A config worker --beat --loglevel=WARNING --concurrency=2 \
-		--schedule var/celerybeat-schedule & worker=$$!; \
+	@# devtools/supervise.py restarts the worker whenever it dies; stopping it stops the worker.
+	@$(PY) -m devtools.supervise $(VENV)/bin/celery -A config worker --beat --loglevel=WARNING \
+		--concurrency=2 --schedule var/celerybeat-schedule & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
 	$(PY) manage.py runserver $(HOST):$(PORT) --noreload
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Region
@@ -15,6 +16,11 @@ class ReportRun(models.Model):
 
     `fingerprint` (kind + parameters + data version) is unique: asking again for the same
     report over the same data returns this row instead of computing twice.
+
+    The row is the job, not the broker's message: `dispatched_at` says when a message was
+    last sent, and the process computing it holds a lease (`lease_holder` until
+    `lease_expires_at`, renewed at `heartbeat_at`). The sweep re-sends what has no live
+    message or lease (reporting/services/recovery.py).
     """
 
     class Kind(models.TextChoices):
@@ -47,6 +53,11 @@ class ReportRun(models.Model):
     requested_at = models.DateTimeField(_("申请时间"))
     started_at = models.DateTimeField(_("开始时间"), null=True, blank=True)
     finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+    dispatched_at = models.DateTimeField(_("派发时间"), null=True, blank=True)
+    lease_holder = models.CharField(_("租约持有者"), max_length=64, blank=True)
+    lease_expires_at = models.DateTimeField(_("租约到期时间"), null=True, blank=True)
+    heartbeat_at = models.DateTimeField(_("心跳时间"), null=True, blank=True)
+    worker = models.CharField(_("执行进程"), max_length=200, blank=True)
 
     class Meta:
         ordering = ["-requested_at", "-pk"]
@@ -57,10 +68,19 @@ class ReportRun(models.Model):
                 condition=Q(progress_percent__lte=100), name="report_run_progress_at_most_100"
             ),
         ]
-        indexes = [models.Index(fields=["kind", "region", "requested_at"])]
+        indexes = [
+            models.Index(fields=["kind", "region", "requested_at"]),
+            models.Index(fields=["status", "lease_expires_at"], name="report_run_sweep"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()}#{self.pk}"
+
+    @property
+    def error_display(self) -> str:
+        """The error in the reader's language: a reason the platform wrote is a catalogue
+        message (translated); an exception's text is shown as it is."""
+        return gettext(self.error) if self.error else ""
 
 
 class ReportFile(models.Model):

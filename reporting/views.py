@@ -94,7 +94,7 @@ def run_detail(request, pk: int):
 def run_progress(request, pk: int):
     run = _visible_run(request, pk)
     return JsonResponse({"id": run.pk, "status": run.status, "progress": run.progress_percent,
-                         "error": run.error, "done": run.status in ("succeeded", "failed")})
+                         "error": run.error_display, "done": run.status in ("succeeded", "failed")})
 
 
 @action_required("report.download")

@@ -8,6 +8,7 @@ the database is PostgreSQL and every one of them ran and passed.
 from __future__ import annotations
 
 import importlib
+import logging
 import os
 
 import pytest
@@ -152,8 +153,10 @@ def live_celery_worker(transactional_db):
     from config.celery import app
 
     app.conf.task_always_eager = False
+    root_level = logging.getLogger().level  # the worker's logging set-up sets --loglevel
     try:
         with start_worker(app, perform_ping_check=False, pool="solo", loglevel="WARNING"):
             yield app
     finally:
         app.conf.task_always_eager = True
+        logging.getLogger().setLevel(root_level)

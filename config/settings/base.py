@@ -258,9 +258,24 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         "CELERY_RESULT_BACKEND", default=f"file://{CELERY_BROKER_FOLDER / 'results'}"
     )
 else:
-    # Longer than the longest task, so acks_late redelivery never doubles a running job.
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 4 * 60 * 60}
+    # Longer than the longest task, so acks_late redelivery never doubles a running job
+    # (report runs do not wait for it: their lease and the sweep re-send them sooner).
+    # Short socket timeouts: with the broker down a request waits about a second, not 20.
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "visibility_timeout": 4 * 60 * 60,
+        "socket_connect_timeout": 1,
+        "socket_timeout": 2,
+    }
     CELERY_RESULT_BACKEND = env.str("CELERY_RESULT_BACKEND", default=CELERY_BROKER_URL)
+# Publishing a message gives up quickly when the broker is away: a report run's row is the
+# job, and the sweep sends it later (docs/operations.md, "Jobs: leases and the sweep").
+CELERY_BROKER_CONNECTION_TIMEOUT = env.float("CELERY_BROKER_CONNECTION_TIMEOUT", default=1.0)
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.2,
+}
+# A worker whose broker went away keeps trying to reconnect instead of exiting.
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_BROKER_CONNECTION_MAX_RETRIES = None
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
@@ -295,6 +310,11 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     },
     # Reports (reporting/tasks.py): reconcile yesterday for each region and refresh this
     # year's annual totals. A run over unchanged data is found by its fingerprint, not redone.
+    # Re-sends report runs with no live message or lease; fails them after the last attempt.
+    "reporting-recover-runs": {
+        "task": "reporting.tasks.recover_report_runs",
+        "schedule": env.float("REPORT_RUN_SWEEP_SECONDS", default=60.0),
+    },
     "reporting-nightly": {
         "task": "reporting.tasks.schedule_nightly_reports",
         "schedule": crontab(hour=2, minute=30),  # Asia/Shanghai, after the day's payments
@@ -345,6 +365,14 @@ METRICS_TOKEN = env.str("METRICS_TOKEN", default="")
 # One folder shared by every gunicorn worker (and a Celery worker on the same host), emptied
 # at boot; empty: each process reports only its own counters.
 PROMETHEUS_MULTIPROC_DIR = env.str("PROMETHEUS_MULTIPROC_DIR", default="")
+
+# Report runs (reporting/services/leases.py, recovery.py): a computing process holds a lease of
+# this many seconds, renewed every quarter of it; the sweep re-sends a queued run whose message
+# is older than REPORT_RUN_REDISPATCH_SECONDS, or a running one whose lease expired, and marks
+# it failed once REPORT_RUN_MAX_ATTEMPTS executions have started without finishing.
+REPORT_RUN_LEASE_SECONDS = env.float("REPORT_RUN_LEASE_SECONDS", default=120.0)
+REPORT_RUN_REDISPATCH_SECONDS = env.float("REPORT_RUN_REDISPATCH_SECONDS", default=120.0)
+REPORT_RUN_MAX_ATTEMPTS = env.int("REPORT_RUN_MAX_ATTEMPTS", default=3)
 
 # An approved redemption unpaid for longer than this is a reconciliation discrepancy.
 RECONCILIATION_DUE_DAYS = env.int("RECONCILIATION_DUE_DAYS", default=30)

@@ -26,7 +26,7 @@ class ReportRunOutputSerializer(serializers.Serializer):
     parameters = serializers.JSONField()
     status = serializers.CharField()
     progress_percent = serializers.IntegerField()
-    error = serializers.CharField()
+    error = serializers.CharField(source="error_display")
     result = serializers.JSONField()
     requested_at = serializers.DateTimeField()
     finished_at = serializers.DateTimeField(allow_null=True)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import tempfile
+from collections.abc import Callable
 from datetime import datetime
 from typing import IO, NamedTuple
 
@@ -26,9 +27,13 @@ class StoredFile(NamedTuple):
     sha256: str
 
 
-def report_files_render(run: ReportRun, document: ReportDocument) -> dict[str, StoredFile]:
+def report_files_render(
+    run: ReportRun, document: ReportDocument,
+    progress: Callable[[int], None] | None = None,
+) -> dict[str, StoredFile]:
     """Each format into a temporary file, then to storage under a fixed name (a retry
-    overwrites it). Returns format → stored file."""
+    overwrites it). Returns format → stored file. `progress(percent)` after each format (the
+    caller's lease renews with it)."""
     stored = {}
     for index, (fmt, render) in enumerate(RENDERERS.items(), start=1):
         with tempfile.TemporaryFile() as handle:
@@ -39,7 +44,8 @@ def report_files_render(run: ReportRun, document: ReportDocument) -> dict[str, S
                 default_storage.delete(name)
             saved = default_storage.save(name, File(handle, name=name))
             stored[fmt] = StoredFile(name=saved, size_bytes=size, sha256=digest)
-        ReportRun.objects.filter(pk=run.pk).update(progress_percent=80 + 5 * index)
+        if progress is not None:
+            progress(80 + 5 * index)
     return stored
 
 

@@ -1,21 +1,23 @@
 """Report runs: request (deduplicated by fingerprint), execute (idempotent), fail, schedule.
 
 A run computes with reads only, renders its files, then writes every result in one final
-transaction; a worker killed before that leaves nothing half-written and the redelivered
-task simply does the whole run again. A run that already succeeded is never recomputed.
+transaction; a worker killed before that leaves nothing half-written and the run is simply
+done again from scratch. A run that already succeeded is never recomputed. The process that
+computes holds the run's lease (leases.py); a run nobody holds is re-sent by the sweep
+(recovery.py).
 Parameters, access, files and discrepancies have modules of their own beside this one.
 """
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable
 from dataclasses import asdict
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from celery import current_app
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.utils.translation import gettext_lazy as _
 
 from accounts.audit import audit_record
 from accounts.errors import Conflict
@@ -25,28 +27,32 @@ from reporting import selectors
 from reporting.models import Discrepancy, ReportRun
 from reporting.services.access import report_scope_region
 from reporting.services.annual_totals import annual_totals_compute
+from reporting.services.dispatch import EXECUTE_TASK, report_run_dispatch
 from reporting.services.documents import (
     ReportDocument,
     annual_document,
     reconciliation_document,
 )
 from reporting.services.files import StoredFile, report_files_record, report_files_render
+from reporting.services.leases import Lease, LeaseLost, report_run_claim
 from reporting.services.parameters import report_fingerprint, report_parameters_clean
 from reporting.services.reconciliation import Finding, reconciliation_findings
 
 Kind, Status = ReportRun.Kind, ReportRun.Status
-# Registered by reporting.apps; looked up by name so that services never import tasks.
-EXECUTE_TASK = "reporting.tasks.execute_report_run"
+__all__ = ["EXECUTE_TASK", "LeaseLost", "report_request", "report_run_execute",
+           "report_run_fail", "report_runs_schedule_nightly"]
 
 
 @service_transaction
 def report_request(
     *, actor: User | None, kind: str, region: Region | None, parameters: dict[str, Any],
-    now: datetime,
+    now: datetime, dispatch: bool = True,
 ) -> ReportRun:
     """Ask for a report. The same report over the same data returns the existing run (a
-    failed one is queued again); a new run is enqueued once this transaction commits.
-    `actor=None` is the scheduler."""
+    failed one is queued again, as a new request: its attempts start from zero); a new run is
+    sent to the workers once this transaction commits, unless `dispatch=False` (the caller
+    computes it in-process). A broker that is down does not refuse the request: the sweep
+    sends the run later. `actor=None` is the scheduler."""
     region = report_scope_region(actor, region, now=now)
     parameters = report_parameters_clean(kind=kind, region=region, parameters=parameters,
                                          now=now)
@@ -58,7 +64,8 @@ def report_request(
         return run
     if run is not None:
         ReportRun.objects.filter(pk=run.pk, status=Status.FAILED).update(
-            status=Status.QUEUED, error="", progress_percent=0)
+            status=Status.QUEUED, error="", progress_percent=0, attempts=0, lease_holder="",
+            lease_expires_at=None, dispatched_at=None, finished_at=None)
         run.refresh_from_db()
     else:
         run = _create(kind=kind, region=region, parameters=parameters, version=version,
@@ -66,7 +73,8 @@ def report_request(
     audit_record(actor=actor, action="report_request", target=run, region=region, now=now,
                  after={"kind": kind, "parameters": parameters})
     run_id = run.pk
-    transaction.on_commit(lambda: current_app.tasks[EXECUTE_TASK].delay(run_id=run_id))
+    if dispatch:
+        transaction.on_commit(lambda: report_run_dispatch(run_id=run_id, now=now))
     return run
 
 
@@ -85,36 +93,43 @@ def _create(
         raise Conflict("同一报表正在申请中，请刷新", code="report_in_flight") from error
 
 
-def report_run_execute(*, run_id: int, now: datetime) -> ReportRun:
-    """Compute a run, render its files and write everything in one transaction.
+def report_run_execute(
+    *, run_id: int, now: datetime, holder: str | None = None, worker: str = ""
+) -> ReportRun:
+    """Claim the run's lease, compute it, render its files and write everything in one
+    transaction.
 
-    Idempotent: a succeeded run is returned unchanged; a queued, running (redelivered after
-    a crash) or failed run is computed again from scratch."""
-    claimed = ReportRun.objects.filter(
-        pk=run_id, status__in=[Status.QUEUED, Status.RUNNING, Status.FAILED]
-    ).update(status=Status.RUNNING, started_at=now, progress_percent=1, error="",
-             attempts=F("attempts") + 1)
+    Idempotent: a succeeded or failed run, or one whose live lease another process holds,
+    is returned unchanged; a queued run, or a running one whose lease expired (its process
+    died) or that `holder` already holds (a retried task), is computed from scratch. Raises
+    `LeaseLost` if the sweep gave the run to another process meanwhile."""
+    holder = holder or f"call:{uuid.uuid4().hex}"
+    claimed = report_run_claim(run_id=run_id, holder=holder, worker=worker, now=now)
     run = ReportRun.objects.select_related("region").get(pk=run_id)
     if not claimed:
         return run
-    result, findings, document = _compute(run)
-    files = report_files_render(run, document)
-    _finish(run, result=result, findings=findings, files=files, now=now)
+    with Lease(run_id=run_id, holder=holder, now=now) as lease:
+        result, findings, document = _compute(run, lease)
+        files = report_files_render(
+            run, document, progress=lambda percent: lease.renew(progress_percent=percent))
+        _finish(run, result=result, findings=findings, files=files, holder=holder,
+                now=lease.now())
     run.refresh_from_db()
     return run
 
 
-def _progress(run_id: int) -> Callable[[int, int], None]:
+def _progress(lease: Lease) -> Callable[[int, int], None]:
     def report(done: int, total: int) -> None:
         percent = 5 + int(75 * done / total)  # rendering and writing take the rest
-        ReportRun.objects.filter(pk=run_id, status=Status.RUNNING).update(
-            progress_percent=percent)
+        lease.renew(progress_percent=percent)
 
     return report
 
 
-def _compute(run: ReportRun) -> tuple[dict[str, Any], list[Finding], ReportDocument]:
-    params, progress = run.parameters, _progress(run.pk)
+def _compute(
+    run: ReportRun, lease: Lease
+) -> tuple[dict[str, Any], list[Finding], ReportDocument]:
+    params, progress = run.parameters, _progress(lease)
     authority = run.region.authority_name if run.region else "长三角科技创新券通用通兑平台"
     if run.kind == Kind.ANNUAL_TOTALS:
         result = annual_totals_compute(year=params["year"], region=run.region, progress=progress)
@@ -137,7 +152,7 @@ def _compute(run: ReportRun) -> tuple[dict[str, Any], list[Finding], ReportDocum
 
 def _finish(
     run: ReportRun, *, result: dict[str, Any], findings: list[Finding],
-    files: dict[str, StoredFile], now: datetime,
+    files: dict[str, StoredFile], holder: str, now: datetime,
 ) -> None:
     with transaction.atomic(durable=True):
         Discrepancy.objects.filter(run=run).delete()  # none unless an earlier write committed
@@ -146,16 +161,29 @@ def _finish(
             batch_size=1000,
         )
         report_files_record(run, files)
-        updated = ReportRun.objects.filter(pk=run.pk, status=Status.RUNNING).update(
-            status=Status.SUCCEEDED, result=result, progress_percent=100, finished_at=now)
-        if updated != 1:
-            raise Conflict("报表任务已被另一次执行完成", code="report_run_concurrent")
+        updated = ReportRun.objects.filter(
+            pk=run.pk, status=Status.RUNNING, lease_holder=holder
+        ).update(status=Status.SUCCEEDED, result=result, progress_percent=100,
+                 finished_at=now, lease_expires_at=None)
+        if updated != 1:  # rolls the files' rows and findings back with it
+            raise LeaseLost(_("报表任务已由另一个进程接手"))
+        audit_record(actor=None, action="report_run_succeed", target=run, region=run.region,
+                     now=now, after={"attempts": run.attempts, "files": sorted(files)})
 
 
-def report_run_fail(*, run_id: int, error: str, now: datetime) -> None:
-    """Record a failure; asking for the same report again queues it anew."""
-    ReportRun.objects.filter(pk=run_id, status__in=[Status.QUEUED, Status.RUNNING]).update(
-        status=Status.FAILED, error=error[:2000], finished_at=now)
+@transaction.atomic(durable=True)
+def report_run_fail(*, run_id: int, holder: str, error: str, now: datetime) -> bool:
+    """Record that the computation `holder` leads failed for good (an error, not a lost
+    process); asking for the same report again queues it anew. False if `holder` no longer
+    holds the run."""
+    failed = ReportRun.objects.filter(
+        pk=run_id, status=Status.RUNNING, lease_holder=holder
+    ).update(status=Status.FAILED, error=error[:2000], finished_at=now, lease_expires_at=None)
+    if failed:
+        run = ReportRun.objects.select_related("region").get(pk=run_id)
+        audit_record(actor=None, action="report_run_fail", target=run, region=run.region,
+                     now=now, after={"attempts": run.attempts, "error": run.error})
+    return bool(failed)
 
 
 def report_runs_schedule_nightly(*, now: datetime) -> list[ReportRun]:

@@ -35,11 +35,15 @@ class _Lines(logging.Handler):
 def log_lines() -> Iterator[list[dict[str, Any]]]:
     handler = _Lines()
     root = logging.getLogger()
+    # An earlier test's worker may have left the root at its --loglevel (WARNING).
+    level = root.level
+    root.setLevel(logging.INFO)
     root.addHandler(handler)
     try:
         yield handler.lines
     finally:
         root.removeHandler(handler)
+        root.setLevel(level)
 
 
 def clean_environment(**extra: str) -> dict[str, str]:

@@ -158,7 +158,8 @@ class Process:
         return self.popen.poll() is None
 
     def output(self) -> str:
-        self._log_file.flush()
+        if not self._log_file.closed:  # closed once the process was killed
+            self._log_file.flush()
         return self.log.read_text(errors="replace")[-4000:]
 
 

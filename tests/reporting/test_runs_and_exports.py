@@ -6,11 +6,12 @@ import csv
 import io
 import tempfile
 import tracemalloc
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import pypdf
 import pypdfium2
 import pytest
+from django.conf import settings
 from django.core.management import call_command
 from openpyxl import load_workbook
 
@@ -85,8 +86,8 @@ def test_a_crash_before_the_final_write_leaves_nothing_and_the_retry_completes(
         fingerprint="crash-test", status=ReportRun.Status.QUEUED, requested_at=NOW)
     real_render = runs.report_files_render
 
-    def crash(run_, document):
-        real_render(run_, document)  # partial work: files written to storage
+    def crash(run_, document, progress=None):
+        real_render(run_, document, progress)  # partial work: files written to storage
         raise RuntimeError("worker killed")
 
     monkeypatch.setattr(runs, "report_files_render", crash)
@@ -97,9 +98,12 @@ def test_a_crash_before_the_final_write_leaves_nothing_and_the_retry_completes(
     assert not Discrepancy.objects.filter(run=run).exists()
     assert not ReportFile.objects.filter(run=run).exists()
 
+    # Its lease still live, another process may not take it; once it expired, one may.
     monkeypatch.setattr(runs, "report_files_render", real_render)
-    runs.report_run_execute(run_id=run.pk, now=NOW)
-    runs.report_run_execute(run_id=run.pk, now=NOW)  # a late redelivery changes nothing
+    assert runs.report_run_execute(run_id=run.pk, now=NOW).status == "running"
+    later = NOW + timedelta(seconds=settings.REPORT_RUN_LEASE_SECONDS + 60)
+    runs.report_run_execute(run_id=run.pk, now=later)
+    runs.report_run_execute(run_id=run.pk, now=later)  # a late redelivery changes nothing
 
     run.refresh_from_db()
     assert (run.status, run.attempts, run.result["total"]) == ("succeeded", 2, 1)
@@ -121,11 +125,11 @@ def test_a_failed_task_is_recorded_and_a_new_request_queues_it_again(year, monke
     assert outcome.failed()
     assert str(outcome.result) == "boom"
     run.refresh_from_db()
-    assert (run.status, run.error) == ("failed", "ValueError: boom")
+    assert (run.status, run.error, run.attempts) == ("failed", "ValueError: boom", 1)
     monkeypatch.undo()
     assert annual().pk == run.pk
     run.refresh_from_db()
-    assert run.status == "succeeded"
+    assert (run.status, run.attempts) == ("succeeded", 1)  # attempts count per request
     assert tasks.execute_report_run.acks_late
 
 

@@ -1,14 +1,14 @@
-"""`manage.py annual_report --year 2024 --format xlsx --output FILE [--region JS]`."""
+"""`manage.py annual_report --year 2024 --format xlsx --output FILE [--region JS]`.
+
+Computed in this process under the run's lease, so it works beside a running worker."""
 
 from __future__ import annotations
 
 from django.core.management.base import BaseCommand, CommandError
-from django.utils import timezone
 
-from accounts.errors import ApplicationError
 from accounts.models import Region
+from reporting.management.commands._in_process import file_paths, run_in_process
 from reporting.models import ReportRun
-from reporting.services import runs
 
 
 class Command(BaseCommand):
@@ -26,13 +26,8 @@ class Command(BaseCommand):
             region = Region.objects.filter(short_code=options["region"].upper()).first()
             if region is None:
                 raise CommandError(f"unknown region {options['region']}")
-        try:
-            run = runs.report_request(actor=None, kind=ReportRun.Kind.ANNUAL_TOTALS,
-                                      region=region, parameters={"year": options["year"]},
-                                      now=timezone.now())
-            run = runs.report_run_execute(run_id=run.pk, now=timezone.now())
-        except ApplicationError as error:
-            raise CommandError(error.message) from error
+        run = run_in_process(command="annual_report", kind=ReportRun.Kind.ANNUAL_TOTALS,
+                             region=region, parameters={"year": options["year"]})
         report_file = run.files.get(format=options["format"])
         with report_file.file.open("rb") as source, open(options["output"], "wb") as target:
             for chunk in iter(lambda: source.read(1 << 20), b""):
@@ -40,3 +35,5 @@ class Command(BaseCommand):
         self.stdout.write(
             f"run {run.pk}: wrote {options['output']} ({report_file.size_bytes} bytes)"
         )
+        for path in file_paths(run):
+            self.stdout.write(f"  {path}")

@@ -1,14 +1,13 @@
-"""`manage.py reconcile --region JS --from 2024-01-01 --to 2024-12-31`: the same services."""
+"""`manage.py reconcile --region JS --from 2024-01-01 --to 2024-12-31`: the same services,
+computed in this process under the run's lease, so it works beside a running worker."""
 
 from __future__ import annotations
 
 from django.core.management.base import BaseCommand, CommandError
-from django.utils import timezone
 
-from accounts.errors import ApplicationError
 from accounts.models import Region
+from reporting.management.commands._in_process import file_paths, run_in_process
 from reporting.models import ReportRun
-from reporting.services import runs
 
 
 class Command(BaseCommand):
@@ -24,16 +23,14 @@ class Command(BaseCommand):
         region = Region.objects.filter(short_code=options["region"].upper()).first()
         if region is None:
             raise CommandError(f"unknown region {options['region']}")
-        try:
-            run = runs.report_request(
-                actor=None, kind=ReportRun.Kind.RECONCILIATION, region=region, now=timezone.now(),
-                parameters={"date_from": options["date_from"], "date_to": options["date_to"],
-                            "due_days": options["due_days"]},
-            )
-            run = runs.report_run_execute(run_id=run.pk, now=timezone.now())
-        except ApplicationError as error:
-            raise CommandError(error.message) from error
+        run = run_in_process(
+            command="reconcile", kind=ReportRun.Kind.RECONCILIATION, region=region,
+            parameters={"date_from": options["date_from"], "date_to": options["date_to"],
+                        "due_days": options["due_days"]},
+        )
         counts = run.result.get("counts", {})
         self.stdout.write(f"run {run.pk} {run.status}: {run.result['total']} discrepancies")
         for kind, count in sorted(counts.items()):
             self.stdout.write(f"  {kind}: {count}")
+        for path in file_paths(run):
+            self.stdout.write(f"  {path}")
