@@ -23,7 +23,7 @@ from tests.faults.servers import wait_until
 
 pytestmark = [
     pytest.mark.postgres,
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.django_db(transaction=True),
 ]
 
 ENTERED = threading.Event()
