@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import logging
+import time
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -59,6 +60,29 @@ class ExpectedClientErrorFilter(logging.Filter):
         if expected and record.exc_info:
             record.exc_info = None
             record.exc_text = None
+        return True
+
+
+class OutageMailFilter(logging.Filter):
+    """One error mail per database outage, not one per request: while PostgreSQL is down every
+    request answers 503 and logs its error; the first is mailed, then at most one every
+    `interval` seconds per process. The log lines themselves all stay."""
+
+    def __init__(self, interval: float = 300.0) -> None:
+        super().__init__()
+        self.interval = interval
+        self._last_mailed: float | None = None
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        from config.errors import database_outage  # Django is set up by the time mail is sent
+
+        error = record.exc_info[1] if record.exc_info else None
+        if not database_outage(error):
+            return True
+        moment = time.monotonic()
+        if self._last_mailed is not None and moment - self._last_mailed < self.interval:
+            return False
+        self._last_mailed = moment
         return True
 
 
@@ -112,6 +136,7 @@ def logging_configuration(*, level: str, admins_mail: bool) -> dict[str, Any]:
             "expected_client_errors": {
                 "()": "config.observability.logs.ExpectedClientErrorFilter"
             },
+            "one_mail_per_outage": {"()": "config.observability.logs.OutageMailFilter"},
         },
         "formatters": {"json": {"()": "config.observability.logs.JsonFormatter"}},
         "handlers": {
@@ -123,7 +148,7 @@ def logging_configuration(*, level: str, admins_mail: bool) -> dict[str, Any]:
             "mail_admins": {
                 "class": "django.utils.log.AdminEmailHandler",
                 "level": "ERROR",
-                "filters": ["expected_client_errors"],
+                "filters": ["expected_client_errors", "one_mail_per_outage"],
             },
         },
         "root": {"handlers": ["console"], "level": level},

@@ -3,8 +3,13 @@
 from __future__ import annotations
 
 import json
+import logging
+import sys
+
+from django.db import InterfaceError, OperationalError
 
 from config.observability.errors import parse_admins
+from config.observability.logs import OutageMailFilter
 from tests.config.conftest import clean_environment, run_python
 
 PRODUCTION = {
@@ -129,3 +134,34 @@ def test_production_mails_admins_a_server_error_and_not_a_refusal(tmp_path):
     assert run_python(MAIL, environment).splitlines() == [
         "['ops@example.cn'] [创新券] ERROR (EXTERNAL IP): Internal Server Error: /test/broken",
     ]
+
+
+def _error_record(error: BaseException) -> logging.LogRecord:
+    try:
+        raise error
+    except BaseException:
+        return logging.LogRecord("django.request", logging.ERROR, __file__, 1,
+                                 "Internal Server Error: /api/v1/orders", (), sys.exc_info())
+
+
+def test_a_database_outage_is_mailed_once_per_interval_other_errors_every_time(monkeypatch):
+    # Given the mail filter, a clock, and requests failing while the database is down
+    clock = [1000.0]
+    monkeypatch.setattr("config.observability.logs.time.monotonic", lambda: clock[0])
+    mail_filter = OutageMailFilter(interval=300)
+    outage = OperationalError("connection to server at 127.0.0.1 failed: Connection refused")
+
+    # When many requests fail within five minutes, then one after
+    first = mail_filter.filter(_error_record(outage))
+    clock[0] += 10
+    during = [mail_filter.filter(_error_record(outage)) for _ in range(50)]
+    other = mail_filter.filter(_error_record(ZeroDivisionError("a bug")))
+    clock[0] += 300
+    later = mail_filter.filter(_error_record(InterfaceError("connection already closed")))
+
+    # Then the first outage error is mailed, the rest of that outage is not, a bug always is,
+    # and the next interval mails again
+    assert first is True
+    assert during == [False] * 50
+    assert other is True
+    assert later is True
