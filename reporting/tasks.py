@@ -20,12 +20,14 @@ from reporting.services import recovery, runs
 
 
 class ReportRunTask(Task):
-    """Marks the run failed once the task has failed for good (retries are not failures)."""
+    """Marks the run failed once the task has failed for good (retries are not failures).
+
+    The user reads a reason, not the exception: Celery logs that with its traceback."""
 
     def on_failure(self, exc: BaseException, task_id: str, args: Any, kwargs: Any,
                    einfo: Any) -> None:
         runs.report_run_fail(run_id=kwargs["run_id"], holder=task_id,
-                             error=f"{type(exc).__name__}: {exc}", now=timezone.now())
+                             error=recovery.COMPUTATION_FAILED, now=timezone.now())
 
 
 @shared_task(bind=True, base=ReportRunTask, acks_late=True, max_retries=3, ignore_result=True)

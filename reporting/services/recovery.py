@@ -25,6 +25,8 @@ Status = ReportRun.Status
 # Stored as written (the catalogue's message id); ReportRun.error_display translates it.
 ATTEMPTS_USED_UP = gettext_noop(
     "多次尝试后仍未完成（执行进程中断或数据库不可用），已停止重试；可重新申请")
+# An error in the computation itself: its traceback is in the worker's log (and Sentry).
+COMPUTATION_FAILED = gettext_noop("计算出错，错误已记入运行日志；可重新申请")
 
 
 @dataclass

@@ -13,6 +13,7 @@ import pypdfium2
 import pytest
 from django.conf import settings
 from django.core.management import call_command
+from django.utils import translation
 from openpyxl import load_workbook
 
 from accounts.models import AuditEntry, Region, User
@@ -125,7 +126,12 @@ def test_a_failed_task_is_recorded_and_a_new_request_queues_it_again(year, monke
     assert outcome.failed()
     assert str(outcome.result) == "boom"
     run.refresh_from_db()
-    assert (run.status, run.error, run.attempts) == ("failed", "ValueError: boom", 1)
+    # (the reason shown to the user names no exception; the worker's log has it)
+    assert (run.status, run.error, run.attempts) == (
+        "failed", "计算出错，错误已记入运行日志；可重新申请", 1)
+    with translation.override("en"):
+        assert run.error_display == (
+            "The computation failed and the error was logged; you may ask for the report again")
     monkeypatch.undo()
     assert annual().pk == run.pk
     run.refresh_from_db()
