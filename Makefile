@@ -38,14 +38,13 @@ lint: $(INSTALLED)
 
 # Type checks (pyproject.toml [tool.mypy]): strict on the ledger, the services, the selectors
 # and the domain helpers; the modules they import are checked with the default flags.
-# reporting/services/runs.py is left out while it is rewritten on another branch.
 TYPED := vouchers/ledger vouchers/services vouchers/movements.py vouchers/pricing.py \
 	vouchers/visibility.py vouchers/selectors.py vouchers/program_selectors.py \
 	vouchers/states.py vouchers/invoices.py \
 	accounts/services accounts/access.py accounts/selectors.py accounts/audit.py \
 	accounts/credit_codes.py accounts/amounts.py accounts/transactions.py \
 	accounts/idempotency.py config/errors.py \
-	$(filter-out reporting/services/runs.py,$(wildcard reporting/services/*.py)) \
+	reporting/services \
 	reporting/selectors.py
 typecheck: $(INSTALLED)
 	$(VENV)/bin/mypy $(TYPED)

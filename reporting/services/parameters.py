@@ -47,8 +47,9 @@ def _annual(parameters: dict[str, Any], now: datetime) -> dict[str, Any]:
         year = int(parameters.get("year"))  # type: ignore[arg-type]  # refused below
     except (TypeError, ValueError) as error:
         raise InvalidInput("请填写年度", extra={"field": "year"}) from error
-    if not 2000 <= year <= now.year:
-        raise InvalidInput(f"年度须在2000至{now.year}之间", extra={"field": "year"})
+    this_year = timezone.localdate(now).year  # the platform's year, whatever `now`'s zone
+    if not 2000 <= year <= this_year:
+        raise InvalidInput(f"年度须在2000至{this_year}之间", extra={"field": "year"})
     return {"year": year}
 
 

@@ -17,6 +17,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.audit import audit_record
@@ -134,6 +135,8 @@ def _compute(
     if run.kind == Kind.ANNUAL_TOTALS:
         result = annual_totals_compute(year=params["year"], region=run.region, progress=progress)
         return result, [], annual_document(result, authority=authority)
+    if run.region is None:  # report_parameters_clean gives every reconciliation a region
+        raise ValueError(f"reconciliation run {run.pk} has no region")
     findings = reconciliation_findings(
         region=run.region, date_from=date.fromisoformat(params["date_from"]),
         date_to=date.fromisoformat(params["date_to"]), due_days=params["due_days"],
@@ -189,14 +192,16 @@ def report_run_fail(*, run_id: int, holder: str, error: str, now: datetime) -> b
 def report_runs_schedule_nightly(*, now: datetime) -> list[ReportRun]:
     """Nightly: reconcile yesterday for each region, refresh this year's annual totals
     (all regions, and each region's own view)."""
-    yesterday = (now - timedelta(days=1)).date()
+    today = timezone.localdate(now)  # the platform's day (Asia/Shanghai), whatever `now`'s zone
+    yesterday = today - timedelta(days=1)
     runs = []
     for region in Region.objects.order_by("code"):
         runs.append(report_request(
             actor=None, kind=Kind.RECONCILIATION, region=region, now=now,
             parameters={"date_from": yesterday.isoformat(), "date_to": yesterday.isoformat()},
         ))
-    for region in [None, *Region.objects.order_by("code")]:
-        runs.append(report_request(actor=None, kind=Kind.ANNUAL_TOTALS, region=region,
-                                   parameters={"year": now.year}, now=now))
+    scopes: list[Region | None] = [None, *Region.objects.order_by("code")]
+    for scope in scopes:
+        runs.append(report_request(actor=None, kind=Kind.ANNUAL_TOTALS, region=scope,
+                                   parameters={"year": today.year}, now=now))
     return runs

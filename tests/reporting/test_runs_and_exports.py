@@ -6,7 +6,7 @@ import csv
 import io
 import tempfile
 import tracemalloc
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 import pypdf
 import pypdfium2
@@ -268,6 +268,19 @@ def test_nightly_schedule_requests_each_region_once(year):
     again = runs.report_runs_schedule_nightly(now=NOW)
     assert len(created) == 9
     assert [run.pk for run in again] == [run.pk for run in created]
+
+
+def test_nightly_schedule_reconciles_the_platforms_yesterday_whatever_the_clocks_zone(year):
+    # Given beat's 02:30 on 1 January 2025 in Shanghai, as Celery passes it: in UTC, the
+    # evening of 31 December 2024
+    at_0230_shanghai = datetime(2024, 12, 31, 18, 30, tzinfo=UTC)
+    runs_made = runs.report_runs_schedule_nightly(now=at_0230_shanghai)
+    # Then yesterday is 31 December in Shanghai, and "this year" is 2025
+    reconciliations = [run for run in runs_made if run.kind == Kind.RECONCILIATION]
+    assert {(run.parameters["date_from"], run.parameters["date_to"])
+            for run in reconciliations} == {("2024-12-31", "2024-12-31")}
+    assert {run.parameters["year"] for run in runs_made if run.kind == Kind.ANNUAL_TOTALS} == {
+        2025}
 
 
 def test_download_permissions_and_audit(year):
