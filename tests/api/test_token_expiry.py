@@ -33,7 +33,7 @@ def test_a_token_without_expiry_has_none(db):
 def test_a_token_works_until_its_expiry(db):
     # Given a token that expires in an hour
     now = timezone.now()
-    token, raw = account_services.api_token_create(
+    _token, raw = account_services.api_token_create(
         actor=UserFactory(), name="erp", now=now, expires_at=now + timedelta(hours=1)
     )
 
