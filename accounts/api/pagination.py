@@ -7,7 +7,7 @@ DRF's own class falls back to the default size for `page_size=0`, `-5` or `null`
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.paginator import Page, Paginator
 from django.utils.translation import gettext as _
@@ -19,7 +19,13 @@ MAX_PAGE_NUMBER = 2_147_483_647  # any page beyond the last is a 404; this only 
 _DIGITS = re.compile(r"[0-9]{1,10}")
 
 
-class FirstPageCountingPaginator(Paginator[Any]):
+if TYPE_CHECKING:
+    _Paginator = Paginator[Any]  # generic in the stubs only
+else:
+    _Paginator = Paginator
+
+
+class FirstPageCountingPaginator(_Paginator):
     """A first page with room to spare holds every row, so it is the count: no COUNT(*).
 
     Most lists asked for (an enterprise's vouchers, orders) fit on their first page; a full
