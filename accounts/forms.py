@@ -11,6 +11,7 @@ from accounts.errors import ApplicationError
 from accounts.models import City, Organisation
 
 TOKEN_FIELD = "form_token"  # noqa: S105 - a field name, not a secret
+MAX_TOKEN_VALID_DAYS = 3650
 
 
 def new_form_token() -> str:
@@ -119,6 +120,10 @@ class ActualControllerForm(forms.Form):
 class ApiTokenForm(forms.Form):
     name = forms.CharField(
         label=_("令牌名称"), max_length=64, help_text=_("例如：本单位业务系统对接")
+    )
+    valid_days = forms.IntegerField(
+        label=_("有效天数"), min_value=1, max_value=MAX_TOKEN_VALID_DAYS, required=False,
+        help_text=_("留空则长期有效，直到吊销"),
     )
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable
+from datetime import timedelta
 
 from django.contrib import messages
 from django.contrib.auth import login
@@ -232,9 +233,11 @@ def api_tokens(request):
     new_secret = None
     if request.method == "POST" and form.is_valid():
         try:
+            now = timezone.now()
+            days = form.cleaned_data["valid_days"]
             _, new_secret = services.api_token_create(
-                actor=request.user, name=form.cleaned_data["name"],
-                now=timezone.now(),
+                actor=request.user, name=form.cleaned_data["name"], now=now,
+                expires_at=now + timedelta(days=days) if days else None,
             )
         except ApplicationError as error:
             add_application_error(form, error)
@@ -243,7 +246,7 @@ def api_tokens(request):
     tokens = ApiToken.objects.filter(user=request.user)
     return render(
         request, "accounts/api_tokens.html",
-        {"form": form, "tokens": tokens, "new_secret": new_secret},
+        {"form": form, "tokens": tokens, "new_secret": new_secret, "now": timezone.now()},
     )
 
 

@@ -1,4 +1,4 @@
-"""The answers of last resort: Django's handler500, for the API and the pages.
+"""The answers of last resort: Django's handler500 and handler404, for the API and the pages.
 
 A database outage (OperationalError or InterfaceError, also as the cause of another error)
 answers 503 with Retry-After; any other uncaught error 500. On /api/ paths the answer is a
@@ -6,6 +6,10 @@ problem document (application/problem+json), like every other API error; on page
 plain error page in the portal's look. Nothing here touches the database: the page is
 rendered without the request's context processors (user, messages, session), and if even
 the template fails, a line of text answers.
+
+A URL that matches no route (an unknown path, or an id the path converter refuses, such as
+/api/v1/vouchers/abc/) never reaches DRF: handler404 answers it with a problem document on
+/api/ and with Django's own not-found page elsewhere.
 """
 
 from __future__ import annotations
@@ -16,9 +20,10 @@ import sys
 from typing import Any
 
 from django.db import InterfaceError, OperationalError
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.template import loader
 from django.utils.translation import gettext as _
+from django.views import defaults
 
 from accounts.api.problems import PROBLEM_TYPE
 
@@ -39,6 +44,15 @@ def server_error(request: HttpRequest) -> HttpResponse:
     return response
 
 
+def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """handler404: a problem document on /api/, Django's not-found page elsewhere."""
+    if request.path.startswith("/api/"):
+        return problem_document(
+            404, code="not_found", title="Not Found", detail=_("请求的资源不存在")
+        )
+    return defaults.page_not_found(request, exception or Http404())
+
+
 def database_outage(error: BaseException | None) -> bool:
     """Whether `error`, or an error it was raised from, says the database is out of reach."""
     seen: set[int] = set()
@@ -52,11 +66,17 @@ def database_outage(error: BaseException | None) -> bool:
 
 def _problem(status: int, *, outage: bool) -> HttpResponse:
     code = "service_unavailable" if outage else "server_error"
+    title = "Service Unavailable" if outage else "Internal Server Error"
+    return problem_document(status, code=code, title=title, detail=_detail(outage))
+
+
+def problem_document(status: int, *, code: str, title: str, detail: str) -> HttpResponse:
+    """A problem document without DRF (outside any API view), the same shape as its own."""
     body: dict[str, Any] = {
         "type": PROBLEM_TYPE + code,
-        "title": "Service Unavailable" if outage else "Internal Server Error",
+        "title": title,
         "status": status,
-        "detail": _detail(outage),
+        "detail": detail,
         "code": code,
         "errors": [],
     }

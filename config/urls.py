@@ -20,3 +20,5 @@ urlpatterns = [
 # Uncaught errors: a problem document on /api/, an error page elsewhere; 503 when the
 # database is out of reach (config/errors.py).
 handler500 = "config.errors.server_error"
+# A URL no route matches: a problem document on /api/, Django's not-found page elsewhere.
+handler404 = "config.errors.page_not_found"

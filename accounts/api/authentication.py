@@ -38,7 +38,12 @@ class ApiTokenAuthentication(authentication.BaseAuthentication):
             token = None
         if token is None or not token.user.is_active:
             raise exceptions.AuthenticationFailed(_("令牌无效或已吊销"))
-        record_token_use(token, now=timezone.now())
+        now = timezone.now()
+        if token.is_expired_at(now):
+            raise exceptions.AuthenticationFailed(
+                _("令牌已过期，请创建新令牌"), code="token_expired"
+            )
+        record_token_use(token, now=now)
         return token.user, token
 
     def authenticate_header(self, request) -> str:

@@ -11,13 +11,30 @@ from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import Http404
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from rest_framework import exceptions
+from rest_framework import exceptions, serializers
 from rest_framework.response import Response
 
 from accounts.api.english import ENGLISH_DETAILS
 from accounts.errors import ApplicationError
 
 PROBLEM_TYPE = "urn:yrd-vouchers:problem:"
+
+
+class ProblemSerializer(serializers.Serializer):
+    """RFC 9457 problem details (accounts.api.problems)."""
+
+    class ProblemErrorSerializer(serializers.Serializer):
+        field = serializers.CharField(allow_null=True)
+        code = serializers.CharField()
+        message = serializers.CharField()
+
+    type = serializers.CharField()
+    title = serializers.CharField()
+    status = serializers.IntegerField()
+    detail = serializers.CharField()
+    code = serializers.CharField()
+    errors = ProblemErrorSerializer(many=True)
+    extra = serializers.DictField(required=False)
 
 
 def problem_response(

@@ -6,6 +6,8 @@ import hashlib
 import secrets
 from datetime import datetime
 
+from django.utils.translation import gettext_lazy as _
+
 from accounts.audit import audit_record
 from accounts.errors import AccessDenied, Conflict, InvalidInput
 from accounts.models import ApiToken, User
@@ -21,12 +23,17 @@ def hash_token_secret(raw: str) -> str:
 
 @service_transaction
 def api_token_create(
-    *, actor: User, name: str, now: datetime
+    *, actor: User, name: str, now: datetime, expires_at: datetime | None = None
 ) -> tuple[ApiToken, str]:
-    """A new token for the actor; the raw secret is returned once and never stored."""
+    """A new token for the actor; the raw secret is returned once and never stored.
+
+    `expires_at` is optional: without it the token works until it is revoked.
+    """
     name = name.strip()
     if not name or len(name) > 64:
         raise InvalidInput("令牌名称为1到64个字符", extra={"field": "name"})
+    if expires_at is not None and expires_at <= now:
+        raise InvalidInput(_("到期时间应晚于现在"), extra={"field": "expires_at"})
     User.objects.select_for_update().get(pk=actor.pk)  # serialises the count below
     if ApiToken.objects.filter(user=actor, revoked_at__isnull=True).count() >= MAX_ACTIVE_TOKENS:
         raise Conflict(f"每个用户最多{MAX_ACTIVE_TOKENS}个有效令牌，请先吊销不用的令牌")
@@ -37,10 +44,10 @@ def api_token_create(
         prefix=raw[len(TOKEN_PREFIX) : len(TOKEN_PREFIX) + 8],
         secret_hash=hash_token_secret(raw),
         created_at=now,
+        expires_at=expires_at,
     )
-    audit_record(
-        actor=actor, action="api_token_create", target=token, after={"name": name}, now=now
-    )
+    after = {"name": name, "expires_at": expires_at.isoformat() if expires_at else None}
+    audit_record(actor=actor, action="api_token_create", target=token, after=after, now=now)
     return token, raw
 
 

@@ -219,7 +219,7 @@ REST_FRAMEWORK = {
         "accounts.api.filtering.FilterBackend",
         "rest_framework.filters.OrderingFilter",
     ],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "accounts.api.schema.ProblemAutoSchema",
     "EXCEPTION_HANDLER": "accounts.api.problems.problem_exception_handler",
     "DEFAULT_THROTTLE_CLASSES": [
         "accounts.api.throttling.WriteRateThrottle",

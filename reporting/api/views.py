@@ -6,7 +6,7 @@ from django.http import FileResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from drf_spectacular.utils import OpenApiResponse, extend_schema
-from rest_framework import serializers, status
+from rest_framework import generics, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -36,9 +36,16 @@ class ReportRunOutputSerializer(serializers.Serializer):
         return sorted(report_file.format for report_file in run.files.all())
 
 
-class ReportRunListApi(APIView):
+class ReportRunListApi(generics.ListAPIView):
+    # GET lists the runs the actor may see, newest first, in the paginated envelope of every
+    # list (before, a bare array of the latest 100); POST requests a run.
     permission_classes = [ActionPermission]
     access_action = {"GET": "report.view", "POST": "report.request"}
+    serializer_class = ReportRunOutputSerializer
+    filter_backends = ()  # no filters or ordering on this list (as before)
+
+    def get_queryset(self):
+        return selectors.runs_for(actor=self.request.user)
 
     class ReportRequestInputSerializer(serializers.Serializer):
         kind = serializers.ChoiceField(choices=ReportRun.Kind.choices)
@@ -51,10 +58,9 @@ class ReportRunListApi(APIView):
         date_to = serializers.DateField(required=False)
         due_days = serializers.IntegerField(required=False, min_value=1, max_value=365)
 
-    @extend_schema(responses=ReportRunOutputSerializer(many=True), operation_id="reports_list")
-    def get(self, request):
-        rows = selectors.runs_for(actor=request.user)[:100]
-        return Response(ReportRunOutputSerializer(rows, many=True).data)
+    @extend_schema(operation_id="reports_list")
+    def get(self, request, *args, **kwargs):
+        return self.list(request, *args, **kwargs)
 
     @extend_schema(request=ReportRequestInputSerializer,
                    responses={202: ReportRunOutputSerializer}, operation_id="reports_request")

@@ -11,6 +11,7 @@ from drf_spectacular.utils import OpenApiResponse
 from rest_framework import serializers
 
 from accounts.amounts import MAX_AMOUNT_FEN, InvalidAmount, fen_check
+from accounts.api.problems import ProblemSerializer
 
 INVOICE_CODE_HELP = (
     "发票代码: 10 or 12 digits for an older VAT invoice; empty for a fully digital invoice "
@@ -55,23 +56,8 @@ def now() -> datetime:
     return timezone.now()
 
 
-class ProblemSerializer(serializers.Serializer):
-    """RFC 9457 problem details (accounts.api.problems)."""
-
-    class ProblemErrorSerializer(serializers.Serializer):
-        field = serializers.CharField(allow_null=True)
-        code = serializers.CharField()
-        message = serializers.CharField()
-
-    type = serializers.CharField()
-    title = serializers.CharField()
-    status = serializers.IntegerField()
-    detail = serializers.CharField()
-    code = serializers.CharField()
-    errors = ProblemErrorSerializer(many=True)
-    extra = serializers.DictField(required=False)
-
-
+# Kept for the views that name their problem statuses; the schema class (accounts.api.schema)
+# serves them as application/problem+json and adds the statuses a view does not name.
 PROBLEM = OpenApiResponse(ProblemSerializer, description="Problem details (RFC 9457)")
 
 
