@@ -33,7 +33,9 @@ class ProblemSerializer(serializers.Serializer):
     status = serializers.IntegerField()
     detail = serializers.CharField()
     code = serializers.CharField()
-    errors = ProblemErrorSerializer(many=True)
+    # The problem member is named `errors`, as Serializer.errors is: this class only describes
+    # the schema and never validates, so the shadowing is harmless.
+    errors = ProblemErrorSerializer(many=True)  # type: ignore[assignment]
     extra = serializers.DictField(required=False)
 
 
