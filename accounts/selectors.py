@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import date
 
 from django.db import models
-from django.db.models import QuerySet
+from django.db.models import CharField, Q, QuerySet
+from django.db.models.functions import Cast
 
 from accounts.models import AuditEntry, City, Organisation, User
 from accounts.permissions import organisation_of
@@ -36,10 +37,11 @@ def common_area_cities() -> QuerySet[City]:
 def audit_entries_visible_to(
     *, actor: User, action: str = "", date_from: date | None = None, date_to: date | None = None
 ) -> QuerySet[AuditEntry]:
-    """The trail an authority may read (its region's) or, for the operator, all of it."""
+    """The trail an authority may read (`audit_entries_of_region`) or, for the operator, all
+    of it."""
     entries = AuditEntry.objects.select_related("actor", "organisation", "region")
     if actor.role != User.Role.OPERATOR:
-        entries = entries.filter(region_id=organisation_of(actor).region_id)
+        entries = audit_entries_of_region(entries, region_id=organisation_of(actor).region_id)
     if action:
         entries = entries.filter(action=action)
     if date_from:
@@ -56,3 +58,33 @@ def organisations_under_review_of(*, actor: User) -> QuerySet[Organisation]:
         region_id=organisation_of(actor).region_id,
         kind__in=[Organisation.Kind.ENTERPRISE, Organisation.Kind.INSTITUTION],
     ).select_related("region", "city")
+
+
+def audit_entries_of_region(
+    entries: QuerySet[AuditEntry], *, region_id: int
+) -> QuerySet[AuditEntry]:
+    """The lines of `entries` a region's authority reads: the region's, less the operator's.
+
+    The operator's trail is the operator's own. A line is the operator's when it was written
+    on behalf of the operator's organisation (an operator user's sign-ins, tokens, reference
+    changes and all-regions report requests and downloads, whose region otherwise defaults to
+    the operator organisation's) or when it is about the operator's organisation or one of its
+    users (a lockout, a password change). An operator
+    action recorded against another organisation of the region (creating its authority) is
+    about that organisation and stays visible. One rule for the audit trail page, its CSV and
+    the history page.
+    """
+    operator_organisations = Organisation.objects.filter(kind=Organisation.Kind.OPERATOR)
+    operator_users = User.objects.filter(
+        Q(role=User.Role.OPERATOR) | Q(organisation__kind=Organisation.Kind.OPERATOR)
+    )
+    about_operator = Q(
+        object_type="accounts.organisation",
+        object_id__in=operator_organisations.values_list(Cast("pk", CharField()), flat=True),
+    ) | Q(
+        object_type="accounts.user",
+        object_id__in=operator_users.values_list(Cast("pk", CharField()), flat=True),
+    )
+    return entries.filter(region_id=region_id).exclude(
+        Q(organisation__in=operator_organisations) | about_operator
+    )

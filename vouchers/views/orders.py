@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from accounts import selectors as account_selectors
 from accounts.decorators import action_required
 from accounts.downloads import csv_response
 from accounts.errors import ApplicationError
@@ -177,7 +178,9 @@ def history(request):
     if user.role in (User.Role.ENTERPRISE, User.Role.INSTITUTION):
         entries = selectors.organisation_history(organisation=user.organisation)
     elif user.role != User.Role.OPERATOR:
-        entries = entries.filter(region_id=user.organisation.region_id)
+        entries = account_selectors.audit_entries_of_region(
+            entries, region_id=user.organisation.region_id
+        )
     if wants_csv(request):
         return csv_response(
             filename="history.csv",
