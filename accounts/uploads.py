@@ -2,7 +2,8 @@
 
 Accepted: PDF without active content (JavaScript, launch actions, embedded files, XFA) and
 PNG or JPEG images whose pixel count is sane (no decompression bombs). Names are sanitised
-for display only; files are always stored under a random name.
+for display and end in an extension of the sniffed type; files are always stored under a
+random name.
 """
 
 from __future__ import annotations
@@ -45,13 +46,13 @@ def check_upload(*, content: bytes, name: str) -> CheckedUpload:
         _refuse("too_large", "文件不能超过10MB")
     if content.startswith(b"%PDF-"):
         _check_pdf(content)
-        return CheckedUpload("application/pdf", ".pdf", sanitise_filename(name))
+        return CheckedUpload("application/pdf", ".pdf", display_name(name, (".pdf",)))
     if content.startswith(b"\x89PNG\r\n\x1a\n"):
         _check_image(content, "PNG")
-        return CheckedUpload("image/png", ".png", sanitise_filename(name))
+        return CheckedUpload("image/png", ".png", display_name(name, (".png",)))
     if content.startswith(b"\xff\xd8\xff"):
         _check_image(content, "JPEG")
-        return CheckedUpload("image/jpeg", ".jpg", sanitise_filename(name))
+        return CheckedUpload("image/jpeg", ".jpg", display_name(name, (".jpg", ".jpeg")))
     _refuse("type", "只接受PDF、PNG或JPEG文件（按文件内容判断，与扩展名无关）")
     raise AssertionError("unreachable")
 
@@ -61,6 +62,16 @@ def sanitise_filename(name: str) -> str:
     base = re.split(r"[\\/]", unicodedata.normalize("NFKC", name or ""))[-1]
     kept = "".join(ch for ch in base if unicodedata.category(ch)[0] not in ("C", "Z") or ch == " ")
     return kept.strip(" .")[:120] or "file"
+
+
+def display_name(name: str, extensions: tuple[str, ...]) -> str:
+    """The sanitised name, ending in one of the sniffed type's `extensions` (the first is
+    appended otherwise): "invoice\u202efdp.exe" shows as a PDF's "invoicefdp.exe.pdf", not
+    as "invoicefdp.exe" once the right-to-left override is gone."""
+    clean = sanitise_filename(name)
+    if clean.lower().endswith(extensions):
+        return clean
+    return clean[: 120 - len(extensions[0])] + extensions[0]
 
 
 def _check_pdf(content: bytes) -> None:

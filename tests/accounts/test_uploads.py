@@ -83,3 +83,39 @@ def test_image_bomb_is_refused_from_its_header():
 )
 def test_filenames_are_sanitised_for_display(raw, clean):
     assert sanitise_filename(raw) == clean
+
+
+def _real_pdf() -> bytes:
+    """A one-page PDF as reportlab writes it (what the reports use), not a bare header."""
+    from reportlab.pdfgen import canvas
+
+    buffer = io.BytesIO()
+    page = canvas.Canvas(buffer)
+    page.drawString(72, 720, "Invoice 243200000000000001")
+    page.save()
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("content", "name", "shown"),
+    [
+        # A right-to-left override makes "invoice\u202efdp.exe" look like "invoiceexe.pdf";
+        # stripped, it would read "invoicefdp.exe": the sniffed type's extension is added.
+        (_real_pdf(), "invoice\u202efdp.exe", "invoicefdp.exe.pdf"),
+        (image_bytes("PNG"), "photo\u202egnp.exe", "photognp.exe.png"),
+        (image_bytes("JPEG"), "scan\u202egpj.scr", "scangpj.scr.jpg"),
+        # A name already ending in one of the type's extensions (any case) is kept ...
+        (_real_pdf(), "发票.PDF", "发票.PDF"),
+        (image_bytes("JPEG"), "scan.jpeg", "scan.jpeg"),
+        # ... another type's extension is not trusted, and neither is no extension at all
+        (image_bytes("PNG"), "report.pdf", "report.pdf.png"),
+        (_real_pdf(), "", "file.pdf"),
+    ],
+)
+def test_the_shown_name_ends_in_the_extension_of_the_sniffed_type(content, name, shown):
+    assert check_upload(content=content, name=name).display_name == shown
+
+
+def test_a_long_name_keeps_its_sniffed_extension_within_120_characters():
+    checked = check_upload(content=_real_pdf(), name="发" * 200 + ".exe")
+    assert checked.display_name == "发" * 116 + ".pdf"

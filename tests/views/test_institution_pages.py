@@ -109,6 +109,30 @@ def test_evidence_is_checked_by_content_and_served_only_to_allowed_users(client,
     assert client.get(reverse("vouchers:evidence_download", args=[evidence.pk])).status_code == 200
 
 
+def test_an_upload_named_with_a_right_to_left_override_is_served_with_its_real_extension(
+    client, world
+):
+    # Given an institution uploading a real PNG named to look like "invoiceexe.pdf"
+    order = f.place_order(issue(world), world.enterprise, world.institution.organisation)
+    client.force_login(world.institution)
+    detail = reverse("vouchers:order_detail", args=[order.pk])
+    upload = reverse("vouchers:evidence_upload", args=[order.pk])
+    tricky = SimpleUploadedFile("invoice\u202efdp.exe", f.PNG, content_type="application/pdf")
+
+    # When it is uploaded and downloaded again
+    client.post(upload, {"form_token": token(client.get(detail)), "kind": "invoice",
+                         "file": tricky})
+    evidence = EvidenceFile.objects.get()
+    download = client.get(reverse("vouchers:evidence_download", args=[evidence.pk]))
+
+    # Then it is stored and served as the PNG it is, under a name ending in .png
+    assert (evidence.original_name, evidence.content_type) == ("invoicefdp.exe.png", "image/png")
+    assert evidence.file.name.endswith(".png")
+    assert download["Content-Type"] == "image/png"
+    assert download["Content-Disposition"] == 'attachment; filename="invoicefdp.exe.png"'
+
+
+
 def test_the_institution_requests_redemption_once(client, world):
     order = confirmed_order(world)
     client.force_login(world.institution)
