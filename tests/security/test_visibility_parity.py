@@ -204,3 +204,53 @@ def test_each_scope_lists_what_the_matrix_says(world):
     assert _order_pages(world, users["js_finance"])["evidence"] == set()
     assert _web_ids(_web(users["sh_institution"]), reverse("vouchers:voucher_list"),
                     "page") is None
+
+
+# role → (status for a Jiangsu batch, status for a Shanghai batch), on the page and the API
+# alike: the web CSV and both API exports all follow "batch.view" through batches_visible_to.
+BATCH_EXPORT_STATUSES = {
+    "js_enterprise": (403, 403), "sh_enterprise": (403, 403),
+    "sh_institution": (403, 403), "js_institution": (403, 403),  # payees read no batch
+    "js_reviewer": (200, 404), "js_finance": (200, 404),
+    "sh_reviewer": (404, 200), "sh_finance": (404, 200),
+    "operator": (200, 200),
+}
+
+
+def _export_answers(user: User, batch: PaymentBatch) -> dict[str, tuple[int, int | None]]:
+    """(status, row count) of the batch's web CSV, API JSON and API CSV exports."""
+    web = _web(user).get(reverse("vouchers:batch_export", args=[batch.pk]))
+    api = _api(user)
+    as_json = api.get(reverse("api:batch-export", args=[batch.pk]))
+    as_csv = api.get(reverse("api:batch-export-csv", args=[batch.pk]))
+
+    def csv_rows(response) -> int | None:
+        if response.status_code != 200:
+            return None
+        return len(b"".join(response.streaming_content).decode("utf-8-sig").splitlines()) - 1
+
+    json_rows = len(as_json.json()["rows"]) if as_json.status_code == 200 else None
+    return {
+        "web": (web.status_code, csv_rows(web)),
+        "api": (as_json.status_code, json_rows),
+        "api_csv": (as_csv.status_code, csv_rows(as_csv)),
+    }
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_the_web_and_api_batch_exports_answer_alike_for_every_role(world, role):
+    # Given each region's batches (Jiangsu: two payees, one claim each; Shanghai: one)
+    js_region, sh_region = world.js_program.region, world.sh_program.region
+    user = world.users[role]
+    expected_js, expected_sh = BATCH_EXPORT_STATUSES[role]
+    for batch, expected in [
+        *((batch, expected_js) for batch in PaymentBatch.objects.filter(region=js_region)),
+        *((batch, expected_sh) for batch in PaymentBatch.objects.filter(region=sh_region)),
+    ]:
+        # When the user asks for the batch's export on the page and on the API
+        answers = _export_answers(user, batch)
+
+        # Then all three answer the matrix's status, and when they answer, the same one row
+        rows = 1 if expected == 200 else None
+        assert answers == {"web": (expected, rows), "api": (expected, rows),
+                           "api_csv": (expected, rows)}, batch.number
