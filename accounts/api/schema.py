@@ -32,6 +32,7 @@ GENERIC_CODES: dict[int, tuple[str, ...]] = {
     403: ("permission_denied",),
     404: ("not_found",),
     409: (),
+    415: ("unsupported_media_type",),
     422: (),
     429: ("throttled",),
     503: ("service_unavailable",),
@@ -44,6 +45,7 @@ TITLES = {
     403: "The role or scope does not allow this",
     404: "No such record (or not visible to you), or a page beyond the last",
     409: "Refused by a business rule or the record's state; an Idempotency-Key in flight",
+    415: "The body's Content-Type is not one this operation reads",
     422: "Well-formed but invalid input",
     429: "Too many writes; retry after Retry-After seconds",
     503: "Database out of reach; retry after Retry-After seconds with the same Idempotency-Key",
@@ -105,6 +107,8 @@ def _statuses(operation: dict[str, Any], *, method: str, public: bool) -> list[i
         statuses.append(404)
     if write:
         statuses += [409, 422, 429]
+    if "requestBody" in operation:
+        statuses.append(415)
     return sorted(statuses)
 
 

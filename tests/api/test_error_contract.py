@@ -57,6 +57,18 @@ def test_a_method_an_endpoint_does_not_take_is_a_405_problem(api, method):
     assert response.json()["code"] == "method_not_allowed"
 
 
+def test_a_body_of_a_type_the_operation_does_not_read_is_a_415_problem(db):
+    # Given a reviewer's write that reads JSON or multipart, when it is sent plain text
+    api = token_client(UserFactory.authority("JS", role="authority_reviewer"))
+    response = api.generic("POST", "/api/v1/reports/", "kind=annual_totals",
+                           content_type="text/plain")
+
+    # Then the answer is the documented 415 problem document
+    assert response.status_code == 415
+    assert response["Content-Type"] == PROBLEM
+    assert response.json()["code"] == "unsupported_media_type"
+
+
 @pytest.mark.parametrize(
     ("query", "field"),
     [("page_size=0", "page_size"), ("page_size=-5", "page_size"),
@@ -133,9 +145,9 @@ def test_the_schema_lists_the_problem_statuses_of_each_operation():
     # A read list: bad query, token, role, page beyond the end, outage
     assert sorted(_operation("/api/v1/orders/", "get")["responses"]) == [
         "200", "400", "401", "403", "404", "503"]
-    # A write: every refusal a write can meet
+    # A write with a body: every refusal a write can meet, and a body of another type
     assert sorted(_operation("/api/v1/reports/", "post")["responses"]) == [
-        "202", "400", "401", "403", "409", "422", "429", "503"]
+        "202", "400", "401", "403", "409", "415", "422", "429", "503"]
     # A read without parameters cannot be malformed or missing
     assert sorted(_operation("/api/v1/me/", "get")["responses"]) == ["200", "401", "403", "503"]
 
