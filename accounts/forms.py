@@ -170,7 +170,7 @@ class BoundedUsernameMixin:
         username = self.cleaned_data.get("username") or ""
         if len(username) > USERNAME_MAX_LENGTH:
             raise self.get_invalid_login_error()  # type: ignore[attr-defined]
-        return super().clean()  # type: ignore[misc]
+        return super().clean()  # type: ignore[misc,no-any-return]
 
 
 USERNAME_MAX_LENGTH = 150  # accounts.User.username, Django's AbstractUser

@@ -99,7 +99,7 @@ class MultiPartParser(parsers.MultiPartParser):
             for value in values:
                 if _NUL in field or _NUL in value:
                     raise control_character_error(field)
-        for field, upload in result.files.items():
-            if _NUL in (upload.name or ""):
+        for field in result.files:
+            if any(_NUL in (upload.name or "") for upload in result.files.getlist(field)):
                 raise control_character_error(field)
         return result
