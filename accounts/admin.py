@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts import services
 from accounts.errors import ApplicationError
+from accounts.forms import AdminLoginForm
 from accounts.models import (
     AuditEntry,
     City,
@@ -182,3 +183,7 @@ class AuditEntryAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+# The admin's sign-in refuses over-long user names before django-axes sees them (forms.py).
+admin.site.login_form = AdminLoginForm

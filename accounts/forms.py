@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 from django import forms
+from django.contrib.admin.forms import AdminAuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
 from accounts.errors import ApplicationError
@@ -154,3 +157,33 @@ class AuditFilterForm(forms.Form):
                                 widget=forms.DateInput(attrs={"type": "date"}))
     date_to = forms.DateField(label=_("截止日期"), required=False,
                               widget=forms.DateInput(attrs={"type": "date"}))
+
+
+
+class BoundedUsernameMixin:
+    """Sign-in forms: a user name longer than any account's is a wrong credential.
+
+    Django's AuthenticationForm sets the user name's max_length after its validators were
+    built, so the length was never checked: a 20,000-character name reached authenticate(),
+    and django-axes wrote it to a 255-character column (a 500 on PostgreSQL). Refused here,
+    before authenticate(), axes never sees it; the answer is the one for any wrong credential.
+    """
+
+    cleaned_data: dict[str, Any]
+
+    def clean(self) -> dict[str, Any]:
+        username = self.cleaned_data.get("username") or ""
+        if len(username) > USERNAME_MAX_LENGTH:
+            raise self.get_invalid_login_error()  # type: ignore[attr-defined]
+        return super().clean()  # type: ignore[misc,no-any-return]
+
+
+USERNAME_MAX_LENGTH = 150  # accounts.User.username, Django's AbstractUser
+
+
+class LoginForm(BoundedUsernameMixin, AuthenticationForm):
+    """The web sign-in page's form."""
+
+
+class AdminLoginForm(BoundedUsernameMixin, AdminAuthenticationForm):
+    """The Django admin's sign-in form (admin.site.login_form)."""

@@ -5,13 +5,16 @@ from django.urls import path
 
 from accounts import views
 from accounts.decorators import action_required
+from accounts.forms import LoginForm
 
 app_name = "accounts"
 urlpatterns = [
     path(
         "login/",
         action_required("account.login")(
-            auth_views.LoginView.as_view(redirect_authenticated_user=True)
+            auth_views.LoginView.as_view(
+                redirect_authenticated_user=True, authentication_form=LoginForm
+            )
         ),
         name="login",
     ),

@@ -57,6 +57,9 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    # Before any view or query: 400 for control characters and over-long values in the path,
+    # the query and form posts (accounts/input_limits.py); after Locale, so it is translated.
+    "accounts.input_limits.InputLimitsMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -211,8 +214,8 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": [
-        "rest_framework.parsers.JSONParser",
-        "rest_framework.parsers.MultiPartParser",
+        "accounts.api.parsers.JSONParser",  # nesting limit, no NUL in text
+        "accounts.api.parsers.MultiPartParser",
     ],
     "DEFAULT_PAGINATION_CLASS": "accounts.api.pagination.PagePagination",
     "DEFAULT_FILTER_BACKENDS": [

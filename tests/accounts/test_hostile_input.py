@@ -124,3 +124,28 @@ def test_hidden_characters_are_refused_in_other_free_text(db):
     with pytest.raises(InvalidInput):
         objection_lodge(organisation=institution, lodged_by="张\u200b三", contact="1", text="x",
                         now=timezone.now())
+
+
+# The 500s of issue 18, each now a refusal at its layer.
+
+
+def test_an_over_long_user_name_is_a_wrong_credential_and_never_reaches_the_lockout(db, client):
+    from axes.models import AccessAttempt
+
+    # Given a user name of 20,000 characters, when it signs in on the page and in the admin
+    page = client.post("/accounts/login/", {"username": "x" * 20_000, "password": "p"})
+    admin_page = client.post("/admin/login/", {"username": "x" * 20_000, "password": "p"})
+    # Then both answer the form again with the wrong-credentials error, and axes saw nothing
+    assert page.status_code == 200
+    assert page.context["form"].non_field_errors()
+    assert admin_page.status_code == 200
+    assert not AccessAttempt.objects.exists()
+
+
+def test_brackets_inside_json_strings_do_not_count_towards_the_depth():
+    from accounts.api.parsers import json_depth_exceeds
+
+    assert json_depth_exceeds('{"a": "' + "[" * 100 + '"}', 64) is False
+    assert json_depth_exceeds("[" * 65 + "]" * 65, 64) is True
+    assert json_depth_exceeds("[" * 64 + "]" * 64, 64) is False
+

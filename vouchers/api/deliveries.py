@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, serializers, status
-from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.api.idempotency import idempotent
+from accounts.api.parsers import MultiPartParser
 from accounts.api.permissions import ActionPermission
 from vouchers.api import selectors
 from vouchers.api.common import (
