@@ -6,7 +6,7 @@ INSTALLED := $(VENV)/.installed-stamp
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint typecheck mutation messages serve worker beat bench clean install
+.PHONY: run test lint typecheck mutation contract messages serve worker beat bench clean install
 
 $(INSTALLED): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -73,6 +73,11 @@ install:
 	$(INSTALL_VENV)/bin/python manage.py collectstatic --noinput --verbosity 0
 	DATABASE_URL="$$DATABASE_OWNER_URL" $(INSTALL_VENV)/bin/python manage.py migrate --noinput
 	$(INSTALL_VENV)/bin/python manage.py check --deploy
+
+# The whole-API schemathesis sweep (tests/api/test_schemathesis_sweep.py): every check, both
+# modes, every role; prints its findings grouped by check (issue 18).
+contract: $(INSTALLED) messages
+	VOUCHERS_SCHEMATHESIS=1 $(VENV)/bin/pytest -p no:cacheprovider -q -s tests/api/test_schemathesis_sweep.py
 
 bench: $(INSTALLED)
 	$(PY) -m bench

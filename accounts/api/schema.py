@@ -98,9 +98,9 @@ def _statuses(operation: dict[str, Any], *, method: str, public: bool) -> list[i
     locations = {parameter["in"] for parameter in parameters}
     names = {parameter["name"] for parameter in parameters}
     write = method not in SAFE_METHODS
-    statuses = [401, 503]  # any token can be refused; any request can meet a database outage
-    if write or "query" in locations or "requestBody" in operation:
-        statuses.append(400)
+    # Any token can be refused, any request can meet the input gate (a control character or an
+    # over-long value in its path or query: accounts.input_limits) and a database outage.
+    statuses = [400, 401, 503]
     if not public:
         statuses.append(403)
     if "path" in locations or "page" in names:

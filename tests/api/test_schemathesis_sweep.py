@@ -12,8 +12,8 @@ ignored auth, ...). A finding does not stop the sweep: each is collected with it
 role, mode, check and a curl line, printed grouped by check, and the test fails on any.
 Bounded and deterministic: derandomized Hypothesis, no shrinking, no example database.
 
-Marked `schemathesis` (pyproject.toml) so CI can run it as its own step:
-    pytest -m schemathesis tests/api/test_schemathesis.py
+Marked `schemathesis` (pyproject.toml) and run by `make contract` (VOUCHERS_SCHEMATHESIS=1);
+not yet among CI's checks: it still reports the contract findings issue 18 lists.
 """
 
 from __future__ import annotations
