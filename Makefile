@@ -77,7 +77,7 @@ install:
 # The whole-API schemathesis sweep (tests/api/test_schemathesis_sweep.py): every check, both
 # modes, every role; prints its findings grouped by check (issue 18).
 contract: $(INSTALLED) messages
-	VOUCHERS_SCHEMATHESIS=1 $(VENV)/bin/pytest -p no:cacheprovider -q -s tests/api/test_schemathesis_sweep.py
+	VOUCHERS_SCHEMATHESIS=1 $(VENV)/bin/pytest -p no:cacheprovider -q --show-capture=stdout tests/api/test_schemathesis_sweep.py
 
 bench: $(INSTALLED)
 	$(PY) -m bench
