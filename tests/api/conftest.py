@@ -5,10 +5,16 @@ The API reads the clock at the edge, so these programs' dates are relative to to
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Any
 
 import pytest
+from django.core import signals
+from django.core.handlers.wsgi import WSGIHandler
+from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from django.utils import timezone
 from rest_framework.test import APIClient
 
@@ -128,3 +134,30 @@ def records(parties) -> Records:
         placed_order=placed, delivery=delivery, redemption=redemption,
         approved_redemption=approved, batch=batch,
     )
+
+
+@pytest.fixture
+def wsgi_without_connection_reset() -> Iterator[WSGIHandler]:
+    """Like Django's test client: requests must not close the test's connection."""
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    try:
+        yield get_wsgi_application()
+    finally:
+        signals.request_started.connect(close_old_connections)
+        signals.request_finished.connect(close_old_connections)
+
+
+def ids_of_records(parties: Any, records: Any) -> dict[str, int]:
+    """A real id for each path parameter of the API, from the parties and records."""
+    return {
+        "program_id": parties.program.pk,
+        "application_id": records.submitted.pk,
+        "voucher_id": records.voucher.pk,
+        "institution_id": parties.institution.organisation_id,
+        "order_id": records.order.pk,
+        "delivery_id": records.delivery.pk,
+        "redemption_id": records.redemption.pk,
+        "batch_id": records.batch.pk,
+        "account_id": records.voucher.account_id,
+    }

@@ -10,11 +10,7 @@ from __future__ import annotations
 
 from collections import Counter
 
-import pytest
 import schemathesis
-from django.core import signals
-from django.core.wsgi import get_wsgi_application
-from django.db import close_old_connections
 from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -22,43 +18,18 @@ from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import response_schema_conformance
 
 from accounts import services as account_services
+from tests.api.conftest import ids_of_records
 
 MAX_EXAMPLES = 4
 ROLES = ["enterprise", "institution", "reviewer", "finance", "operator", "sh_reviewer"]
 CHECKS = [not_a_server_error, response_schema_conformance]
 
 
-@pytest.fixture
-def wsgi_without_connection_reset():
-    """Like Django's test client: requests must not close the test's connection."""
-    signals.request_started.disconnect(close_old_connections)
-    signals.request_finished.disconnect(close_old_connections)
-    try:
-        yield get_wsgi_application()
-    finally:
-        signals.request_started.connect(close_old_connections)
-        signals.request_finished.connect(close_old_connections)
-
-
-def _real_ids(parties, records) -> dict[str, int]:
-    return {
-        "program_id": parties.program.pk,
-        "application_id": records.submitted.pk,
-        "voucher_id": records.voucher.pk,
-        "institution_id": parties.institution.organisation_id,
-        "order_id": records.order.pk,
-        "delivery_id": records.delivery.pk,
-        "redemption_id": records.redemption.pk,
-        "batch_id": records.batch.pk,
-        "account_id": records.voucher.account_id,
-    }
-
-
 def test_api_answers_without_server_errors_and_as_documented(
     parties, records, wsgi_without_connection_reset, capsys
 ):
     schema = schemathesis.openapi.from_wsgi("/api/v1/schema/", wsgi_without_connection_reset)
-    real_ids = _real_ids(parties, records)
+    real_ids = ids_of_records(parties, records)
     tokens = {
         role: account_services.api_token_create(
             actor=getattr(parties, role), name="fuzz", now=timezone.now()

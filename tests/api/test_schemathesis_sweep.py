@@ -19,16 +19,12 @@ not yet among CI's checks: it still reports the contract findings issue 18 lists
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
 import pytest
 import schemathesis
-from django.core import signals
 from django.core.handlers.wsgi import WSGIHandler
-from django.core.wsgi import get_wsgi_application
-from django.db import close_old_connections
 from django.utils import timezone
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
@@ -38,6 +34,7 @@ from schemathesis.checks import CHECKS, load_all_checks
 from schemathesis.core.failures import Failure, FailureGroup
 
 from accounts import services as account_services
+from tests.api.conftest import ids_of_records
 
 pytestmark = pytest.mark.schemathesis
 
@@ -57,32 +54,6 @@ class Finding:
     curl: str
 
 
-@pytest.fixture
-def wsgi_without_connection_reset() -> Iterator[WSGIHandler]:
-    """Like Django's test client: requests must not close the test's connection."""
-    signals.request_started.disconnect(close_old_connections)
-    signals.request_finished.disconnect(close_old_connections)
-    try:
-        yield get_wsgi_application()
-    finally:
-        signals.request_started.connect(close_old_connections)
-        signals.request_finished.connect(close_old_connections)
-
-
-def _real_ids(parties: Any, records: Any) -> dict[str, int]:
-    return {
-        "program_id": parties.program.pk,
-        "application_id": records.submitted.pk,
-        "voucher_id": records.voucher.pk,
-        "institution_id": parties.institution.organisation_id,
-        "order_id": records.order.pk,
-        "delivery_id": records.delivery.pk,
-        "redemption_id": records.redemption.pk,
-        "batch_id": records.batch.pk,
-        "account_id": records.voucher.account_id,
-    }
-
-
 def test_every_check_passes_for_every_role_in_both_modes(
     parties: Any, records: Any, wsgi_without_connection_reset: WSGIHandler,
     capsys: pytest.CaptureFixture[str],
@@ -91,7 +62,7 @@ def test_every_check_passes_for_every_role_in_both_modes(
     schema = schemathesis.openapi.from_wsgi("/api/v1/schema/", wsgi_without_connection_reset)
     load_all_checks()
     checks = list(CHECKS.get_all())
-    real_ids = _real_ids(parties, records)
+    real_ids = ids_of_records(parties, records)
     tokens = {
         role: account_services.api_token_create(
             actor=getattr(parties, role), name="fuzz", now=timezone.now()
