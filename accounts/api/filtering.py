@@ -16,6 +16,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django_filters.rest_framework import DjangoFilterBackend
+from rest_framework import serializers
+from rest_framework.filters import OrderingFilter
 
 # Query parameters of the pagination (accounts.api.pagination) and of OrderingFilter.
 NOT_FILTERS = frozenset({"page", "page_size", "ordering"})
@@ -82,3 +84,19 @@ class BoundedDateTimeMixin:
 
 def _out_of_range() -> ValidationError:
     return ValidationError(_("日期时间超出范围（公元 1 年至 9999 年）"), code="invalid")
+
+
+class StrictOrderingFilter(OrderingFilter):
+    """An `ordering` the list does not offer is a 400 naming it, as the schema's enum says,
+    rather than silently ignored."""
+
+    def get_ordering(self, request: Any, queryset: Any, view: Any) -> Any:
+        asked = request.query_params.get(self.ordering_param)
+        if asked:
+            terms = [term.strip() for term in asked.split(",")]
+            offered = self.remove_invalid_fields(queryset, terms, view, request)
+            refused = [term for term in terms if term not in offered]
+            if refused:
+                raise serializers.ValidationError({self.ordering_param: [
+                    _("不支持的排序字段：%(fields)s") % {"fields": "、".join(refused)}]})
+        return super().get_ordering(request, queryset, view)

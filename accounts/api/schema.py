@@ -64,6 +64,7 @@ class ProblemAutoSchema(AutoSchema):
         public = self._is_public()
         if public:
             operation["security"] = []
+        self._enumerate_ordering(operation)
         responses = operation["responses"]
         reference = self.resolve_serializer(ProblemSerializer, "response").ref
         for status in _statuses(operation, method=self.method, public=public):
@@ -81,6 +82,18 @@ class ProblemAutoSchema(AutoSchema):
         separator = "\n\n" if description else ""
         operation["description"] = f"{description}{separator}Problem codes by status:\n{listing}"
         return operation
+
+    def _enumerate_ordering(self, operation: dict[str, Any]) -> None:
+        """`ordering` takes the view's ordering fields, ascending or descending: say so."""
+        fields = getattr(self.view, "ordering_fields", None)
+        if not isinstance(fields, list | tuple):
+            return
+        for parameter in operation.get("parameters", []):
+            if parameter["name"] == "ordering" and parameter["in"] == "query":
+                parameter["schema"] = {
+                    "type": "string",
+                    "enum": [order for field in fields for order in (field, f"-{field}")],
+                }
 
     def _is_public(self) -> bool:
         action = getattr(self.view, "access_action", None)

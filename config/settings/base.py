@@ -220,7 +220,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "accounts.api.pagination.PagePagination",
     "DEFAULT_FILTER_BACKENDS": [
         "accounts.api.filtering.FilterBackend",
-        "rest_framework.filters.OrderingFilter",
+        "accounts.api.filtering.StrictOrderingFilter",
     ],
     "DEFAULT_SCHEMA_CLASS": "accounts.api.schema.ProblemAutoSchema",
     "EXCEPTION_HANDLER": "accounts.api.problems.problem_exception_handler",

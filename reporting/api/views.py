@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.http import FileResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import generics, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -99,6 +99,8 @@ class ReportRunDownloadApi(APIView):
     access_action = "report.download"
 
     @extend_schema(responses={200: OpenApiResponse(description="CSV, XLSX or PDF file")},
+                   parameters=[OpenApiParameter("fmt", str, OpenApiParameter.PATH,
+                                                enum=sorted(CONTENT_TYPES))],
                    operation_id="reports_download")
     def get(self, request, pk: int, fmt: str):
         run = _visible(request, pk, "report.download")

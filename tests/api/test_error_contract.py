@@ -208,3 +208,24 @@ def test_public_endpoints_declare_no_security():
 
 def test_public_endpoints_answer_an_anonymous_client(db):
     assert token_client(None).get("/api/v1/regions/").status_code == 200
+
+
+def test_an_ordering_the_list_does_not_offer_is_a_400_naming_it(db):
+    # Given a reviewer's order list, which may be ordered by its placing time
+    api = token_client(UserFactory.authority("JS", role="authority_reviewer"))
+
+    # When it is asked in an offered order, and in one it does not offer
+    offered = api.get("/api/v1/orders/?ordering=-placed_at")
+    refused = api.get("/api/v1/orders/?ordering=-placed_at,password")
+
+    # Then the first is a page, the second a problem naming the refused term
+    assert offered.status_code == 200
+    assert refused.status_code == 400
+    assert refused["Content-Type"] == PROBLEM
+    assert refused.json()["errors"] == [
+        {"field": "ordering", "code": "invalid", "message": "不支持的排序字段：password"}]
+    # and the schema lists what it offers
+    ordering = next(parameter for parameter in _operation("/api/v1/orders/", "get")["parameters"]
+                    if parameter["name"] == "ordering")
+    assert "-placed_at" in ordering["schema"]["enum"]
+    assert "password" not in ordering["schema"]["enum"]

@@ -8,6 +8,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.api.idempotency import idempotent
+from accounts.api.parsers import JSONParser
 from accounts.api.permissions import ActionPermission
 from vouchers.api import selectors
 from vouchers.api.common import fen_field, now, responses, visible_or_404
@@ -99,6 +100,9 @@ class ApplicationSubmitApi(APIView):
 
 class ApplicationApproveApi(APIView):
     permission_classes = [ActionPermission]
+    # A decision's optional fields come as JSON only: a malformed multipart body must not read
+    # as "no fields" and approve with the defaults.
+    parser_classes = [JSONParser]
     access_action = "application.review"
 
     class ApplicationApproveInputSerializer(serializers.Serializer):

@@ -8,6 +8,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.api.idempotency import idempotent
+from accounts.api.parsers import JSONParser
 from accounts.api.permissions import ActionPermission
 from vouchers.api import selectors
 from vouchers.api.common import (
@@ -98,6 +99,9 @@ class RedemptionRequestApi(APIView):
 
 class RedemptionApproveApi(APIView):
     permission_classes = [ActionPermission]
+    # A decision's optional fields come as JSON only: a malformed multipart body must not read
+    # as "no fields" and approve with the defaults.
+    parser_classes = [JSONParser]
     access_action = "redemption.review"
 
     class RedemptionApproveInputSerializer(serializers.Serializer):
