@@ -82,11 +82,11 @@ def _split() -> tuple[int, float, float]:
 def _measure(transfers: int, built: float, repeats: int) -> tuple[list[object], dict[str, int]]:
     """One row of the table: the sizes, both timings and their ratio; raises unless the
     service's figures equal the floor's."""
-    from reporting.selectors import _year_bounds
+    from reporting.selectors import year_bounds
     from reporting.services.annual_totals import annual_totals_compute
     from vouchers.models import Delivery, Redemption, ServiceOrder
 
-    first, next_first, start, end = _year_bounds(YEAR)
+    first, next_first, start, end = year_bounds(YEAR)
     bounds = {"first": first, "next": next_first, "start": start, "end": end}
     service_seconds, result = _best(repeats, annual_totals_compute, year=YEAR, region=None)
     floor_seconds, floor = _best(repeats, floor_totals, bounds=bounds)

@@ -13,7 +13,7 @@ from __future__ import annotations
 from django.db.models import Count, F, OuterRef, QuerySet, Subquery, Sum
 
 from accounts.models import Region
-from reporting.selectors import FigureRow, _year_bounds
+from reporting.selectors import FigureRow, year_bounds
 from vouchers.ledger.models import Transfer
 from vouchers.models import ClawBack, Program, Voucher
 
@@ -35,7 +35,7 @@ def _budgets(year: int, region: Region | None) -> QuerySet:
 
 def _issued(year: int, region: Region | None) -> QuerySet:
     """Vouchers issued (the application approved) within the year, and their enterprises."""
-    _first, _next, start, end = _year_bounds(year)
+    _first, _next, start, end = year_bounds(year)
     rows = Voucher.objects.filter(issued_at__gte=start, issued_at__lt=end)
     rows = rows if region is None else rows.filter(program__region=region)
     return rows.order_by().values(issuing_region=F(_REGION)).annotate(
@@ -46,7 +46,7 @@ def _issued(year: int, region: Region | None) -> QuerySet:
 def _held(year: int, region: Region | None) -> QuerySet:
     """Holds on vouchers (order-hold) made before the year's end and not resolved (posted to a
     payee, voided or expired) before it: money promised to orders and not yet redeemed."""
-    _first, _next, _start, end = _year_bounds(year)
+    _first, _next, _start, end = year_bounds(year)
     vouchers = Voucher.objects.filter(account_id=OuterRef("debit_account_id"))
     if region is not None:
         vouchers = vouchers.filter(program__region=region)
@@ -59,7 +59,7 @@ def _held(year: int, region: Region | None) -> QuerySet:
 
 def _clawed_back(year: int, region: Region | None) -> QuerySet:
     """Paid money reclaimed within the year (the compensating entry's time)."""
-    _first, _next, start, end = _year_bounds(year)
+    _first, _next, start, end = year_bounds(year)
     rows = ClawBack.objects.filter(created_at__gte=start, created_at__lt=end)
     rows = rows if region is None else rows.filter(redemption__program__region=region)
     return rows.order_by().values(issuing_region=F(f"redemption__{_REGION}")).annotate(

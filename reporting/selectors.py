@@ -62,13 +62,13 @@ def local_day_start(day: date) -> datetime:
     return datetime.combine(day, time.min, tzinfo=ZoneInfo(settings.TIME_ZONE))
 
 
-def _year_bounds(year: int) -> tuple[date, date, datetime, datetime]:
+def year_bounds(year: int) -> tuple[date, date, datetime, datetime]:
     first, next_first = date(year, 1, 1), date(year + 1, 1, 1)
     return first, next_first, local_day_start(first), local_day_start(next_first)
 
 
 def _deliveries(year: int, region: Region | None) -> QuerySet[Delivery]:
-    first, next_first, _start, _end = _year_bounds(year)
+    first, next_first, _start, _end = year_bounds(year)
     rows = Delivery.objects.filter(
         state=Delivery.State.CONFIRMED, delivered_on__gte=first, delivered_on__lt=next_first
     )
@@ -87,14 +87,14 @@ def _redemptions(region: Region | None) -> QuerySet[Redemption]:
 
 
 def _approved(year: int, region: Region | None) -> QuerySet[Redemption]:
-    _first, _next, start, end = _year_bounds(year)
+    _first, _next, start, end = year_bounds(year)
     return _redemptions(region).filter(
         state__in=REDEEMED_STATES, reviewed_at__gte=start, reviewed_at__lt=end
     )
 
 
 def _paid(year: int, region: Region | None) -> QuerySet[Redemption]:
-    first, next_first, _start, _end = _year_bounds(year)
+    first, next_first, _start, _end = year_bounds(year)
     return _redemptions(region).filter(
         state__in=PAID_STATES, batch__paid_on__gte=first, batch__paid_on__lt=next_first
     )
@@ -102,7 +102,7 @@ def _paid(year: int, region: Region | None) -> QuerySet[Redemption]:
 
 def _returned(year: int, region: Region | None) -> QuerySet[Voucher]:
     """Vouchers joined to their transfers back to the budget within the year."""
-    _first, _next, start, end = _year_bounds(year)
+    _first, _next, start, end = year_bounds(year)
     transfer = "account__debit_transfers__"
     rows = Voucher.objects.filter(
         **{
