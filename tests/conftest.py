@@ -10,6 +10,8 @@ from __future__ import annotations
 import importlib
 import logging
 import os
+import shutil
+from pathlib import Path
 
 import pytest
 from django.apps import apps as django_apps
@@ -19,6 +21,7 @@ from devtools.factories.accounts import OrganisationFactory, UserFactory
 
 REQUIRE_POSTGRES = os.environ.get("VOUCHERS_REQUIRE_POSTGRES") == "1"
 REQUIRE_BROWSER = os.environ.get("VOUCHERS_REQUIRE_BROWSER") == "1"
+REQUIRE_NGINX = os.environ.get("VOUCHERS_REQUIRE_NGINX") == "1"
 # Rows that data migrations load; a transactional test's flush removes them, so they are reloaded.
 DATA_MIGRATIONS = [
     ("accounts.migrations.0002_reference_data", "load"),
@@ -35,13 +38,7 @@ def pytest_collection_modifyitems(config, items):
     if REQUIRE_POSTGRES and not _is_postgres():
         raise pytest.UsageError("VOUCHERS_REQUIRE_POSTGRES=1 but DATABASE_URL is not PostgreSQL")
     _deselect_browser_tests_without_chromium(config, items)
-    if os.environ.get("VOUCHERS_SCHEMATHESIS") != "1":
-        # The whole-API schemathesis sweep is `make contract`: issue 18's remaining contract
-        # findings are listed by it, not yet fixed, so it is not among the checks.
-        sweep = [item for item in items if item.get_closest_marker("schemathesis")]
-        if sweep:
-            config.hook.pytest_deselected(items=sweep)
-            items[:] = [item for item in items if item not in sweep]
+    _deselect_proxy_tests_without_nginx(config, items)
     if os.environ.get("VOUCHERS_SCREENSHOTS") != "1":
         # Making docs/screenshots/ is a tool run by hand, not a check: not collected otherwise.
         screenshots = [item for item in items if item.get_closest_marker("screenshots")]
@@ -71,7 +68,27 @@ def _deselect_browser_tests_without_chromium(config, items) -> None:
         config._browser_tests_deselected = True
 
 
+def _deselect_proxy_tests_without_nginx(config, items) -> None:
+    """`make test` on a machine with only Python: nginx is Debian's, installed by .ci/run."""
+    proxy_tests = [item for item in items if "tests/ops/test_nginx_proxy.py" in item.nodeid]
+    if proxy_tests and not nginx_available():
+        if REQUIRE_NGINX:
+            raise pytest.UsageError("VOUCHERS_REQUIRE_NGINX=1 but nginx is not installed")
+        config.hook.pytest_deselected(items=proxy_tests)
+        items[:] = [item for item in items if item not in proxy_tests]
+        config._proxy_tests_deselected = len(proxy_tests)
+
+
+def nginx_available() -> bool:
+    return shutil.which("nginx") is not None or Path("/usr/sbin/nginx").exists()
+
+
 def pytest_terminal_summary(terminalreporter, exitstatus, config):
+    if getattr(config, "_proxy_tests_deselected", 0):
+        terminalreporter.write_line(
+            f"Proxy tests deselected, nginx missing: {config._proxy_tests_deselected} "
+            "(apt-get install nginx-light; CI installs it and requires them)"
+        )
     if getattr(config, "_browser_tests_deselected", False):
         terminalreporter.write_line(
             f"Browser tests deselected, Chromium missing: {config._browser_test_count} "
