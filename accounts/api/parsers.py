@@ -3,8 +3,11 @@
 Python's json module recurses once per level: a body nested 100,000 deep raised RecursionError
 (a 500). The depth is counted first by a cheap scan of the brackets outside strings, so a body
 deeper than MAX_JSON_DEPTH is refused with 400 `json_too_deep` before json.loads sees it.
-PostgreSQL cannot store U+0000 in text; a NUL in any string (or key) of a JSON or multipart body
-is refused with 400 `control_character` instead of failing in the database.
+PostgreSQL cannot store U+0000 in text, and no text a person types holds the other C0 control
+characters (the text rules, accounts.text, refuse them too); a NUL or other control character
+but tab, line feed and carriage return in any string (or key) of a JSON or multipart body is
+refused with 400 `control_character`, as the schema's patterns say, instead of failing in the
+database or being stripped to nothing.
 """
 
 from __future__ import annotations
@@ -22,7 +25,7 @@ from rest_framework import exceptions, parsers
 MAX_JSON_DEPTH = 64
 _JSON_STRING = re.compile(r'"(?:[^"\\]|\\.)*"', re.DOTALL)
 _BRACKET = re.compile(r"[\[\]{}]")
-_NUL = "\x00"
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 def json_depth_exceeds(text: str, limit: int) -> bool:
@@ -52,10 +55,10 @@ def _strings(value: object, path: str = "") -> Iterator[tuple[str, str]]:
             yield from _strings(item, f"{path}[{index}]")
 
 
-def refuse_nul(data: object) -> None:
-    """Raise a 400 naming the first field whose text holds a NUL character."""
+def refuse_control_characters(data: object) -> None:
+    """Raise a 400 naming the first field whose text holds a control character."""
     for field, text in _strings(data):
-        if _NUL in text:
+        if _CONTROL.search(text):
             raise control_character_error(field)
 
 
@@ -67,7 +70,8 @@ def control_character_error(field: str | None) -> exceptions.ValidationError:
 
 
 class JSONParser(parsers.JSONParser):
-    """DRF's JSON parser, refusing bodies nested deeper than MAX_JSON_DEPTH and NUL text."""
+    """DRF's JSON parser, refusing bodies nested deeper than MAX_JSON_DEPTH and control
+    characters in text."""
 
     def parse(
         self, stream: Any, media_type: str | None = None, parser_context: Any = None
@@ -84,12 +88,13 @@ class JSONParser(parsers.JSONParser):
                 _("JSON 嵌套超过 %(limit)s 层") % {"limit": MAX_JSON_DEPTH}, code="json_too_deep"
             )
         data = super().parse(io.BytesIO(raw), media_type, parser_context)
-        refuse_nul(data)
+        refuse_control_characters(data)
         return data
 
 
 class MultiPartParser(parsers.MultiPartParser):
-    """DRF's multipart parser, refusing NUL in the form fields and the files' names."""
+    """DRF's multipart parser, refusing control characters in the form fields and the files'
+    names."""
 
     def parse(
         self, stream: Any, media_type: str | None = None, parser_context: Any = None
@@ -97,9 +102,10 @@ class MultiPartParser(parsers.MultiPartParser):
         result = super().parse(stream, media_type, parser_context)
         for field, values in result.data.lists():
             for value in values:
-                if _NUL in field or _NUL in value:
+                if _CONTROL.search(field) or _CONTROL.search(value):
                     raise control_character_error(field)
         for field in result.files:
-            if any(_NUL in (upload.name or "") for upload in result.files.getlist(field)):
+            names = (upload.name or "" for upload in result.files.getlist(field))
+            if _CONTROL.search(field) or any(_CONTROL.search(name) for name in names):
                 raise control_character_error(field)
         return result

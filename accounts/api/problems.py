@@ -18,6 +18,9 @@ from accounts.api.english import ENGLISH_DETAILS
 from accounts.errors import ApplicationError
 
 PROBLEM_TYPE = "urn:yrd-vouchers:problem:"
+# Field errors of a well-formed body that names something that does not exist (a category or
+# region code): the schema cannot say which codes exist, so this is 422, not a malformed 400.
+REFERENCE_CODES = frozenset({"does_not_exist"})
 
 
 class ProblemSerializer(serializers.Serializer):
@@ -80,6 +83,12 @@ def problem_exception_handler(exc, context):
         headers["Retry-After"] = str(int(exc.wait))
     if isinstance(exc, exceptions.ValidationError):
         errors = list(_flatten(exc.detail))
+        if errors and all(error["code"] in REFERENCE_CODES for error in errors):
+            return problem_response(
+                status_code=422, code="unknown_reference",
+                detail=_("提交的数据引用了不存在的记录，请检查各字段"), errors=errors,
+                headers=headers,
+            )
         return problem_response(
             status_code=exc.status_code, code="invalid", detail=_("提交的数据有误，请检查各字段"),
             errors=errors, headers=headers,

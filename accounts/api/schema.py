@@ -7,6 +7,12 @@ the error classes (every ApplicationError subclass, by its `http_status`; an app
 list the classes of that app and of the apps it builds on) and from DRF's own errors.
 Operations any visitor may call (the permission matrix gives the anonymous role a scope)
 declare `security: []`.
+
+The schema also states the input gates, so that what it allows is accepted and what it forbids
+is refused: a text query or path parameter has no control character and at most
+MAX_QUERY_VALUE_LENGTH characters (accounts.input_limits); a request body has no key beyond
+its fields (accounts.api.serializers.InputSerializer) and no control character in its text
+but tab and line breaks (accounts.api.parsers).
 """
 
 from __future__ import annotations
@@ -15,10 +21,13 @@ from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
 from drf_spectacular.openapi import AutoSchema
+from rest_framework import serializers
 
 from accounts.access import scope_for
 from accounts.api.problems import ProblemSerializer
+from accounts.api.serializers import InputSerializer
 from accounts.errors import ApplicationError
+from accounts.input_limits import MAX_QUERY_VALUE_LENGTH
 
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 # Imports point one way (reporting -> vouchers -> accounts): an app can raise its own errors
@@ -33,7 +42,7 @@ GENERIC_CODES: dict[int, tuple[str, ...]] = {
     404: ("not_found",),
     409: (),
     415: ("unsupported_media_type",),
-    422: (),
+    422: ("unknown_reference",),
     429: ("throttled",),
     503: ("service_unavailable",),
 }
@@ -51,6 +60,13 @@ TITLES = {
     503: "Database out of reach; retry after Retry-After seconds with the same Idempotency-Key",
 }
 RETRY_AFTER = {"Retry-After": {"schema": {"type": "integer"}, "description": "Seconds to wait"}}
+# What the input gate lets through in a query or path value, and in a body's text.
+NO_CONTROL_CHARACTER = "^[^\\x00-\\x1f\\x7f]*$"
+# Body text may hold tab, line feed and carriage return; a required text field, whose
+# surrounding white space is stripped, needs one character that is not white space.
+_TEXT_CHARACTER = "[^\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f]"
+TEXT = f"^{_TEXT_CHARACTER}*$"
+NON_BLANK_TEXT = f"^{_TEXT_CHARACTER}*[^\\s\\x00-\\x1f\\x7f]{_TEXT_CHARACTER}*$"
 
 class ProblemAutoSchema(AutoSchema):
     def get_operation(
@@ -65,6 +81,7 @@ class ProblemAutoSchema(AutoSchema):
         if public:
             operation["security"] = []
         self._enumerate_ordering(operation)
+        _constrain_text_parameters(operation)
         responses = operation["responses"]
         reference = self.resolve_serializer(ProblemSerializer, "response").ref
         for status in _statuses(operation, method=self.method, public=public):
@@ -82,6 +99,21 @@ class ProblemAutoSchema(AutoSchema):
         separator = "\n\n" if description else ""
         operation["description"] = f"{description}{separator}Problem codes by status:\n{listing}"
         return operation
+
+    def _map_basic_serializer(self, serializer: Any, direction: str) -> dict[str, Any]:
+        schema: dict[str, Any] = super()._map_basic_serializer(serializer, direction)
+        if direction == "request" and isinstance(serializer, InputSerializer):
+            schema["additionalProperties"] = False
+            for name, field_schema in schema.get("properties", {}).items():
+                field = serializer.fields.get(name)
+                _constrain_text(field_schema, NON_BLANK_TEXT if _is_non_blank(field) else TEXT)
+                # A list that may not be empty (drf-spectacular does not say so).
+                may_be_empty = getattr(field, "allow_empty", True)
+                if field_schema.get("type") == "array" and may_be_empty is False:
+                    field_schema["minItems"] = max(1, field_schema.get("minItems", 1))
+                if isinstance(field, serializers.FileField) and not field.allow_empty_file:
+                    field_schema["minLength"] = 1  # an empty file is refused
+        return schema
 
     def _enumerate_ordering(self, operation: dict[str, Any]) -> None:
         """`ordering` takes the view's ordering fields, ascending or descending: say so."""
@@ -103,6 +135,33 @@ class ProblemAutoSchema(AutoSchema):
 
     def _app(self) -> str:
         return type(self.view).__module__.split(".")[0]
+
+
+def _is_non_blank(field: Any) -> bool:
+    """A text field whose value DRF strips and refuses when nothing is left."""
+    if isinstance(field, serializers.ListField):
+        field = field.child
+    return (isinstance(field, serializers.CharField) and not field.allow_blank
+            and field.trim_whitespace)
+
+
+def _constrain_text_parameters(operation: dict[str, Any]) -> None:
+    for parameter in operation.get("parameters", []):
+        if parameter["in"] in {"query", "path"}:
+            schema = parameter.get("schema", {})
+            if _constrain_text(schema, NO_CONTROL_CHARACTER):
+                schema.setdefault("maxLength", MAX_QUERY_VALUE_LENGTH)
+
+
+def _constrain_text(schema: dict[str, Any], pattern: str) -> bool:
+    """Give free text (a string with no enum, format or pattern of its own; or the items of a
+    list of such strings) the pattern; whether it was free text."""
+    if schema.get("type") == "array" and isinstance(schema.get("items"), dict):
+        return _constrain_text(schema["items"], pattern)
+    if schema.get("type") != "string" or {"enum", "format", "pattern"} & set(schema):
+        return False
+    schema["pattern"] = pattern
+    return True
 
 
 def _statuses(operation: dict[str, Any], *, method: str, public: bool) -> list[int]:

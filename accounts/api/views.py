@@ -34,6 +34,7 @@ class RegionListApi(generics.ListAPIView):
     permission_classes = [ActionPermission]
     access_action = "reference.view"
     pagination_class = None
+    filter_backends: list[type] = []  # the four regions, always all of them, by code
     queryset = Region.objects.order_by("code")
 
     class RegionOutputSerializer(serializers.ModelSerializer):

@@ -213,10 +213,8 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_PARSER_CLASSES": [
-        "accounts.api.parsers.JSONParser",  # nesting limit, no NUL in text
-        "accounts.api.parsers.MultiPartParser",
-    ],
+    # JSON only; the evidence upload names its multipart parser itself.
+    "DEFAULT_PARSER_CLASSES": ["accounts.api.parsers.JSONParser"],  # nesting limit, no NUL
     "DEFAULT_PAGINATION_CLASS": "accounts.api.pagination.PagePagination",
     "DEFAULT_FILTER_BACKENDS": [
         "accounts.api.filtering.FilterBackend",
@@ -243,6 +241,12 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": "/api/v1",
+    # Several models name their choices `Kind`: each enum gets its own component name.
+    "ENUM_NAME_OVERRIDES": {
+        "EvidenceKindEnum": "vouchers.models.reference.EvidenceKind",
+        "LedgerAccountKindEnum": "vouchers.ledger.models.Account.Kind",
+        "ReportKindEnum": "reporting.models.ReportRun.Kind",
+    },
 }
 
 # Celery: with no CELERY_BROKER_URL the broker lives in files (kombu's filesystem

@@ -12,6 +12,7 @@ from rest_framework.views import APIView
 
 from accounts.api.idempotency import idempotent
 from accounts.api.permissions import ActionPermission
+from accounts.api.serializers import InputSerializer
 from accounts.models import Region
 from reporting import selectors
 from reporting.exporters import CONTENT_TYPES
@@ -47,7 +48,7 @@ class ReportRunListApi(generics.ListAPIView):
     def get_queryset(self):
         return selectors.runs_for(actor=self.request.user)
 
-    class ReportRequestInputSerializer(serializers.Serializer):
+    class ReportRequestInputSerializer(InputSerializer):
         kind = serializers.ChoiceField(choices=ReportRun.Kind.choices)
         region = serializers.SlugRelatedField(
             slug_field="short_code", queryset=Region.objects.all(), required=False,

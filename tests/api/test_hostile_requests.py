@@ -57,15 +57,20 @@ def test_a_nul_in_an_api_filter_or_a_form_post_is_refused(parties, client):
     assert login.status_code == 400
 
 
-@pytest.mark.parametrize(
-    "value",
-    ["5233-05-24T08:03:37+17:37", "9999-12-31T23:59:59-05:00", "0001-01-01T00:00:00+05:00"],
-)
-def test_an_out_of_range_timestamp_filter_is_a_field_error(parties, value):
+@pytest.mark.parametrize(("value", "finds_the_application"), [
+    ("5233-05-24T08:03:37+17:37", False),  # an offset PostgreSQL refuses: taken as UTC here
+    ("2020-01-01T00:00:00+23:59", True),  # the widest offset RFC 3339 allows
+    ("0001-01-01T00:00:00+05:00", True),  # before year 1 in UTC: the earliest instant
+    ("0001-01-01", True),  # no offset: Shanghai time, also before year 1 in UTC
+    ("9999-12-31T23:59:59-05:00", False),  # after 9999 in UTC: the latest instant
+])
+def test_any_rfc3339_timestamp_filters_by_its_instant(parties, records, value,
+                                                      finds_the_application):
     response = parties.client("reviewer").get("/api/v1/applications/",
                                               {"submitted_after": value})
-    assert response.status_code == 400
-    assert response.json()["errors"][0]["field"] == "submitted_after"
+    assert response.status_code == 200
+    found = {row["id"] for row in response.json()["results"]}
+    assert (records.submitted.pk in found) is finds_the_application
 
 
 def test_the_widest_real_offset_still_filters(parties):

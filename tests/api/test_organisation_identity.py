@@ -61,10 +61,12 @@ def test_a_city_of_another_region_is_refused_in_english(parties, provincial):
 
 
 def test_an_unknown_city_code_is_a_field_error(parties, provincial):
+    # Well-formed, but it names no city: 422 unknown_reference, not a malformed 400.
     response = parties.client("reviewer").post(
         city_url(provincial), {"city_code": "329900"}, format="json")
 
-    assert response.status_code == 400
+    assert response.status_code == 422
+    assert response.json()["code"] == "unknown_reference"
     assert [error["field"] for error in response.json()["errors"]] == ["city_code"]
     provincial.refresh_from_db()
     assert provincial.city is None

@@ -9,36 +9,45 @@ parameter is replaced by a real id half of the time, so the 2xx paths are exerci
 Every built-in check runs (`--checks all`: no 5xx, status codes, content types, headers and
 bodies as documented, negative data rejected, positive data accepted, unsupported methods,
 ignored auth, ...). A finding does not stop the sweep: each is collected with its operation,
-role, mode, check and a curl line, printed grouped by check, and the test fails on any.
+role, mode, check, a curl line and the start of the answer, printed grouped by check, and the
+test fails on any.
 Bounded and deterministic: derandomized Hypothesis, no shrinking, no example database.
 
-Marked `schemathesis` (pyproject.toml) and run by `make contract` (VOUCHERS_SCHEMATHESIS=1);
-not yet among CI's checks: it still reports the contract findings issue 18 lists.
+The expected statuses come from schemathesis.toml (the contract an outside client's own runs
+use too: a schema-valid request may be refused with 422 by a rule no schema can state).
+Part of `make test` in both CI runs (SQLite, then PostgreSQL); alone: `make contract`.
 """
 
 from __future__ import annotations
 
+import os
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from typing import Any
 
 import pytest
 import schemathesis
+from django.conf import settings as django_settings
 from django.core.handlers.wsgi import WSGIHandler
 from django.utils import timezone
-from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import HealthCheck, Phase, given, seed, settings
 from hypothesis import strategies as st
 from hypothesis.errors import Unsatisfiable
 from schemathesis import GenerationMode
 from schemathesis.checks import CHECKS, load_all_checks
+from schemathesis.config import SchemathesisConfig
 from schemathesis.core.failures import Failure, FailureGroup
+from schemathesis.core.parameters import ParameterLocation
 
 from accounts import services as account_services
 from tests.api.conftest import ids_of_records
 
 pytestmark = pytest.mark.schemathesis
 
-MAX_EXAMPLES = 5
+# CI's bounded run: 5 cases per operation, role and mode from a fixed seed. Exploring further
+# by hand: VOUCHERS_SCHEMATHESIS_EXAMPLES=50 VOUCHERS_SCHEMATHESIS_SEED=7 make contract
+MAX_EXAMPLES = int(os.environ.get("VOUCHERS_SCHEMATHESIS_EXAMPLES", "5"))
+SEED = os.environ.get("VOUCHERS_SCHEMATHESIS_SEED")
 ROLES = ["enterprise", "institution", "reviewer", "finance", "operator", "sh_reviewer"]
 MODES = [GenerationMode.POSITIVE, GenerationMode.NEGATIVE]
 
@@ -51,6 +60,7 @@ class Finding:
     mode: str
     status: int
     message: str
+    answer: str  # the start of the response body: the refusal's own words
     curl: str
 
 
@@ -59,7 +69,10 @@ def test_every_check_passes_for_every_role_in_both_modes(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     # Given the live schema, real records and one API token per role
-    schema = schemathesis.openapi.from_wsgi("/api/v1/schema/", wsgi_without_connection_reset)
+    schema = schemathesis.openapi.from_wsgi(
+        "/api/v1/schema/", wsgi_without_connection_reset,
+        config=SchemathesisConfig.from_path(django_settings.BASE_DIR / "schemathesis.toml"),
+    )
     load_all_checks()
     checks = list(CHECKS.get_all())
     real_ids = ids_of_records(parties, records)
@@ -99,14 +112,18 @@ class _Sweep:
         headers = {"Authorization": f"Token {self.token}"}
 
         @settings(
-            max_examples=MAX_EXAMPLES, deadline=None, database=None, derandomize=True,
+            max_examples=MAX_EXAMPLES, deadline=None, database=None, derandomize=SEED is None,
             phases=[Phase.explicit, Phase.generate], suppress_health_check=list(HealthCheck),
         )
         @given(case=self.operation.as_strategy(generation_mode=self.mode),
                use_real_id=st.booleans())
         def explore(case: Any, use_real_id: bool) -> None:
             counter["cases"] += 1
-            if use_real_id and case.path_parameters:
+            # A real id replaces a path value the case means to be valid, never one it negated
+            # (the check would still take the request for a negative one).
+            path_negated = case.meta is not None and case.meta.is_negative_at(
+                ParameterLocation.PATH)
+            if use_real_id and case.path_parameters and not path_negated:
                 case.path_parameters = {
                     name: self.real_ids.get(name, value)
                     for name, value in case.path_parameters.items()
@@ -126,9 +143,12 @@ class _Sweep:
                     check=failure.title, operation=self.operation.label, role=self.role,
                     mode=self.mode.value, status=response.status_code,
                     message=" ".join(str(failure.message).split())[:300],
-                    curl=case.as_curl_command(headers={"Authorization": "Token <role>"})[:400],
+                    answer=" ".join(response.text.split())[:300],
+                    curl=case.as_curl_command(headers={"Authorization": "Token <role>"})[:1500],
                 ))
 
+        if SEED is not None:
+            explore = seed(int(SEED))(explore)
         try:
             explore()
         except Unsatisfiable:
@@ -150,6 +170,7 @@ def _summary(counter: Counter[str], findings: set[Finding]) -> str:
             found = by_check[check][operation]
             first = min(found, key=lambda finding: (finding.role, finding.mode))
             lines.append(f"- {operation} [{_who(found)}] {first.status}: {first.message}")
+            lines.append(f"    answer: {first.answer}")
             lines.append(f"    {first.curl}")
     return "\n".join(lines)
 

@@ -10,6 +10,7 @@ from rest_framework.views import APIView
 from accounts.api.idempotency import idempotent
 from accounts.api.parsers import JSONParser
 from accounts.api.permissions import ActionPermission
+from accounts.api.serializers import InputSerializer
 from vouchers.api import selectors
 from vouchers.api.common import fen_field, now, responses, visible_or_404
 from vouchers.api.filters import ApplicationFilter
@@ -68,7 +69,7 @@ class ApplicationSubmitApi(APIView):
     permission_classes = [ActionPermission]
     access_action = "application.submit"
 
-    class ApplicationSubmitInputSerializer(serializers.Serializer):
+    class ApplicationSubmitInputSerializer(InputSerializer):
         program_id = serializers.IntegerField(min_value=1)
         amount_fen = fen_field()
         purpose = serializers.CharField(max_length=2000)
@@ -105,7 +106,7 @@ class ApplicationApproveApi(APIView):
     parser_classes = [JSONParser]
     access_action = "application.review"
 
-    class ApplicationApproveInputSerializer(serializers.Serializer):
+    class ApplicationApproveInputSerializer(InputSerializer):
         amount_fen = fen_field(required=False, help_text="less than requested; default all")
         reason = serializers.CharField(max_length=2000, required=False, default="")
 
@@ -129,7 +130,7 @@ class ApplicationRejectApi(APIView):
     permission_classes = [ActionPermission]
     access_action = "application.review"
 
-    class ApplicationRejectInputSerializer(serializers.Serializer):
+    class ApplicationRejectInputSerializer(InputSerializer):
         reason = serializers.CharField(max_length=2000)
 
     @extend_schema(

@@ -11,6 +11,7 @@ from rest_framework.views import APIView
 from accounts.api.idempotency import idempotent
 from accounts.api.parsers import MultiPartParser
 from accounts.api.permissions import ActionPermission
+from accounts.api.serializers import InputSerializer
 from vouchers.api import selectors
 from vouchers.api.common import (
     INVOICE_CODE_HELP,
@@ -70,7 +71,7 @@ class DeliveryLogApi(APIView):
     permission_classes = [ActionPermission]
     access_action = "delivery.log"
 
-    class DeliveryLogInputSerializer(serializers.Serializer):
+    class DeliveryLogInputSerializer(InputSerializer):
         order_id = serializers.IntegerField(min_value=1)
         delivered_on = serializers.DateField()
         description = serializers.CharField(max_length=2000)
@@ -117,7 +118,7 @@ class DeliveryDisputeApi(APIView):
     permission_classes = [ActionPermission]
     access_action = "delivery.dispute"
 
-    class DeliveryDisputeInputSerializer(serializers.Serializer):
+    class DeliveryDisputeInputSerializer(InputSerializer):
         reason = serializers.CharField(max_length=2000)
 
     @extend_schema(
@@ -145,7 +146,7 @@ EVIDENCE_KINDS = (
 class EvidenceOutputSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     order_id = serializers.IntegerField()
-    kind = serializers.CharField(help_text=EVIDENCE_KINDS)
+    kind = serializers.ChoiceField(choices=EvidenceKind.choices, help_text=EVIDENCE_KINDS)
     original_name = serializers.CharField()
     content_type = serializers.CharField()
     size_bytes = serializers.IntegerField()
@@ -175,10 +176,8 @@ class EvidenceUploadApi(APIView):
     access_action = "evidence.upload"
     parser_classes = [MultiPartParser]
 
-    class EvidenceUploadInputSerializer(serializers.Serializer):
-        # Checked by evidence_attach (422); a plain string keeps the schema's enum names
-        # unambiguous beside the reports' own `kind`.
-        kind = serializers.CharField(max_length=16, help_text=EVIDENCE_KINDS)
+    class EvidenceUploadInputSerializer(InputSerializer):
+        kind = serializers.ChoiceField(choices=EvidenceKind.choices, help_text=EVIDENCE_KINDS)
         file = serializers.FileField(help_text="PDF, PNG or JPEG, at most 10 MB")
 
     @extend_schema(

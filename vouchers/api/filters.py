@@ -1,9 +1,10 @@
-"""django-filter filter sets of the voucher API lists."""
+"""django-filter filter sets of the voucher API lists (on ApiFilterSet: strict ids and values)."""
 
 from __future__ import annotations
 
 import django_filters
 
+from accounts.api.filtering import ApiFilterSet
 from accounts.models import Organisation
 from vouchers.ledger.models import Account, Transfer
 from vouchers.models import (
@@ -17,7 +18,7 @@ from vouchers.models import (
 )
 
 
-class ProgramFilter(django_filters.FilterSet):
+class ProgramFilter(ApiFilterSet):
     region = django_filters.CharFilter(field_name="region__short_code")
 
     class Meta:
@@ -25,7 +26,7 @@ class ProgramFilter(django_filters.FilterSet):
         fields = ["year", "payee_mode", "region"]
 
 
-class ApplicationFilter(django_filters.FilterSet):
+class ApplicationFilter(ApiFilterSet):
     submitted_after = django_filters.IsoDateTimeFilter(field_name="submitted_at", lookup_expr="gte")
     submitted_before = django_filters.IsoDateTimeFilter(field_name="submitted_at", lookup_expr="lt")
 
@@ -34,13 +35,13 @@ class ApplicationFilter(django_filters.FilterSet):
         fields = ["state", "program", "enterprise"]
 
 
-class VoucherFilter(django_filters.FilterSet):
+class VoucherFilter(ApiFilterSet):
     class Meta:
         model = Voucher
         fields = ["state", "program", "enterprise"]
 
 
-class InstitutionFilter(django_filters.FilterSet):
+class InstitutionFilter(ApiFilterSet):
     region = django_filters.CharFilter(field_name="region__short_code")
     city = django_filters.CharFilter(field_name="city__code")
     category = django_filters.CharFilter(method="filter_category")
@@ -56,7 +57,7 @@ class InstitutionFilter(django_filters.FilterSet):
         ).distinct()
 
 
-class OrderFilter(django_filters.FilterSet):
+class OrderFilter(ApiFilterSet):
     category = django_filters.CharFilter(field_name="category__code")
 
     class Meta:
@@ -64,31 +65,31 @@ class OrderFilter(django_filters.FilterSet):
         fields = ["state", "voucher", "enterprise", "institution", "category"]
 
 
-class DeliveryFilter(django_filters.FilterSet):
+class DeliveryFilter(ApiFilterSet):
     class Meta:
         model = Delivery
         fields = ["state", "order"]
 
 
-class RedemptionFilter(django_filters.FilterSet):
+class RedemptionFilter(ApiFilterSet):
     class Meta:
         model = Redemption
         fields = ["state", "program", "payee", "batch"]
 
 
-class PaymentBatchFilter(django_filters.FilterSet):
+class PaymentBatchFilter(ApiFilterSet):
     class Meta:
         model = PaymentBatch
         fields = ["state", "payee"]
 
 
-class AccountFilter(django_filters.FilterSet):
+class AccountFilter(ApiFilterSet):
     class Meta:
         model = Account
         fields = ["kind", "owner_type", "owner_id"]
 
 
-class TransferFilter(django_filters.FilterSet):
+class TransferFilter(ApiFilterSet):
     class Meta:
         model = Transfer
         fields = ["phase", "business_type", "business_id"]

@@ -10,6 +10,7 @@ from rest_framework.views import APIView
 
 from accounts.api.idempotency import idempotent
 from accounts.api.permissions import ActionPermission
+from accounts.api.serializers import InputSerializer
 from accounts.models import Organisation
 from vouchers.api import selectors
 from vouchers.api.common import fen_field, now, responses, visible_or_404
@@ -77,7 +78,7 @@ class OrderPlaceApi(APIView):
     permission_classes = [ActionPermission]
     access_action = "order.place"
 
-    class OrderPlaceInputSerializer(serializers.Serializer):
+    class OrderPlaceInputSerializer(InputSerializer):
         voucher_id = serializers.IntegerField(min_value=1)
         institution_id = serializers.IntegerField(min_value=1)
         category = serializers.SlugRelatedField(
@@ -122,7 +123,7 @@ class OrderCancelApi(APIView):
     permission_classes = [ActionPermission]
     access_action = "order.cancel"
 
-    class OrderCancelInputSerializer(serializers.Serializer):
+    class OrderCancelInputSerializer(InputSerializer):
         reason = serializers.CharField(max_length=2000, required=False, default="")
 
     @extend_schema(

@@ -11,6 +11,7 @@ from rest_framework.views import APIView
 from accounts import selectors, services
 from accounts.api.idempotency import idempotent
 from accounts.api.permissions import ActionPermission
+from accounts.api.serializers import InputSerializer
 from accounts.models import City
 from vouchers.api.common import now, responses, visible_or_404
 
@@ -43,7 +44,7 @@ class OrganisationCitySetApi(APIView):
     permission_classes = [ActionPermission]
     access_action = "registration.review"
 
-    class OrganisationCityInputSerializer(serializers.Serializer):
+    class OrganisationCityInputSerializer(InputSerializer):
         city_code = serializers.SlugRelatedField(slug_field="code", queryset=City.objects.all())
         reason = serializers.CharField(max_length=500, required=False, default="",
                                        allow_blank=True)
@@ -70,7 +71,7 @@ class OrganisationActualControllerSetApi(APIView):
     permission_classes = [ActionPermission]
     access_action = "registration.review"
 
-    class OrganisationActualControllerInputSerializer(serializers.Serializer):
+    class OrganisationActualControllerInputSerializer(InputSerializer):
         actual_controller = serializers.CharField(max_length=128, allow_blank=True)
         actual_controller_identifier = serializers.CharField(
             max_length=40, required=False, default="", allow_blank=True

@@ -11,6 +11,7 @@ from rest_framework.views import APIView
 
 from accounts.api.idempotency import idempotent
 from accounts.api.permissions import ActionPermission
+from accounts.api.serializers import InputSerializer
 from accounts.errors import NotFound
 from accounts.models import City
 from vouchers.api import selectors
@@ -29,7 +30,7 @@ class ProgramDeadlinesApi(APIView):
     permission_classes = [ActionPermission]
     access_action = "program.manage"
 
-    class ProgramDeadlinesInputSerializer(serializers.Serializer):
+    class ProgramDeadlinesInputSerializer(InputSerializer):
         use_by_at = program_date_field()
         redemption_deadline_at = program_date_field()
         vouchers_follow = serializers.BooleanField(
@@ -60,7 +61,7 @@ class ProgramServingAreaApi(APIView):
     permission_classes = [ActionPermission]
     access_action = "program.manage"
 
-    class ProgramServingAreaInputSerializer(serializers.Serializer):
+    class ProgramServingAreaInputSerializer(InputSerializer):
         serving_city_codes = serializers.SlugRelatedField(
             slug_field="code", queryset=City.objects.all(), many=True, allow_empty=False
         )
@@ -97,7 +98,7 @@ class CityProgramsAddApi(APIView):
         year = serializers.IntegerField()
         name = serializers.CharField()
 
-    class CityProgramsAddInputSerializer(serializers.Serializer):
+    class CityProgramsAddInputSerializer(InputSerializer):
         program_ids = serializers.ListField(
             child=serializers.IntegerField(min_value=1), allow_empty=False
         )

@@ -6,7 +6,6 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, serializers, status
 from rest_framework.response import Response
@@ -14,6 +13,7 @@ from rest_framework.views import APIView
 
 from accounts.api.idempotency import idempotent
 from accounts.api.permissions import ActionPermission
+from accounts.api.serializers import InputSerializer
 from accounts.models import City
 from vouchers.api import selectors
 from vouchers.api.common import basis_points_field, fen_field, now, responses, visible_or_404
@@ -96,14 +96,14 @@ class ProgramDetailApi(APIView):
         return Response(ProgramOutputSerializer(program).data)
 
 
-class ProgramCategoryInputSerializer(serializers.Serializer):
+class ProgramCategoryInputSerializer(InputSerializer):
     code = serializers.SlugRelatedField(
         slug_field="code", queryset=ServiceCategory.objects.filter(is_active=True)
     )
     ratio_bp = basis_points_field(required=False, allow_null=True, default=None)
 
 
-class ProgramFieldsInputSerializer(serializers.Serializer):
+class ProgramFieldsInputSerializer(InputSerializer):
     """The rules of a program; on update every field is optional."""
 
     name = serializers.CharField(max_length=128)
@@ -120,26 +120,14 @@ class ProgramFieldsInputSerializer(serializers.Serializer):
     applications_close_at = program_date_field()
     use_by_at = program_date_field()
     redemption_deadline_at = program_date_field()
-    # Plain strings checked below: a second enum of the evidence kinds would collide in the
-    # schema with the `kind` of an evidence upload.
     required_evidence = serializers.ListField(
-        child=serializers.CharField(), required=False,
-        help_text="evidence kinds, each once, at least one: contract, invoice, payment_proof, "
-        "report",
+        child=serializers.ChoiceField(choices=EvidenceKind.choices), required=False,
+        allow_empty=False, help_text="evidence kinds, each once, at least one",
     )
     categories = ProgramCategoryInputSerializer(many=True, required=False)
     serving_city_codes = serializers.SlugRelatedField(
         slug_field="code", queryset=City.objects.all(), many=True, required=False
     )
-
-    def validate_required_evidence(self, kinds: list[str]) -> list[str]:
-        unknown = sorted(set(kinds) - set(EvidenceKind.values))
-        if unknown:  # the service says the same; here the field error names the entry
-            raise serializers.ValidationError(
-                _("未知的材料类型：%(kinds)s") % {"kinds": "、".join(unknown)},
-                code="evidence_kind_unknown",
-            )
-        return kinds
 
 
 def _service_arguments(data: dict) -> dict:
@@ -211,7 +199,7 @@ class ProgramFundApi(APIView):
     permission_classes = [ActionPermission]
     access_action = "program.fund"
 
-    class ProgramFundInputSerializer(serializers.Serializer):
+    class ProgramFundInputSerializer(InputSerializer):
         amount_fen = fen_field()
         reference = serializers.CharField(max_length=100, help_text="拨款文号; a replay funds once")
 

@@ -10,6 +10,7 @@ from rest_framework.views import APIView
 from accounts.api.idempotency import idempotent
 from accounts.api.parsers import JSONParser
 from accounts.api.permissions import ActionPermission
+from accounts.api.serializers import InputSerializer
 from vouchers.api import selectors
 from vouchers.api.common import (
     INVOICE_CODE_HELP,
@@ -77,7 +78,7 @@ class RedemptionRequestApi(APIView):
     permission_classes = [ActionPermission]
     access_action = "redemption.request"
 
-    class RedemptionRequestInputSerializer(serializers.Serializer):
+    class RedemptionRequestInputSerializer(InputSerializer):
         order_id = serializers.IntegerField(min_value=1)
 
     @extend_schema(
@@ -104,7 +105,7 @@ class RedemptionApproveApi(APIView):
     parser_classes = [JSONParser]
     access_action = "redemption.review"
 
-    class RedemptionApproveInputSerializer(serializers.Serializer):
+    class RedemptionApproveInputSerializer(InputSerializer):
         amount_fen = fen_field(required=False, help_text="less than requested needs a reason")
         reason = serializers.CharField(max_length=2000, required=False, default="")
 
@@ -128,7 +129,7 @@ class RedemptionRejectApi(APIView):
     permission_classes = [ActionPermission]
     access_action = "redemption.review"
 
-    class RedemptionRejectInputSerializer(serializers.Serializer):
+    class RedemptionRejectInputSerializer(InputSerializer):
         reason = serializers.CharField(max_length=2000)
 
     @extend_schema(

@@ -10,6 +10,7 @@ from rest_framework.views import APIView
 
 from accounts.api.idempotency import idempotent
 from accounts.api.permissions import ActionPermission
+from accounts.api.serializers import InputSerializer
 from accounts.downloads import csv_response
 from accounts.models import Organisation
 from vouchers import selectors as voucher_selectors
@@ -80,7 +81,7 @@ class PaymentBatchCreateApi(APIView):
     permission_classes = [ActionPermission]
     access_action = "batch.manage"
 
-    class PaymentBatchCreateInputSerializer(serializers.Serializer):
+    class PaymentBatchCreateInputSerializer(InputSerializer):
         payee_id = serializers.IntegerField(min_value=1)
 
     @extend_schema(
@@ -106,7 +107,7 @@ class PaymentBatchPayApi(APIView):
     permission_classes = [ActionPermission]
     access_action = "batch.manage"
 
-    class PaymentBatchPayInputSerializer(serializers.Serializer):
+    class PaymentBatchPayInputSerializer(InputSerializer):
         payment_reference = serializers.CharField(max_length=64)
         paid_on = serializers.DateField()
 
