@@ -43,8 +43,8 @@ TYPED := vouchers/ledger vouchers/services vouchers/movements.py vouchers/pricin
 	vouchers/states.py vouchers/invoices.py \
 	accounts/services accounts/access.py accounts/selectors.py accounts/audit.py \
 	accounts/credit_codes.py accounts/amounts.py accounts/transactions.py \
-	accounts/idempotency.py config/errors.py \
-	reporting/services \
+	accounts/idempotency.py accounts/notifications.py config/errors.py vouchers/notifications.py \
+	vouchers/rating_selectors.py reporting/services \
 	reporting/selectors.py
 typecheck: $(INSTALLED)
 	$(VENV)/bin/mypy $(TYPED)

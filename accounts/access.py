@@ -56,6 +56,16 @@ MATRIX: dict[str, dict[str, Scope]] = {
     "account.password_change": _SIGNED_IN,
     "api_token.manage": _SIGNED_IN,
     "me.view": _SIGNED_IN,
+    # Each user's own messages (the selectors read the recipient's only)
+    "notification.view": _SIGNED_IN,
+    "notification.read": _SIGNED_IN,
+    "notification.preferences": _SIGNED_IN,
+    # Service ratings: the enterprise rates; the institution sees its own, authorities those
+    # of their region's institutions, the operator all
+    "delivery.rate": {_E: Scope.OWN_ORGANISATION},
+    "rating.view": {_E: Scope.OWN_ORGANISATION, _I: Scope.OWN_ORGANISATION,
+                    _R: Scope.OWN_REGION_AS_SERVER, _F: Scope.OWN_REGION_AS_SERVER,
+                    _O: Scope.ALL},
     # Enterprise
     "program.view": {_E: Scope.OWN_REGION_AS_ISSUER, _R: Scope.OWN_REGION_AS_ISSUER,
                      _F: Scope.OWN_REGION_AS_ISSUER, _O: Scope.ALL},

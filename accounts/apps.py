@@ -11,7 +11,10 @@ class AccountsConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import post_migrate
 
-        from accounts import signals  # noqa: F401 - registers the login audit receivers
+        from accounts import (
+            signals,  # noqa: F401 - registers the login audit receivers
+            tasks,  # noqa: F401 - services send to them by name
+        )
         from config.database_roles import grant_after_migrate
 
         # Sent once per app after every migration ran: one sender, so one grant per migrate.

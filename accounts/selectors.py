@@ -8,7 +8,7 @@ from django.db import models
 from django.db.models import CharField, Q, QuerySet
 from django.db.models.functions import Cast
 
-from accounts.models import AuditEntry, City, Organisation, User
+from accounts.models import AuditEntry, City, Notification, Organisation, User
 from accounts.permissions import organisation_of
 
 
@@ -88,3 +88,26 @@ def audit_entries_of_region(
     return entries.filter(region_id=region_id).exclude(
         Q(organisation__in=operator_organisations) | about_operator
     )
+
+
+def organisation_members(*, organisation_id: int) -> QuerySet[User]:
+    """The active users acting for an organisation: who its messages reach."""
+    return User.objects.filter(organisation_id=organisation_id, is_active=True).order_by("pk")
+
+
+def region_reviewers(*, region_id: int) -> QuerySet[User]:
+    """The active reviewers of a region's authority: who a region's review work reaches."""
+    return User.objects.filter(
+        role=User.Role.AUTHORITY_REVIEWER, organisation__kind=Organisation.Kind.AUTHORITY,
+        organisation__region_id=region_id, is_active=True,
+    ).order_by("pk")
+
+
+def notifications_of(*, actor: User, unread_only: bool = False) -> QuerySet[Notification]:
+    """The actor's own messages, newest first (no one reads another's)."""
+    messages = Notification.objects.filter(recipient=actor).order_by("-created_at", "-pk")
+    return messages.filter(read_at__isnull=True) if unread_only else messages
+
+
+def unread_notification_count(*, actor: User) -> int:
+    return Notification.objects.filter(recipient=actor, read_at__isnull=True).count()

@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from accounts import views
+from accounts import message_views, views
 from accounts.decorators import action_required
 from accounts.forms import LoginForm
 
@@ -46,6 +46,11 @@ urlpatterns = [
     path("notices/<int:pk>/conclude/", views.notice_conclude, name="notice_conclude"),
     path("objections/<int:pk>/resolve/", views.objection_resolve, name="objection_resolve"),
     path("tokens/", views.api_tokens, name="api_tokens"),
+    path("messages/", message_views.message_list, name="messages"),
+    path("messages/<int:pk>/open/", message_views.message_open, name="message_open"),
+    path("messages/read-all/", message_views.messages_mark_all_read, name="messages_read_all"),
+    path("messages/settings/", message_views.message_preferences,
+         name="message_preferences"),
     path("audit/", views.audit_trail, name="audit_trail"),
     path("tokens/<int:pk>/revoke/", views.api_token_revoke, name="api_token_revoke"),
 ]

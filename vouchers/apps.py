@@ -7,3 +7,7 @@ from django.utils.translation import gettext_lazy as _
 class VouchersConfig(AppConfig):
     name = "vouchers"
     verbose_name = _("创新券")
+
+    def ready(self) -> None:
+        # Registers the voucher flow's message kinds, for every process that renders one.
+        from vouchers import notifications  # noqa: F401

@@ -37,6 +37,7 @@ from vouchers.models import (
     Voucher,
 )
 from vouchers.pricing import require_voucher_share, voucher_portion
+from vouchers.rating_selectors import institution_rating_warnings
 from vouchers.states import REDEEMED_STATES
 from vouchers.visibility import with_voucher_balances
 
@@ -405,7 +406,8 @@ def enterprise_year_history(*, enterprise: Organisation, year: int) -> dict[str,
 def redemption_warnings(*, redemption: Redemption) -> list[str]:
     """Signals for the reviewer: a repeated invoice (same code and number, or the same 数电票
     number; also among rejected claims or other deliveries), an institution taking most of
-    the enterprise's voucher spending."""
+    the enterprise's voucher spending, split orders, shared identities, and the institution's
+    low ratings and disputed deliveries of the last year."""
     warnings = []
     others = Redemption.objects.exclude(pk=redemption.pk)
     if others.filter(invoice_key=redemption.invoice_key).exists():
@@ -429,6 +431,14 @@ def redemption_warnings(*, redemption: Redemption) -> list[str]:
     warnings += _shared_identity_warnings(order.enterprise, order.institution)
     if _looks_split(order, redemption.program.small_order_threshold_fen):
         warnings.append(_("该企业近30天内向同一服务机构下了多笔略低于小额门槛的订单，疑似拆单"))
+    record = institution_rating_warnings(institution_id=order.institution_id,
+                                         now=redemption.requested_at)
+    if record["low_ratings"]:
+        warnings.append(_("该服务机构近一年有%(count)d条低分服务评价（2.5分及以下）")
+                        % {"count": record["low_ratings"]})
+    if record["disputes"]:
+        warnings.append(_("该服务机构近一年有%(count)d次交付被企业提出异议")
+                        % {"count": record["disputes"]})
     return warnings
 
 

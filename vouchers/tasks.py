@@ -5,7 +5,7 @@ from __future__ import annotations
 from celery import shared_task
 from django.utils import timezone
 
-from vouchers.services import orders, vouchers
+from vouchers.services import orders, reminders, vouchers
 
 
 @shared_task(acks_late=True)
@@ -18,3 +18,9 @@ def expire_due_vouchers() -> int:
 def lapse_due_orders() -> int:
     """Holds still unredeemed at the redemption deadline are voided; the money goes back."""
     return orders.orders_lapse_due(now=timezone.now())
+
+
+@shared_task(acks_late=True)
+def send_deadline_reminders() -> int:
+    """Use-by and redemption-deadline reminders, once per record, threshold and recipient."""
+    return reminders.reminders_send_due(now=timezone.now())

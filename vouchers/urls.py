@@ -10,6 +10,7 @@ from vouchers.views import (
     oversight,
     platform,
     programs,
+    ratings,
     reviews,
     settlement,
 )
@@ -34,6 +35,8 @@ pages = [
     path("orders/<int:pk>/deliver/", orders.delivery_log, name="delivery_log"),
     path("orders/<int:pk>/evidence/", orders.evidence_upload, name="evidence_upload"),
     path("orders/<int:pk>/redeem/", orders.redemption_request, name="redemption_request"),
+    path("orders/<int:pk>/rate/", ratings.delivery_rate, name="delivery_rate"),
+    path("ratings/", ratings.rating_list, name="rating_list"),
     path("evidence/<int:pk>/", orders.evidence_download, name="evidence_download"),
     path("history/", orders.history, name="history"),
     # Institution

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from accounts.models.api import ApiToken, IdempotencyRecord
 from accounts.models.audit import AuditEntry
+from accounts.models.notifications import Notification, NotificationPreference
 from accounts.models.organisations import Objection, Organisation, User
 from accounts.models.reference import City, District, HistoricalDivision, Region
 
@@ -14,6 +15,8 @@ __all__ = [
     "District",
     "HistoricalDivision",
     "IdempotencyRecord",
+    "Notification",
+    "NotificationPreference",
     "Objection",
     "Organisation",
     "Region",

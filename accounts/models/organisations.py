@@ -141,6 +141,8 @@ class User(AbstractUser):
         verbose_name=_("所属机构"),
     )
     role = models.CharField(_("角色"), max_length=32, choices=Role.choices, blank=True)
+    # The language of the user's e-mails: the last one chosen on the site (blank: Chinese).
+    language = models.CharField(_("语言"), max_length=16, blank=True, default="")
     linked_organisations = models.ManyToManyField(
         Organisation,
         blank=True,

@@ -9,6 +9,10 @@ from accounts.audit import audit_record
 from accounts.errors import Conflict, InvalidInput
 from accounts.models import Objection, Organisation, User
 from accounts.permissions import require_region
+from accounts.services.notifications import (
+    notify_objection_lodged,
+    notify_objection_resolved,
+)
 from accounts.services.organisations import organisation_move_status
 from accounts.states import OBJECTION_TRANSITIONS, require_transition
 from accounts.text import clean_text
@@ -51,6 +55,7 @@ def objection_lodge(
         reason=objection.text,
         now=now,
     )
+    notify_objection_lodged(objection, now=now)
     return objection
 
 
@@ -86,6 +91,7 @@ def objection_resolve(
         region=objection.organisation.region,
         now=now,
     )
+    notify_objection_resolved(objection, now=now)
     return objection
 
 

@@ -16,6 +16,7 @@ from accounts.errors import Conflict, InvalidInput
 from accounts.identity import controller_identity
 from accounts.models import City, Organisation, User
 from accounts.permissions import require_impartial, require_region
+from accounts.services.notifications import notify_registration_decided
 from accounts.states import ORGANISATION_TRANSITIONS, require_transition
 from accounts.text import clean_text
 from accounts.transactions import service_transaction
@@ -193,6 +194,7 @@ def organisation_move_status(
         region=organisation.region,
         now=now,
     )
+    notify_registration_decided(organisation, reason=reason, now=now)
     return organisation
 
 

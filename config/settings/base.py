@@ -84,6 +84,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "accounts.context_processors.unread_messages",
             ],
         },
     },
@@ -303,6 +304,16 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
         "task": "accounts.tasks.purge_idempotency_keys",
         "schedule": 60 * 60,
     },
+    # Notification e-mails whose after-commit message was lost (broker away) or that failed.
+    "notifications-send-emails": {
+        "task": "accounts.tasks.send_notification_emails",
+        "schedule": env.float("NOTIFICATION_EMAIL_SWEEP_SECONDS", default=60.0),
+    },
+    # Reminders of use-by dates and redemption deadlines, once per record and threshold.
+    "vouchers-send-reminders": {
+        "task": "vouchers.tasks.send_deadline_reminders",
+        "schedule": crontab(hour=9, minute=0),  # Asia/Shanghai, the start of the working day
+    },
     "ledger-void-expired-pending": {
         "task": "vouchers.ledger.tasks.void_expired_pending_transfers",
         "schedule": 5 * 60,
@@ -353,7 +364,15 @@ SERVER_EMAIL = env.str("DJANGO_SERVER_EMAIL", default="root@localhost")
 DEFAULT_FROM_EMAIL = env.str("DJANGO_DEFAULT_FROM_EMAIL", default=SERVER_EMAIL)
 EMAIL_SUBJECT_PREFIX = env.str("DJANGO_EMAIL_SUBJECT_PREFIX", default="[创新券] ")
 # smtp://user:password@host:587/?tls=True, or consolemail:// (django-environ's EMAIL_URL).
-vars().update(env.email_url("EMAIL_URL", default="smtp://localhost:25"))
+# Without one (the embedded default) every mail is written as a file under var/mail/;
+# production sends through smtp://localhost:25 unless EMAIL_URL says otherwise.
+if env.str("EMAIL_URL", default=""):
+    vars().update(env.email_url("EMAIL_URL"))
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    EMAIL_FILE_PATH = str(VAR_DIR / "mail")
+# The site's address, for the links in notification e-mails.
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 # Sentry is started only when SENTRY_DSN is set (sentry-sdk; no personal data is sent).
 SENTRY_DSN = env.str("SENTRY_DSN", default="")
 SENTRY_ENVIRONMENT = env.str("SENTRY_ENVIRONMENT", default="development")

@@ -25,6 +25,8 @@ INSTALLED_APPS = [app for app in INSTALLED_APPS if app != "devtools"]  # noqa: F
 VAR_DIR = Path(env.str("VOUCHERS_VAR_DIR", default="/var/lib/vouchers"))  # noqa: F405
 STATIC_ROOT = env.str("DJANGO_STATIC_ROOT", default=str(VAR_DIR / "static"))  # noqa: F405
 MEDIA_ROOT = env.str("DJANGO_MEDIA_ROOT", default=str(VAR_DIR / "media"))  # noqa: F405
+# Mail goes to the local relay unless EMAIL_URL names another (never to files here).
+vars().update(env.email_url("EMAIL_URL", default="smtp://localhost:25"))  # noqa: F405
 # `celery beat` reads this unless given --schedule.
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 

@@ -167,5 +167,7 @@ def _user(organisation: Organisation, username: str, role: str, *, now: datetime
         username=username,
         password=DEMO_PASSWORD,
         role=role,
+        # Demo mail is written under var/mail/ (no EMAIL_URL), to RFC 2606's reserved domain.
+        email=f"{username}@example.com",
         now=now,
     )

@@ -36,7 +36,8 @@ def migrated_database(private_postgres: PrivatePostgres, tmp_path_factory) -> st
     """A database on the private cluster, migrated once, holding the demo data."""
     private_postgres.psql(f"CREATE DATABASE {FAULTS_DATABASE}")
     url = private_postgres.url(FAULTS_DATABASE)
-    redis = PrivateRedis()  # the commands need a broker URL but send nothing
+    # A broker URL with no server: what load_demo's messages send waits in their outbox rows.
+    redis = PrivateRedis()
     environment = stack_environment(database_url=url, redis=redis,
                                     var_dir=tmp_path_factory.mktemp("faults-setup"))
     manage("migrate", "--noinput", env=environment)

@@ -12,6 +12,7 @@ from vouchers.api import (
     organisations,
     program_changes,
     programs,
+    ratings,
     redemptions,
     settlements,
     vouchers,
@@ -102,6 +103,12 @@ urlpatterns = [
         deliveries.DeliveryDisputeApi.as_view(),
         name="delivery-dispute",
     ),
+    path(
+        "deliveries/<int:delivery_id>/rating/",
+        ratings.DeliveryRateApi.as_view(),
+        name="delivery-rate",
+    ),
+    path("ratings/", ratings.RatingListApi.as_view(), name="rating-list"),
     path("redemptions/", redemptions.RedemptionListApi.as_view(), name="redemption-list"),
     path(
         "redemptions/request/",

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from drf_spectacular.utils import extend_schema
+from typing import Any
+
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import generics, serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -13,6 +15,7 @@ from vouchers.api import selectors
 from vouchers.api.common import responses, visible_or_404
 from vouchers.api.filters import InstitutionFilter, VoucherFilter
 from vouchers.models import Voucher
+from vouchers.rating_selectors import RatingSummary, rating_summaries
 
 
 class VoucherOutputSerializer(serializers.Serializer):
@@ -69,6 +72,23 @@ class InstitutionOutputSerializer(serializers.Serializer):
     city_code = serializers.CharField(source="city.code")
     city_name = serializers.CharField(source="city.name")
     services = InstitutionServiceOutputSerializer(many=True)
+    rating_count = serializers.SerializerMethodField(help_text="ratings received")
+    rating_average = serializers.SerializerMethodField(
+        help_text="mean score 1.00–5.00; null below MIN_RATINGS_SHOWN (3) ratings")
+
+    @extend_schema_field(serializers.IntegerField())
+    def get_rating_count(self, institution: Any) -> int:
+        return self._summary(institution).count
+
+    @extend_schema_field(serializers.FloatField(allow_null=True))
+    def get_rating_average(self, institution: Any) -> float | None:
+        return self._summary(institution).average
+
+    def _summary(self, institution: Any) -> RatingSummary:
+        summaries = self.context.get("ratings") or {}
+        if institution.pk not in summaries:  # a single institution: read its own
+            summaries.update(rating_summaries(institution_ids=[institution.pk]))
+        return summaries[institution.pk]
 
 
 class InstitutionListApi(generics.ListAPIView):
@@ -83,6 +103,12 @@ class InstitutionListApi(generics.ListAPIView):
     def get_queryset(self):
         return visibility.institutions_directory()
 
+    def list(self, request, *args, **kwargs):
+        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+        summaries = rating_summaries(institution_ids=[institution.pk for institution in page])
+        data = InstitutionOutputSerializer(page, many=True, context={"ratings": summaries}).data
+        return self.get_paginated_response(data)
+
 
 class InstitutionDetailApi(APIView):
     permission_classes = [ActionPermission]
@@ -91,4 +117,4 @@ class InstitutionDetailApi(APIView):
     @extend_schema(responses=responses({200: InstitutionOutputSerializer}, 404))
     def get(self, request, institution_id: int):
         institution = visible_or_404(visibility.institutions_directory(), institution_id)
-        return Response(InstitutionOutputSerializer(institution).data)
+        return Response(InstitutionOutputSerializer(institution, context={"ratings": {}}).data)

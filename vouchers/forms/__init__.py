@@ -25,6 +25,7 @@ from vouchers.forms.enterprise import (
     DisputeForm,
     InstitutionSearchForm,
     OrderForm,
+    RatingForm,
 )
 from vouchers.forms.fields import OnceForm, YuanField
 from vouchers.forms.institution import CatalogueEntryForm, DeliveryForm, EvidenceForm
@@ -53,6 +54,7 @@ __all__ = [
     "ProgramFundForm",
     "ProgramServingAreaForm",
     "ProgramUpdateForm",
+    "RatingForm",
     "SpotCheckDrawForm",
     "SpotCheckRecordForm",
     "YuanField",

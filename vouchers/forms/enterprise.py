@@ -76,3 +76,21 @@ class DisputeForm(OnceForm):
 
 class CancelForm(OnceForm):
     reason = reason_field(_("取消原因"), required=False)
+
+
+SCORES = [(score, str(score)) for score in range(5, 0, -1)]
+
+
+class RatingForm(forms.Form):
+    """The enterprise's rating of a confirmed delivery: four criteria on 1–5 and a comment."""
+
+    quality = forms.TypedChoiceField(label=_("服务质量"), choices=SCORES, coerce=int,
+                                     widget=forms.RadioSelect)
+    timeliness = forms.TypedChoiceField(label=_("及时性"), choices=SCORES, coerce=int,
+                                        widget=forms.RadioSelect)
+    price = forms.TypedChoiceField(label=_("价格合理性"), choices=SCORES, coerce=int,
+                                   widget=forms.RadioSelect)
+    communication = forms.TypedChoiceField(label=_("沟通配合"), choices=SCORES, coerce=int,
+                                           widget=forms.RadioSelect)
+    comment = forms.CharField(label=_("评价意见（选填）"), max_length=1000, required=False,
+                              widget=forms.Textarea(attrs={"rows": 3}))

@@ -5,6 +5,7 @@ from vouchers.models.delivery import Delivery, EvidenceFile
 from vouchers.models.order import ServiceOrder
 from vouchers.models.oversight import Blacklisting, ClawBack, SpotCheck, SpotCheckItem
 from vouchers.models.program import BASIS_POINTS, Program, ProgramCategory
+from vouchers.models.rating import ServiceRating
 from vouchers.models.redemption import Redemption
 from vouchers.models.reference import EvidenceKind, InstitutionService, ServiceCategory
 from vouchers.models.settlement import PaymentBatch, PaymentBatchCounter
@@ -26,6 +27,7 @@ __all__ = [
     "Redemption",
     "ServiceCategory",
     "ServiceOrder",
+    "ServiceRating",
     "SpotCheck",
     "SpotCheckItem",
     "Voucher",

@@ -21,6 +21,7 @@ from vouchers.errors import refuse
 from vouchers.ledger.models import Account
 from vouchers.locks import lock_application, lock_organisations
 from vouchers.models import Application, Program, ServiceCategory, Voucher
+from vouchers.notifications import notify_application_decided
 from vouchers.program_dates import china_date
 from vouchers.selectors import claims_counted_against_cap_fen
 from vouchers.services.oversight import require_not_blacklisted
@@ -126,6 +127,7 @@ def application_approve(
         reason=reason,
         amount_fen=approved,
     )
+    notify_application_decided(application, now=now)
     return voucher_issue(actor=actor, application=application, now=now)
 
 
@@ -159,6 +161,7 @@ def application_reject(
         reason=reason,
         amount_fen=application.amount_fen,
     )
+    notify_application_decided(application, now=now)
     return application
 
 

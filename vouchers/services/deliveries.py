@@ -21,6 +21,11 @@ from vouchers.errors import InvalidEvidence
 from vouchers.invoices import invoice_parse
 from vouchers.locks import lock_order
 from vouchers.models import Delivery, EvidenceFile, EvidenceKind, ServiceOrder
+from vouchers.notifications import (
+    notify_delivery_disputed,
+    notify_delivery_logged,
+    notify_rating_requested,
+)
 from vouchers.states import DELIVERY_TRANSITIONS, ORDER_TRANSITIONS, move_state
 
 MAX_EVIDENCE_BYTES = MAX_UPLOAD_BYTES
@@ -76,6 +81,7 @@ def delivery_log(
         before={"order_state": before},
         after={"order_state": order.state, "state": delivery.state, "invoice": invoice.key},
     )
+    notify_delivery_logged(delivery, now=now)
     return delivery
 
 
@@ -124,6 +130,10 @@ def _answer(
         after={"state": delivery.state, "order_state": order.state},
         reason=reason,
     )
+    if target == Delivery.State.DISPUTED:
+        notify_delivery_disputed(delivery, reason=reason, now=now)
+    else:
+        notify_rating_requested(delivery, now=now)
     return delivery
 
 

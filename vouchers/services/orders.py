@@ -34,6 +34,7 @@ from vouchers.models import (
     Voucher,
 )
 from vouchers.movements import cancel_key, hold_spec, lapse_key, payable_account, release_hold
+from vouchers.notifications import notify_order_cancelled, notify_order_placed
 from vouchers.pricing import require_voucher_share, voucher_portion
 from vouchers.services.oversight import require_not_blacklisted
 from vouchers.states import ORDER_TRANSITIONS, move_state
@@ -124,6 +125,7 @@ def order_place(
         reason=fee_justification,
         amount_fen=portion,
     )
+    notify_order_placed(order, now=now)
     return order
 
 
@@ -171,6 +173,7 @@ def order_cancel(*, actor: User, order: ServiceOrder, reason: str, now: datetime
         reason=reason,
         amount_fen=order.voucher_fen,
     )
+    notify_order_cancelled(order, reason=reason, now=now)
     return order
 
 

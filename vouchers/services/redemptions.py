@@ -24,6 +24,7 @@ from vouchers.movements import (
     return_key,
     return_to_budget,
 )
+from vouchers.notifications import notify_redemption_decided, notify_redemption_requested
 from vouchers.services.oversight import require_not_blacklisted
 from vouchers.states import ORDER_TRANSITIONS, REDEMPTION_TRANSITIONS, move_state
 
@@ -93,6 +94,7 @@ def redemption_request(*, actor: User, order: ServiceOrder, now: datetime) -> Re
         after={"state": redemption.state, "invoice": redemption.invoice_key},
         amount_fen=redemption.requested_fen,
     )
+    notify_redemption_requested(redemption, now=now)
     return redemption
 
 
@@ -150,6 +152,7 @@ def redemption_approve(
             actor=actor,
         )
     _audit_review(actor, redemption, before, now, reason)
+    notify_redemption_decided(redemption, now=now)
     return redemption
 
 
@@ -190,6 +193,7 @@ def redemption_reject(
         memo="兑付驳回，释放预留",
     )
     _audit_review(actor, redemption, before, now, reason)
+    notify_redemption_decided(redemption, now=now)
     return redemption
 
 

@@ -19,6 +19,7 @@ from vouchers.ledger.services import ledger_post
 from vouchers.locks import lock_batch, lock_batch_counter, lock_redemptions
 from vouchers.models import PaymentBatch, PaymentBatchCounter, Redemption
 from vouchers.movements import pay_spec
+from vouchers.notifications import notify_batch_paid
 from vouchers.states import BATCH_TRANSITIONS, REDEMPTION_TRANSITIONS, move_state
 
 # The scheme's calendar, whatever the server's TIME_ZONE: batch years are Shanghai years.
@@ -134,6 +135,7 @@ def payment_batch_pay(
         after={"state": batch.state, "payment_reference": batch.payment_reference},
         amount_fen=batch.total_fen,
     )
+    notify_batch_paid(batch, now=now)
     return batch
 
 

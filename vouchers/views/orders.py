@@ -19,8 +19,10 @@ from accounts.models import AuditEntry, User
 from vouchers import selectors
 from vouchers.forms import CancelForm, DeliveryForm, EvidenceForm
 from vouchers.models import Delivery, Redemption, ServiceOrder
+from vouchers.rating_selectors import order_rating
 from vouchers.services import deliveries, redemptions
 from vouchers.views.common import now, paginate, sort, submit_once, wants_csv, yuan_text
+from vouchers.views.ratings import rating_form_for
 
 ORDER_SORTS = {"placed": "placed_at", "fee": "total_fee_fen", "voucher": "voucher_fen"}
 
@@ -65,6 +67,7 @@ def order_detail(request, pk: int):
     is_enterprise = user.role == User.Role.ENTERPRISE and order.enterprise_id == own
     is_institution = user.role == User.Role.INSTITUTION and order.institution_id == own
     requested = order.redemptions.exclude(state=Redemption.State.REJECTED).exists()
+    rating = order_rating(order=order)
     return render(request, "vouchers/orders/detail.html", {
         "order": order,
         "deliveries": order_deliveries,
@@ -84,6 +87,8 @@ def order_detail(request, pk: int):
                           if (is_enterprise or is_institution) else None),
         "payee_mode": payee_mode,
         "cancel_form": CancelForm() if is_enterprise else None,
+        "rating": rating,
+        "rating_form": rating_form_for(order, user=user, live=live, rating=rating),
         "new_token": new_form_token,
     })
 

@@ -18,6 +18,7 @@ from vouchers import program_selectors, selectors, visibility
 from vouchers.forms import CityProgramsForm, CommonAreaForm, InstitutionSearchForm
 from vouchers.models import ServiceCategory
 from vouchers.program_dates import china_date
+from vouchers.rating_selectors import MIN_RATINGS_SHOWN, rating_summaries
 from vouchers.services import program_changes
 from vouchers.views.common import now, paginate, submit_once, wants_csv, yuan_text
 
@@ -119,8 +120,13 @@ def _directory(request, template: str, action_label: bool):
                    "、".join(entry.category.name for entry in i.services)]
                   for i in institutions),
         )
+    page = paginate(request, institutions)
+    summaries = rating_summaries(institution_ids=[institution.pk for institution in page])
+    for institution in page:
+        institution.rating = summaries[institution.pk]
     return render(request, template, {
-        "form": form, "page": paginate(request, institutions), "can_order": action_label,
+        "form": form, "page": page, "can_order": action_label,
+        "min_ratings": MIN_RATINGS_SHOWN,
     })
 
 
