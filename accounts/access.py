@@ -63,6 +63,8 @@ MATRIX: dict[str, dict[str, Scope]] = {
     # Service ratings: the enterprise rates; the institution sees its own, authorities those
     # of their region's institutions, the operator all
     "delivery.rate": {_E: Scope.OWN_ORGANISATION},
+    # Institutions' records are shared across the area: every authority reads them all
+    "record.view": {_R: Scope.ALL, _F: Scope.ALL, _O: Scope.ALL},
     "rating.view": {_E: Scope.OWN_ORGANISATION, _I: Scope.OWN_ORGANISATION,
                     _R: Scope.OWN_REGION_AS_SERVER, _F: Scope.OWN_REGION_AS_SERVER,
                     _O: Scope.ALL},

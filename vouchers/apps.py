@@ -10,4 +10,7 @@ class VouchersConfig(AppConfig):
 
     def ready(self) -> None:
         # Registers the voucher flow's message kinds, for every process that renders one.
-        from vouchers import notifications  # noqa: F401
+        from vouchers import (
+            notifications,  # noqa: F401
+            tasks,  # noqa: F401 - services send the record refresh by name
+        )

@@ -38,6 +38,7 @@ from vouchers.models import (
 )
 from vouchers.pricing import require_voucher_share, voucher_portion
 from vouchers.rating_selectors import institution_rating_warnings
+from vouchers.record_selectors import institution_record_warnings
 from vouchers.states import REDEEMED_STATES
 from vouchers.visibility import with_voucher_balances
 
@@ -407,7 +408,7 @@ def redemption_warnings(*, redemption: Redemption) -> list[str]:
     """Signals for the reviewer: a repeated invoice (same code and number, or the same 数电票
     number; also among rejected claims or other deliveries), an institution taking most of
     the enterprise's voucher spending, split orders, shared identities, and the institution's
-    low ratings and disputed deliveries of the last year."""
+    low ratings and disputed deliveries of the last year, a D grade or a sanction."""
     warnings = []
     others = Redemption.objects.exclude(pk=redemption.pk)
     if others.filter(invoice_key=redemption.invoice_key).exists():
@@ -439,6 +440,8 @@ def redemption_warnings(*, redemption: Redemption) -> list[str]:
     if record["disputes"]:
         warnings.append(_("该服务机构近一年有%(count)d次交付被企业提出异议")
                         % {"count": record["disputes"]})
+    warnings += institution_record_warnings(institution_id=order.institution_id,
+                                            year=redemption.program.year)
     return warnings
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from celery import shared_task
 from django.utils import timezone
 
-from vouchers.services import orders, reminders, vouchers
+from vouchers.services import orders, records, reminders, vouchers
 
 
 @shared_task(acks_late=True)
@@ -24,3 +24,19 @@ def lapse_due_orders() -> int:
 def send_deadline_reminders() -> int:
     """Use-by and redemption-deadline reminders, once per record, threshold and recipient."""
     return reminders.reminders_send_due(now=timezone.now())
+
+
+@shared_task(acks_late=True, ignore_result=True)
+def refresh_institution_record(*, institution_id: int, year: int) -> None:
+    """One institution's record of a year, after a change that bears on it."""
+    records.institution_record_refresh(institution_id=institution_id, year=year,
+                                       now=timezone.now())
+
+
+@shared_task(acks_late=True)
+def refresh_institution_records() -> int:
+    """Nightly: every institution's record of this year and of last year."""
+    now = timezone.now()
+    year = timezone.localdate(now).year
+    return sum(records.institution_records_refresh(year=each, now=now)
+               for each in (year - 1, year))

@@ -37,6 +37,7 @@ pages = [
     path("orders/<int:pk>/redeem/", orders.redemption_request, name="redemption_request"),
     path("orders/<int:pk>/rate/", ratings.delivery_rate, name="delivery_rate"),
     path("ratings/", ratings.rating_list, name="rating_list"),
+    path("records/", ratings.record_list, name="record_list"),
     path("evidence/<int:pk>/", orders.evidence_download, name="evidence_download"),
     path("history/", orders.history, name="history"),
     # Institution

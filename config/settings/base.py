@@ -309,6 +309,11 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
         "task": "accounts.tasks.send_notification_emails",
         "schedule": env.float("NOTIFICATION_EMAIL_SWEEP_SECONDS", default=60.0),
     },
+    # Every institution's record (信用与绩效) of this year and last, from the facts.
+    "vouchers-refresh-records": {
+        "task": "vouchers.tasks.refresh_institution_records",
+        "schedule": crontab(hour=2, minute=0),  # Asia/Shanghai, before the nightly reports
+    },
     # Reminders of use-by dates and redemption deadlines, once per record and threshold.
     "vouchers-send-reminders": {
         "task": "vouchers.tasks.send_deadline_reminders",

@@ -48,6 +48,7 @@ POLICY = {
     "notification.read": SIGNED_IN,
     "notification.preferences": SIGNED_IN,
     "delivery.rate": "enterprise=own",
+    "record.view": "reviewer=all finance=all operator=all",
     "rating.view": "enterprise=own institution=own reviewer=server finance=server operator=all",
     "program.view": "enterprise=issuer reviewer=issuer finance=issuer operator=all",
     "application.submit": "enterprise=own",

@@ -6,6 +6,7 @@ from vouchers.models.order import ServiceOrder
 from vouchers.models.oversight import Blacklisting, ClawBack, SpotCheck, SpotCheckItem
 from vouchers.models.program import BASIS_POINTS, Program, ProgramCategory
 from vouchers.models.rating import ServiceRating
+from vouchers.models.record import InstitutionRecord
 from vouchers.models.redemption import Redemption
 from vouchers.models.reference import EvidenceKind, InstitutionService, ServiceCategory
 from vouchers.models.settlement import PaymentBatch, PaymentBatchCounter
@@ -19,6 +20,7 @@ __all__ = [
     "Delivery",
     "EvidenceFile",
     "EvidenceKind",
+    "InstitutionRecord",
     "InstitutionService",
     "PaymentBatch",
     "PaymentBatchCounter",

@@ -26,6 +26,7 @@ from vouchers.notifications import (
     notify_delivery_logged,
     notify_rating_requested,
 )
+from vouchers.services.records import record_refresh_after_commit
 from vouchers.states import DELIVERY_TRANSITIONS, ORDER_TRANSITIONS, move_state
 
 MAX_EVIDENCE_BYTES = MAX_UPLOAD_BYTES
@@ -82,6 +83,8 @@ def delivery_log(
         after={"order_state": order.state, "state": delivery.state, "invoice": invoice.key},
     )
     notify_delivery_logged(delivery, now=now)
+    record_refresh_after_commit(institution_id=order.institution_id,
+                                year=order.voucher.program.year)
     return delivery
 
 
@@ -134,6 +137,8 @@ def _answer(
         notify_delivery_disputed(delivery, reason=reason, now=now)
     else:
         notify_rating_requested(delivery, now=now)
+    record_refresh_after_commit(institution_id=order.institution_id,
+                                year=order.voucher.program.year)
     return delivery
 
 

@@ -37,6 +37,7 @@ from vouchers.movements import cancel_key, hold_spec, lapse_key, payable_account
 from vouchers.notifications import notify_order_cancelled, notify_order_placed
 from vouchers.pricing import require_voucher_share, voucher_portion
 from vouchers.services.oversight import require_not_blacklisted
+from vouchers.services.records import record_refresh_after_commit
 from vouchers.states import ORDER_TRANSITIONS, move_state
 
 OPEN_STATES = (ServiceOrder.State.PLACED, ServiceOrder.State.DELIVERED)
@@ -126,6 +127,7 @@ def order_place(
         amount_fen=portion,
     )
     notify_order_placed(order, now=now)
+    record_refresh_after_commit(institution_id=order.institution_id, year=program.year)
     return order
 
 
@@ -174,6 +176,8 @@ def order_cancel(*, actor: User, order: ServiceOrder, reason: str, now: datetime
         amount_fen=order.voucher_fen,
     )
     notify_order_cancelled(order, reason=reason, now=now)
+    record_refresh_after_commit(institution_id=order.institution_id,
+                                year=voucher.program.year)
     return order
 
 

@@ -7,6 +7,8 @@ import random
 import secrets
 from datetime import date, datetime
 
+from django.utils import timezone
+
 from accounts.access import require_action
 from accounts.audit import audit_record
 from accounts.errors import InvalidInput
@@ -18,6 +20,7 @@ from vouchers.ledger.services import ledger_post
 from vouchers.locks import lock_redemptions
 from vouchers.models import Blacklisting, ClawBack, Redemption, SpotCheck, SpotCheckItem
 from vouchers.movements import claw_back_spec
+from vouchers.services.records import record_refresh_after_commit
 from vouchers.states import (
     REDEEMED_STATES,
     REDEMPTION_TRANSITIONS,
@@ -114,6 +117,8 @@ def spot_check_record(
         after={"state": item.state, "redemption": item.redemption_id},
         reason=note,
     )
+    record_refresh_after_commit(institution_id=item.redemption.institution_id,
+                                year=item.redemption.program.year)
     return item
 
 
@@ -157,6 +162,7 @@ def redemption_claw_back(
         reason=reason,
         amount_fen=claw_back.amount_fen,
     )
+    record_refresh_after_commit(institution_id=locked.institution_id, year=program.year)
     return claw_back
 
 
@@ -201,4 +207,7 @@ def organisation_blacklist(
         after={"blacklisted": True},
         reason=reason,
     )
+    if organisation.kind == Organisation.Kind.INSTITUTION:
+        record_refresh_after_commit(institution_id=organisation.pk,
+                                    year=timezone.localdate(now).year)
     return blacklisting

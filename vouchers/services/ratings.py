@@ -14,6 +14,7 @@ from vouchers.errors import refuse
 from vouchers.locks import lock_order
 from vouchers.models import Delivery, ServiceRating
 from vouchers.models.rating import CRITERIA, RATING_EDIT_DAYS
+from vouchers.services.records import record_refresh_after_commit
 
 
 @service_transaction
@@ -51,6 +52,8 @@ def delivery_rate(
             rated_by=actor, rated_at=now, **fields,
         )
         _audit(actor, rating, action="delivery_rate", before=None, now=now)
+        record_refresh_after_commit(institution_id=rating.institution_id,
+                                    year=order.voucher.program.year)
         return rating
     if now > rating.rated_at + timedelta(days=RATING_EDIT_DAYS):
         refuse("rating_edit_closed", f"评价提交{RATING_EDIT_DAYS}天后不能再修改")
@@ -59,6 +62,8 @@ def delivery_rate(
         setattr(rating, name, new_value)
     rating.save(update_fields=list(fields))
     _audit(actor, rating, action="delivery_rate_change", before=before, now=now)
+    record_refresh_after_commit(institution_id=rating.institution_id,
+                                year=order.voucher.program.year)
     return rating
 
 

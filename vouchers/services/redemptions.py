@@ -26,6 +26,7 @@ from vouchers.movements import (
 )
 from vouchers.notifications import notify_redemption_decided, notify_redemption_requested
 from vouchers.services.oversight import require_not_blacklisted
+from vouchers.services.records import record_refresh_after_commit
 from vouchers.states import ORDER_TRANSITIONS, REDEMPTION_TRANSITIONS, move_state
 
 LIVE_STATES = (
@@ -153,6 +154,8 @@ def redemption_approve(
         )
     _audit_review(actor, redemption, before, now, reason)
     notify_redemption_decided(redemption, now=now)
+    record_refresh_after_commit(institution_id=redemption.institution_id,
+                                year=redemption.program.year)
     return redemption
 
 
@@ -194,6 +197,8 @@ def redemption_reject(
     )
     _audit_review(actor, redemption, before, now, reason)
     notify_redemption_decided(redemption, now=now)
+    record_refresh_after_commit(institution_id=redemption.institution_id,
+                                year=redemption.program.year)
     return redemption
 
 

@@ -1,6 +1,6 @@
 """Service ratings on the pages: the enterprise rates on the order page; everyone entitled
 sees the ratings they may (the institution its own, authorities their region's institutions',
-by institution and category)."""
+by institution and category); and the institutions' records (信用与绩效) for authorities."""
 
 from __future__ import annotations
 
@@ -15,9 +15,9 @@ from django.views.decorators.http import require_http_methods
 from accounts.decorators import action_required
 from accounts.errors import ApplicationError
 from accounts.models import User
-from vouchers import rating_selectors, selectors
+from vouchers import rating_selectors, record_selectors, selectors
 from vouchers.forms import RatingForm
-from vouchers.models import Delivery, ServiceOrder, ServiceRating
+from vouchers.models import Delivery, InstitutionRecord, ServiceOrder, ServiceRating
 from vouchers.models.rating import RATING_EDIT_DAYS
 from vouchers.services import ratings
 from vouchers.views.common import now, paginate
@@ -75,4 +75,24 @@ def rating_list(request: HttpRequest) -> HttpResponse:
             institution_ids=[user.organisation_id])[user.organisation_id]
             if user.role == User.Role.INSTITUTION else None),
         "min_ratings": rating_selectors.MIN_RATINGS_SHOWN,
+    })
+
+
+@action_required("record.view")
+@require_http_methods(["GET"])
+def record_list(request: HttpRequest) -> HttpResponse:
+    """Every institution's record of a year, sortable, worst first (信用与绩效)."""
+    today_year = now().astimezone().year
+    try:
+        year = int(request.GET.get("year", today_year))
+    except ValueError:
+        year = today_year
+    sort = request.GET.get("sort", "score")
+    grade = request.GET.get("grade", "")
+    grade = grade if grade in InstitutionRecord.Grade.values else ""
+    records = record_selectors.institution_records(year=year, sort=sort, grade=grade)
+    return render(request, "vouchers/ratings/records.html", {
+        "page": paginate(request, records), "year": year, "sort": sort, "grade": grade,
+        "grades": InstitutionRecord.Grade.choices,
+        "years": range(today_year, today_year - 4, -1),
     })

@@ -14,6 +14,7 @@ from accounts.selectors import audit_trail_for
 from vouchers import selectors
 from vouchers.forms import ClawBackForm, DecisionForm
 from vouchers.models import Redemption
+from vouchers.record_selectors import record_of
 from vouchers.services import applications, oversight, redemptions
 from vouchers.views.common import now, paginate, submit_once
 
@@ -121,6 +122,8 @@ def _page(request, redemption, form, is_reviewer, claw_back_form=None):
         .order_by("kind", "pk"),
         "payee_mode": redemption.program.payee_mode,
         "warnings": selectors.redemption_warnings(redemption=redemption),
+        "institution_record": record_of(institution_id=redemption.institution_id,
+                                        year=redemption.program.year),
         "history": selectors.enterprise_year_history(
             enterprise=order.enterprise, year=redemption.program.year
         ),

@@ -1,6 +1,8 @@
-"""The message centre in Chromium (issue 20): an approval reaches the enterprise's header as an
+"""Issue 20 in Chromium: an approval reaches the enterprise's header as an
 unread count, the message reads as a sentence in Chinese and in English, opening it goes to
-the application and clears the count; on a 390 px phone the list fits the screen.
+the application and clears the count; on a 390 px phone the list fits the screen; the
+enterprise rates a confirmed service from its invitation; a reviewer reads the institutions'
+records (信用与绩效), also on a phone.
 
 With VOUCHERS_SCREENSHOTS=1 the pages are saved to docs/screenshots/ on the way.
 """
@@ -94,3 +96,28 @@ def test_the_enterprise_rates_a_confirmed_service_from_its_invitation(new_page, 
     expect(page.get_by_text("感谢您的评价")).to_be_visible()
     expect(page.locator("#rating")).to_contain_text("综合评分 4.25 分")
     shot(page, "order-rating")
+
+
+def test_a_reviewer_reads_the_institutions_records_worst_first(new_page, people):
+    from django.utils import timezone
+
+    from vouchers.services.records import institution_record_refresh
+
+    voucher = _approved_application(people)
+    from vouchers.services import orders
+
+    orders.order_place(
+        actor=people["enterprise"], voucher=voucher, institution=people["institution"].organisation,
+        category=f.category(), contract_number="HT-2025-0043", total_fee_fen=10_000_00,
+        now=timezone.now())
+    institution_record_refresh(institution_id=people["institution"].organisation_id,
+                               year=voucher.program.year, now=timezone.now())
+    page = signed_in(new_page, people["reviewer"])
+    page.get_by_role("link", name="信用与绩效").click()
+    row = page.locator("main table tbody tr").first
+    expect(row).to_contain_text("上海微电子检测研究院")
+    expect(row).to_contain_text("A（优秀）")
+    page.set_viewport_size({"width": 390, "height": 844})
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 390, f"the page is {width} px wide on a 390 px phone"
+    shot(page, "records-phone")
