@@ -44,7 +44,8 @@ TYPED := vouchers/ledger vouchers/services vouchers/movements.py vouchers/pricin
 	accounts/services accounts/access.py accounts/selectors.py accounts/audit.py \
 	accounts/credit_codes.py accounts/amounts.py accounts/transactions.py \
 	accounts/idempotency.py accounts/notifications.py config/errors.py vouchers/notifications.py \
-	vouchers/rating_selectors.py vouchers/record_selectors.py reporting/services \
+	vouchers/rating_selectors.py vouchers/record_selectors.py vouchers/review_warnings.py \
+	reporting/services \
 	reporting/selectors.py
 typecheck: $(INSTALLED)
 	$(VENV)/bin/mypy $(TYPED)

@@ -7,7 +7,7 @@ cannot make or break an institution's public figure.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from django.db.models import Avg, Count, QuerySet
 
@@ -74,19 +74,6 @@ def deliveries_awaiting_rating(*, enterprise_id: int) -> QuerySet[Delivery]:
         order__enterprise_id=enterprise_id, state=Delivery.State.CONFIRMED,
         rating__isnull=True,
     ).select_related("order__institution").order_by("-answered_at")
-
-
-def institution_rating_warnings(*, institution_id: int, now: datetime) -> dict[str, int]:
-    """What the reviewer of an institution's redemption should know: its low ratings and its
-    disputed deliveries of the last year (counts; zero when none)."""
-    since = now - WARNING_WINDOW
-    low = ServiceRating.objects.filter(institution_id=institution_id, rated_at__gte=since,
-                                       score_centi__lte=LOW_SCORE_CENTI).count()
-    disputed = Delivery.objects.filter(
-        order__institution_id=institution_id, state=Delivery.State.DISPUTED,
-        answered_at__gte=since,
-    ).count()
-    return {"low_ratings": low, "disputes": disputed}
 
 
 def order_rating(*, order: ServiceOrder) -> ServiceRating | None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import TYPE_CHECKING, Any, TypedDict, cast
 
 from django.db.models import (
@@ -17,7 +17,6 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Coalesce
-from django.utils.translation import gettext as _
 
 from accounts.models import AuditEntry, Organisation, Region, User
 from accounts.permissions import organisation_of
@@ -37,8 +36,7 @@ from vouchers.models import (
     Voucher,
 )
 from vouchers.pricing import require_voucher_share, voucher_portion
-from vouchers.rating_selectors import institution_rating_warnings
-from vouchers.record_selectors import institution_record_warnings
+from vouchers.review_warnings import redemption_warnings_for
 from vouchers.states import REDEEMED_STATES
 from vouchers.visibility import with_voucher_balances
 
@@ -387,7 +385,6 @@ def order_audit_trail(*, order: ServiceOrder) -> QuerySet[AuditEntry]:
     )
 
 
-HIGH_INSTITUTION_SHARE = 0.8  # a warning, not a rule: the reviewer decides
 
 
 def enterprise_year_history(*, enterprise: Organisation, year: int) -> dict[str, Any]:
@@ -405,78 +402,8 @@ def enterprise_year_history(*, enterprise: Organisation, year: int) -> dict[str,
 
 
 def redemption_warnings(*, redemption: Redemption) -> list[str]:
-    """Signals for the reviewer: a repeated invoice (same code and number, or the same 数电票
-    number; also among rejected claims or other deliveries), an institution taking most of
-    the enterprise's voucher spending, split orders, shared identities, and the institution's
-    low ratings and disputed deliveries of the last year, a D grade or a sanction."""
-    warnings = []
-    others = Redemption.objects.exclude(pk=redemption.pk)
-    if others.filter(invoice_key=redemption.invoice_key).exists():
-        warnings.append(_("发票%(number)s曾在其他兑付申请中出现")
-                        % {"number": redemption.invoice_label})
-    if Delivery.objects.filter(invoice_key=redemption.invoice_key).exclude(
-        pk=redemption.delivery_id
-    ).exists():
-        warnings.append(_("发票%(number)s也登记在其他交付中")
-                        % {"number": redemption.invoice_label})
-    order = redemption.order
-    year_orders = ServiceOrder.objects.filter(
-        enterprise_id=order.enterprise_id, voucher__program__year=redemption.program.year
-    ).exclude(state__in=[ServiceOrder.State.CANCELLED])
-    total = year_orders.aggregate(total=Sum("voucher_fen"))["total"] or 0
-    same = year_orders.filter(institution_id=order.institution_id).aggregate(
-        total=Sum("voucher_fen"))["total"] or 0
-    if year_orders.count() > 1 and total and same / total >= HIGH_INSTITUTION_SHARE:
-        warnings.append(_("本年度该企业%(percent)d%%的创新券金额流向同一服务机构")
-                        % {"percent": round(100 * same / total)})
-    warnings += _shared_identity_warnings(order.enterprise, order.institution)
-    if _looks_split(order, redemption.program.small_order_threshold_fen):
-        warnings.append(_("该企业近30天内向同一服务机构下了多笔略低于小额门槛的订单，疑似拆单"))
-    record = institution_rating_warnings(institution_id=order.institution_id,
-                                         now=redemption.requested_at)
-    if record["low_ratings"]:
-        warnings.append(_("该服务机构近一年有%(count)d条低分服务评价（2.5分及以下）")
-                        % {"count": record["low_ratings"]})
-    if record["disputes"]:
-        warnings.append(_("该服务机构近一年有%(count)d次交付被企业提出异议")
-                        % {"count": record["disputes"]})
-    warnings += institution_record_warnings(institution_id=order.institution_id,
-                                            year=redemption.program.year)
-    return warnings
-
-
-def _digits(value: str) -> str:
-    return "".join(ch for ch in value if ch.isdigit())
-
-
-def _shared_identity_warnings(enterprise: Organisation, institution: Organisation) -> list[str]:
-    """Enterprise and institution sharing a legal representative, phone or address."""
-    warnings = []
-    if enterprise.legal_representative and (
-        enterprise.legal_representative.strip() == institution.legal_representative.strip()
-    ):
-        warnings.append(_("企业与服务机构的法定代表人相同"))
-    if len(_digits(enterprise.contact_phone)) >= 5 and (
-        _digits(enterprise.contact_phone) == _digits(institution.contact_phone)
-    ):
-        warnings.append(_("企业与服务机构的联系电话相同"))
-    if enterprise.address and enterprise.address.strip() == institution.address.strip():
-        warnings.append(_("企业与服务机构登记地址相同"))
-    return warnings
-
-
-def _looks_split(order: ServiceOrder, threshold_fen: int | None) -> bool:
-    """Two or more orders of one pair within 30 days, each just under the small-order
-    threshold (80–100 %), suggest one service split to get the whole fee paid."""
-    if not threshold_fen:
-        return False
-    window = (order.placed_at - timedelta(days=30), order.placed_at + timedelta(days=30))
-    near_threshold = ServiceOrder.objects.filter(
-        enterprise_id=order.enterprise_id, institution_id=order.institution_id,
-        placed_at__range=window, total_fee_fen__lt=threshold_fen,
-        total_fee_fen__gte=threshold_fen * 8 // 10,
-    ).exclude(state=ServiceOrder.State.CANCELLED)
-    return near_threshold.count() >= 2
+    """The reviewer's warnings of one redemption (vouchers.review_warnings lists them)."""
+    return redemption_warnings_for([redemption])[redemption.pk]
 
 
 def region_overview() -> list[dict[str, Any]]:

@@ -39,3 +39,28 @@ def test_shared_legal_representative_and_phone_are_flagged(db):
     warnings = redemption_warnings(redemption=redemption)
     assert "企业与服务机构的法定代表人相同" in warnings
     assert "企业与服务机构的联系电话相同" in warnings
+
+
+def test_a_page_of_redemptions_gets_its_warnings_in_eight_queries_and_the_same_as_alone(db):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from vouchers.models import Redemption
+    from vouchers.review_warnings import redemption_warnings_for
+
+    shared = {"legal_representative": "赵六", "contact_phone": "021-5555 0001"}
+    _redemption(fees=(950_00, 900_00), small_order_threshold_fen=1000_00, name="甲")  # split
+    _redemption(enterprise_fields=shared, institution_fields=shared, name="乙")  # identity
+    _redemption(fees=(10_000_00, 20_000_00), name="丙")  # all to one institution
+    queued = list(Redemption.objects.select_related(
+        "program", "order__enterprise", "order__institution").order_by("pk"))
+    alone = {redemption.pk: redemption_warnings(redemption=redemption) for redemption in queued}
+    assert sum(bool(warnings) for warnings in alone.values()) == 3
+
+    with CaptureQueriesContext(connection) as one:
+        redemption_warnings_for(queued[:1])
+    with CaptureQueriesContext(connection) as page:
+        together = redemption_warnings_for(queued)
+
+    assert together == alone
+    assert len(one) == len(page) == 8  # one per signal, whatever the number of rows

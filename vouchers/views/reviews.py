@@ -15,6 +15,7 @@ from vouchers import selectors
 from vouchers.forms import ClawBackForm, DecisionForm
 from vouchers.models import Redemption
 from vouchers.record_selectors import record_of
+from vouchers.review_warnings import redemption_warnings_for
 from vouchers.services import applications, oversight, redemptions
 from vouchers.views.common import now, paginate, submit_once
 
@@ -67,8 +68,9 @@ def application_review(request, pk: int):
 @action_required("redemption.review")
 def redemption_queue(request):
     page = paginate(request, selectors.authority_redemption_queue(actor=request.user))
+    warnings = redemption_warnings_for(list(page))  # a constant number of queries a page
     for redemption in page:
-        redemption.warnings = selectors.redemption_warnings(redemption=redemption)
+        redemption.warnings = warnings[redemption.pk]
     return render(request, "vouchers/reviews/redemption_queue.html", {"page": page})
 
 
