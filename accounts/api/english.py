@@ -22,6 +22,8 @@ ENGLISH_DETAILS: dict[str, str] = {
     "separation_of_duties": "Whoever approved a redemption cannot also mark its payment paid.",
     "not_found": "Not found.",
     "invalid": "The request has invalid fields; see errors.",
+    "program_name_taken": "This region already has a program of that name this year; choose "
+    "another name.",
     "required": "A required value is missing.",
     "hidden_characters": "The text contains invisible or control characters; remove them.",
     "invalid_credit_code": "The unified social credit code is invalid; see extra.reason.",

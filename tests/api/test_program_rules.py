@@ -107,6 +107,25 @@ def test_english_clients_get_the_rule_in_english(parties):
     assert problem["extra"]["latest"] == "2026-03-31T23:59:59.999999+08:00"
 
 
+def test_a_second_program_of_the_same_name_is_refused_in_words_naming_the_field(parties):
+    # Django's own text was "包含 Region，年度 和 名称 的 创新券项目 已经存在。"
+    client = parties.client("reviewer")
+    assert client.post(reverse("api:program-create"), _program_body(),
+                       format="json").status_code == 201
+
+    again = client.post(reverse("api:program-create"), _program_body(), format="json")
+    english = client.post(reverse("api:program-create"), _program_body(), format="json",
+                          HTTP_ACCEPT_LANGUAGE="en")
+
+    assert again.status_code == 422
+    assert again.json()["code"] == "program_name_taken"
+    assert again.json()["errors"] == [{"field": "name", "code": "program_name_taken",
+                                       "message": "本地区本年度已有同名的创新券项目，请换一个名称"}]
+    assert english.json()["detail"] == (
+        "This region already has a program of that name this year; choose another name.")
+    assert Program.objects.filter(name="2025年度科技创新券").count() == 1
+
+
 @pytest.fixture
 def next_year(parties):
     """A program of next year with one voucher: all its dates are still to come."""

@@ -68,6 +68,17 @@ def test_date_and_evidence_refusals_show_next_to_the_form(client, world, overrid
     assert not Program.objects.filter(name="2025年创新券").exists()
 
 
+def test_a_program_name_already_used_this_year_is_a_field_error_in_words(client, world):
+    client.force_login(world.reviewer)
+    url = reverse("vouchers:program_create")
+    client.post(url, _program_data(client.get(url)))
+    response = client.post(url, _program_data(client.get(url)))
+    body = response.content.decode()
+    assert "本地区本年度已有同名的创新券项目，请换一个名称" in body
+    assert "包含 Region" not in body
+    assert Program.objects.filter(name="2025年创新券").count() == 1
+
+
 def test_the_english_page_says_the_rule_in_english(client, world):
     client.force_login(world.reviewer)
     client.post(reverse("set_language"), {"language": "en", "next": "/"})

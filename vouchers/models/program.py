@@ -69,7 +69,11 @@ class Program(models.Model):
         verbose_name = _("创新券项目")
         verbose_name_plural = _("创新券项目")
         constraints = [
-            models.UniqueConstraint(fields=["region", "year", "name"], name="program_unique_name"),
+            models.UniqueConstraint(
+                fields=["region", "year", "name"], name="program_unique_name",
+                violation_error_code="program_name_taken",
+                violation_error_message=_("本地区本年度已有同名的创新券项目，请换一个名称"),
+            ),
             models.CheckConstraint(condition=Q(budget_fen__gte=0), name="program_budget_gte_0"),
             models.CheckConstraint(
                 condition=Q(enterprise_annual_cap_fen__gt=0), name="program_cap_gt_0"

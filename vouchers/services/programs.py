@@ -236,7 +236,11 @@ def _clean(instance: Any, exclude: list[str] | None = None) -> None:
     try:
         instance.full_clean(exclude=[*(exclude or []), "budget_account", "created_by"])
     except ValidationError as error:
+        codes = {item.code for items in error.error_dict.values() for item in items}
         messages = [message for values in error.message_dict.values() for message in values]
+        if "program_name_taken" in codes:  # the name is the field to change, with its code
+            raise InvalidInput("；".join(messages), code="program_name_taken",
+                               extra={"field": "name"}) from error
         raise InvalidInput(
             "；".join(messages), extra={"fields": sorted(error.message_dict)}
         ) from error
