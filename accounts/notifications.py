@@ -13,7 +13,7 @@ turn a code (`approved`) into words.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
 
 from django.utils import formats, translation
@@ -74,12 +74,11 @@ def _shown(name: str, value: Any) -> str:
     if name.endswith("_fen"):
         return format_yuan(int(value))
     if name.endswith(("_at", "_on")) and isinstance(value, str):
-        try:
-            moment: date = datetime.fromisoformat(value)
+        try:  # a date or a date-time: the day it names, in its own offset
+            day = datetime.fromisoformat(value).date()
         except ValueError:
             return value
-        return formats.date_format(moment.date() if isinstance(moment, datetime) else moment,
-                                   "DATE_FORMAT")
+        return formats.date_format(day, "DATE_FORMAT")
     return str(value)
 
 

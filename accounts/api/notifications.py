@@ -32,11 +32,18 @@ class NotificationOutputSerializer(serializers.Serializer):
 
     @extend_schema_field(serializers.CharField())
     def get_title(self, notification: Notification) -> str:
-        return render(notification.kind, notification.params)[0]
+        return self._words(notification)[0]
 
     @extend_schema_field(serializers.CharField())
     def get_body(self, notification: Notification) -> str:
-        return render(notification.kind, notification.params)[1]
+        return self._words(notification)[1]
+
+    def _words(self, notification: Notification) -> tuple[str, str]:
+        """Rendered once per message (a list reuses this serializer for every row)."""
+        rendered: dict[int, tuple[str, str]] = self.__dict__.setdefault("_rendered", {})
+        if notification.pk not in rendered:
+            rendered[notification.pk] = render(notification.kind, notification.params)
+        return rendered[notification.pk]
 
 
 class NotificationFilter(ApiFilterSet):

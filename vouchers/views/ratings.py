@@ -19,6 +19,7 @@ from vouchers import rating_selectors, record_selectors, selectors
 from vouchers.forms import RatingForm
 from vouchers.models import Delivery, InstitutionRecord, ServiceOrder, ServiceRating
 from vouchers.models.rating import RATING_EDIT_DAYS
+from vouchers.program_dates import china_date
 from vouchers.services import ratings
 from vouchers.views.common import now, paginate
 
@@ -82,7 +83,7 @@ def rating_list(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET"])
 def record_list(request: HttpRequest) -> HttpResponse:
     """Every institution's record of a year, sortable, worst first (信用与绩效)."""
-    today_year = now().astimezone().year
+    today_year = china_date(now()).year  # the year in Beijing, not the server's zone
     try:
         year = int(request.GET.get("year", today_year))
     except ValueError:
