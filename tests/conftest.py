@@ -184,3 +184,18 @@ def live_celery_worker(transactional_db):
     finally:
         app.conf.task_always_eager = True
         logging.getLogger().setLevel(root_level)
+
+
+@pytest.fixture(autouse=True)
+def celery_join_guard_unset() -> None:
+    """Each test starts outside any task, as far as Celery can tell.
+
+    Celery's "never call result.get() within a task" guard is one process-wide flag that each
+    eager task sets and restores around itself. When threads of a concurrency test run eager
+    tasks at once (the services' after-commit notification and record tasks), one thread can
+    restore the value another set, leaving the flag set for every later test. Production
+    never runs tasks eagerly, so this is the test process's state only.
+    """
+    from celery._state import _set_task_join_will_block
+
+    _set_task_join_will_block(False)
