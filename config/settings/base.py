@@ -11,6 +11,7 @@ from datetime import timedelta
 from celery.schedules import crontab
 from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
+from kombu import Queue
 
 from config.env import BASE_DIR, VAR_DIR, env
 from config.observability.errors import configure_sentry, parse_admins
@@ -293,6 +294,22 @@ CELERY_TIMEZONE = TIME_ZONE
 # Celery keeps its hands off the root logger: the worker logs through LOGGING below
 # (config.observability.tasks connects setup_logging too).
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+# Queues by job kind (docs/scaling.md, "Queues by job kind"): the money-moving sweeps, the
+# report runs and exports, and the notifications each have a queue, so a ten-minute export never
+# delays an expiry. A worker started without -Q consumes every queue below (make run, the
+# tests); production runs one worker per queue (deploy/systemd/vouchers-worker-*.service).
+CELERY_TASK_DEFAULT_QUEUE = "default"
+CELERY_TASK_QUEUES = [Queue(name) for name in ("money", "reports", "notifications", "default")]
+CELERY_TASK_ROUTES = {
+    "vouchers.ledger.tasks.void_expired_pending_transfers": {"queue": "money"},
+    "vouchers.tasks.expire_due_vouchers": {"queue": "money"},
+    "vouchers.tasks.lapse_due_orders": {"queue": "money"},
+    "reporting.tasks.*": {"queue": "reports"},
+    "vouchers.tasks.refresh_institution_record": {"queue": "reports"},
+    "vouchers.tasks.refresh_institution_records": {"queue": "reports"},
+    "accounts.tasks.send_notification_emails": {"queue": "notifications"},
+    "vouchers.tasks.send_deadline_reminders": {"queue": "notifications"},
+}
 # Every periodic job, in one place. Each is idempotent, so a run that repeats or overlaps
 # does no harm.
 CELERY_BEAT_SCHEDULE: dict[str, dict] = {

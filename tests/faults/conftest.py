@@ -15,8 +15,7 @@ from pathlib import Path
 import pytest
 
 from tests.faults.servers import PrivatePostgres, PrivateRedis, manage, stack_environment
-
-FAULTS_DATABASE = "vouchers_faults"
+from tests.faults.stack import FAULTS_DATABASE, Stack
 
 
 @pytest.fixture(scope="session")
@@ -60,3 +59,18 @@ def private_redis() -> Iterator[PrivateRedis]:
 def var_dir(tmp_path: Path) -> Path:
     (tmp_path / "media").mkdir()
     return tmp_path
+
+
+@pytest.fixture
+def stack(private_postgres, migrated_database, private_redis, var_dir) -> Iterator[Stack]:
+    # Each test starts with no report runs (audit lines stay: run ids are never reused).
+    private_postgres.psql("DELETE FROM reporting_discrepancy; DELETE FROM reporting_reportfile;"
+                          " DELETE FROM reporting_reportrun;", database=FAULTS_DATABASE)
+    stack = Stack(private_postgres, private_redis, var_dir, migrated_database)
+    try:
+        yield stack
+    finally:
+        for process in stack.processes:
+            process.kill()
+        if not private_postgres._ready():
+            private_postgres.start()

@@ -204,6 +204,16 @@ def celery_worker(*, env: Mapping[str, str], log: Path, beat: bool = False) -> P
     return Process(argv, env=env, log=log)
 
 
+def unit_worker(queue: str, *, env: Mapping[str, str], log: Path) -> Process:
+    """The worker of one queue, started with its systemd unit's own ExecStart arguments
+    (deploy/systemd/vouchers-worker-<queue>.service), this virtualenv's celery and host `test`."""
+    unit = ROOT / "deploy" / "systemd" / f"vouchers-worker-{queue}.service"
+    (line,) = (each for each in unit.read_text().splitlines() if each.startswith("ExecStart="))
+    program, *arguments = line.removeprefix("ExecStart=").replace("%H", "test").split()
+    assert program.endswith("/bin/celery"), line
+    return Process([str(BIN / "celery"), *arguments], env=env, log=log)
+
+
 def web_server(*, env: Mapping[str, str], log: Path, port: int, workers: int = 2) -> Process:
     process = Process(
         [str(BIN / "gunicorn"), "config.wsgi", "--bind", f"127.0.0.1:{port}",
