@@ -19,7 +19,17 @@ from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.utils import formats, timezone
 
-from accounts.audit_labels import FIELD_LABELS, NO, SYSTEM, UNKNOWN_OBJECT, YES, action_label
+from accounts.audit_labels import (
+    ACTION_LABELS,
+    FIELD_LABELS,
+    NO,
+    SYSTEM,
+    UNKNOWN_OBJECT,
+    YES,
+    action_label,
+    object_label,
+    permission_label,
+)
 from accounts.models import AuditEntry, City, Region, User
 from accounts.templatetags.money import basis_points, format_yuan
 
@@ -85,7 +95,8 @@ def object_reference(entry: AuditEntry, *, url: str = "") -> ObjectReference | N
     if not entry.object_type:
         return None
     model = _model(entry.object_type)
-    noun = str(model._meta.verbose_name) if model is not None else str(UNKNOWN_OBJECT)
+    noun = object_label(entry.object_type) or (
+        str(model._meta.verbose_name) if model is not None else str(UNKNOWN_OBJECT))
     label = f"{noun} #{entry.object_id}" if entry.object_id else noun
     return ObjectReference(label=label, url=url)
 
@@ -128,6 +139,8 @@ def format_value(
         return str(YES if value else NO)
     if key in VALUE_FORMATS:
         return VALUE_FORMATS[key](value)
+    if key == "action" and isinstance(value, str):  # a filter's action, a refused permission
+        return action_label(value) if value in ACTION_LABELS else permission_label(value)
     if isinstance(value, dict):
         return "；".join(
             f"{field_label(name, model)}：{format_value(name, item, model, names)}"

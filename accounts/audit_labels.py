@@ -9,7 +9,7 @@ its msgid/msgstr (msgctxt "audit action") to locale/en/LC_MESSAGES/django.po, do
 from __future__ import annotations
 
 from django.utils.functional import Promise
-from django.utils.translation import pgettext_lazy
+from django.utils.translation import pgettext, pgettext_lazy
 
 # Literal pgettext_lazy calls, so that makemessages finds each string.
 ACTION_LABELS: dict[str, Promise] = {
@@ -149,7 +149,104 @@ FIELD_LABELS: dict[str, Promise] = {
     "timeliness": pgettext_lazy("audit field", "及时性"),
     "price": pgettext_lazy("audit field", "价格合理性"),
     "communication": pgettext_lazy("audit field", "沟通配合"),
+
+    "payment_reference": pgettext_lazy("audit field", "国库支付凭证号"),
+    "paid_on": pgettext_lazy("audit field", "支付日期"),
 }
+
+# A line's object, by object_type, in the singular (the models' verbose names are plural in
+# English); a type missing here reads as its model's verbose name.
+OBJECT_LABELS: dict[str, Promise] = {
+    "vouchers.serviceorder": pgettext_lazy("audit object", "服务订单"),
+    "vouchers.application": pgettext_lazy("audit object", "申领"),
+    "vouchers.voucher": pgettext_lazy("audit object", "创新券"),
+    "vouchers.delivery": pgettext_lazy("audit object", "服务交付"),
+    "vouchers.evidencefile": pgettext_lazy("audit object", "证明材料"),
+    "vouchers.redemption": pgettext_lazy("audit object", "兑付申请"),
+    "vouchers.paymentbatch": pgettext_lazy("audit object", "支付批次"),
+    "vouchers.program": pgettext_lazy("audit object", "创新券项目"),
+    "vouchers.spotcheck": pgettext_lazy("audit object", "抽查"),
+    "vouchers.spotcheckitem": pgettext_lazy("audit object", "抽查明细"),
+    "vouchers.servicerating": pgettext_lazy("audit object", "服务评价"),
+    "vouchers.institutionservice": pgettext_lazy("audit object", "服务目录条目"),
+    "accounts.organisation": pgettext_lazy("audit object", "机构"),
+    "accounts.user": pgettext_lazy("audit object", "用户"),
+    "accounts.city": pgettext_lazy("audit object", "城市"),
+    "accounts.apitoken": pgettext_lazy("audit object", "API 令牌"),
+    "accounts.objection": pgettext_lazy("audit object", "公示异议"),
+    "accounts.historicaldivision": pgettext_lazy("audit object", "历史行政区划"),
+    "reporting.reportrun": pgettext_lazy("audit object", "报表任务"),
+    "reporting.discrepancy": pgettext_lazy("audit object", "对账差异"),
+}
+
+# A refused permission (permission_denied's "action", e.g. "application.review") reads as
+# verb + noun: 审核申领.
+PERMISSION_NOUNS: dict[str, Promise] = {
+    "account": pgettext_lazy("permission noun", "账户"),
+    "directory": pgettext_lazy("permission noun", "服务机构名录"),
+    "notice": pgettext_lazy("permission noun", "公示"),
+    "reference": pgettext_lazy("permission noun", "基础数据"),
+    "api": pgettext_lazy("permission noun", "接口文档"),
+    "home": pgettext_lazy("permission noun", "首页"),
+    "api_token": pgettext_lazy("permission noun", "API 令牌"),
+    "me": pgettext_lazy("permission noun", "本人信息"),
+    "notification": pgettext_lazy("permission noun", "消息"),
+    "delivery": pgettext_lazy("permission noun", "交付"),
+    "record": pgettext_lazy("permission noun", "信用与绩效"),
+    "rating": pgettext_lazy("permission noun", "服务评价"),
+    "program": pgettext_lazy("permission noun", "创新券项目"),
+    "application": pgettext_lazy("permission noun", "申领"),
+    "voucher": pgettext_lazy("permission noun", "创新券"),
+    "institution": pgettext_lazy("permission noun", "服务机构"),
+    "order": pgettext_lazy("permission noun", "订单"),
+    "catalogue": pgettext_lazy("permission noun", "服务目录"),
+    "evidence": pgettext_lazy("permission noun", "证明材料"),
+    "redemption": pgettext_lazy("permission noun", "兑付"),
+    "payment": pgettext_lazy("permission noun", "支付"),
+    "history": pgettext_lazy("permission noun", "操作记录"),
+    "registration": pgettext_lazy("permission noun", "注册"),
+    "spotcheck": pgettext_lazy("permission noun", "抽查"),
+    "clawback": pgettext_lazy("permission noun", "追回"),
+    "blacklist": pgettext_lazy("permission noun", "黑名单"),
+    "batch": pgettext_lazy("permission noun", "支付批次"),
+    "treasury": pgettext_lazy("permission noun", "国库支付记录"),
+    "reconciliation": pgettext_lazy("permission noun", "对账差异"),
+    "budget": pgettext_lazy("permission noun", "预算"),
+    "report": pgettext_lazy("permission noun", "报表"),
+    "audit": pgettext_lazy("permission noun", "审计记录"),
+    "ledger": pgettext_lazy("permission noun", "账簿"),
+    "overview": pgettext_lazy("permission noun", "跨区域总览"),
+    "organisation": pgettext_lazy("permission noun", "机构"),
+}
+PERMISSION_VERBS: dict[str, Promise] = {
+    "login": pgettext_lazy("permission verb", "登录"),
+    "register": pgettext_lazy("permission verb", "注册"),
+    "view": pgettext_lazy("permission verb", "查看"),
+    "object": pgettext_lazy("permission verb", "提出异议："),
+    "docs": pgettext_lazy("permission verb", "查看"),
+    "password_change": pgettext_lazy("permission verb", "修改密码："),
+    "manage": pgettext_lazy("permission verb", "管理"),
+    "read": pgettext_lazy("permission verb", "标记已读："),
+    "preferences": pgettext_lazy("permission verb", "设置"),
+    "rate": pgettext_lazy("permission verb", "评价"),
+    "submit": pgettext_lazy("permission verb", "提交"),
+    "search": pgettext_lazy("permission verb", "搜索"),
+    "place": pgettext_lazy("permission verb", "提交"),
+    "cancel": pgettext_lazy("permission verb", "取消"),
+    "confirm": pgettext_lazy("permission verb", "确认"),
+    "dispute": pgettext_lazy("permission verb", "提出异议："),
+    "log": pgettext_lazy("permission verb", "登记"),
+    "upload": pgettext_lazy("permission verb", "上传"),
+    "request": pgettext_lazy("permission verb", "申请"),
+    "review": pgettext_lazy("permission verb", "审核"),
+    "conclude": pgettext_lazy("permission verb", "办结"),
+    "fund": pgettext_lazy("permission verb", "拨付"),
+    "perform": pgettext_lazy("permission verb", "登记"),
+    "import": pgettext_lazy("permission verb", "导入"),
+    "resolve": pgettext_lazy("permission verb", "处理"),
+    "download": pgettext_lazy("permission verb", "下载"),
+}
+UNKNOWN_PERMISSION = pgettext_lazy("permission noun", "其他操作")
 
 YES = pgettext_lazy("audit value", "是")
 NO = pgettext_lazy("audit value", "否")
@@ -161,4 +258,19 @@ def action_label(code: str) -> str:
     return str(ACTION_LABELS.get(code, UNKNOWN_ACTION))
 
 
-__all__ = ["ACTION_LABELS", "FIELD_LABELS", "UNKNOWN_ACTION", "action_label"]
+def permission_label(code: str) -> str:
+    """ "application.review" → 审核申领 (Review applications)."""
+    noun, _, verb = code.partition(".")
+    if noun not in PERMISSION_NOUNS or verb not in PERMISSION_VERBS:
+        return str(UNKNOWN_PERMISSION)
+    return pgettext("permission", "%(verb)s%(noun)s") % {
+        "verb": PERMISSION_VERBS[verb], "noun": PERMISSION_NOUNS[noun]}
+
+
+def object_label(object_type: str) -> str | None:
+    label = OBJECT_LABELS.get(object_type)
+    return str(label) if label is not None else None
+
+
+__all__ = ["ACTION_LABELS", "FIELD_LABELS", "OBJECT_LABELS", "UNKNOWN_ACTION", "action_label",
+           "object_label", "permission_label"]

@@ -96,8 +96,8 @@ def _order_upcoming(
     order: ServiceOrder, live: Delivery | None, latest: Redemption | None
 ) -> list[str]:
     authority = order.voucher.program.region.authority_name
-    payee = (_("企业") if order.payee_id == order.enterprise_id else _("服务机构"))
-    request = _("等待%(payee)s申请兑付") % {"payee": payee}
+    request = (_("等待企业申请兑付") if order.payee_id == order.enterprise_id
+               else _("等待服务机构申请兑付"))
     if order.state == _O.PLACED:
         return [_("等待服务机构提交交付材料"), _("等待企业确认交付"), request,
                 *_redemption_upcoming(_R.REQUESTED, authority)]
