@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from datetime import datetime
+from typing import Any
 
 from django.db.models import CharField, Q, QuerySet
 from django.db.models.functions import Cast
@@ -136,11 +137,11 @@ def _order_lines(order: ServiceOrder) -> Q:
     )
 
 
-def _pks(queryset: QuerySet[Delivery] | QuerySet[Redemption]) -> QuerySet[str]:
+def _pks(queryset: QuerySet[Delivery] | QuerySet[Redemption]) -> QuerySet[Any, str]:
     return queryset.values_list(Cast("pk", CharField()), flat=True)  # a subquery, not a list
 
 
-def _voucher_pks(application: Application) -> QuerySet[str]:
+def _voucher_pks(application: Application) -> QuerySet[Any, str]:
     return Voucher.objects.filter(application=application).values_list(
         Cast("pk", CharField()), flat=True)
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
+from django.conf import settings
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -384,3 +385,40 @@ def test_the_redemption_page_shows_the_timeline_to_the_institution(client, world
 
     assert f"等待{JIANGSU}审核兑付".encode() in body
     assert b"redemption_request" not in body
+
+
+def _page_queries(client, url: str) -> int:
+    client.get(url)  # the first request after signing in also touches the session
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return len(queries)
+
+
+def test_the_order_page_takes_the_same_queries_however_long_its_history(client, world, voucher):
+    # The same kinds of record (one link query per kind), one delivery or three.
+    short = placed(world, voucher)
+    long = placed(world, voucher)
+    for order, times in ((short, 1), (long, 3)):
+        for number in range(times):
+            delivery = build.deliver(order, world.institution,
+                                     invoice=f"2432{order.pk:08d}{number:08d}")
+            deliveries.delivery_dispute(actor=world.enterprise, delivery=delivery, reason="x",
+                                        now=NOW)
+    client.force_login(world.enterprise)
+
+    few = _page_queries(client, reverse("vouchers:order_detail", args=[short.pk]))
+    many = _page_queries(client, reverse("vouchers:order_detail", args=[long.pk]))
+
+    assert few == many
+
+
+def test_the_timeline_reads_in_english(client, world, voucher):
+    order = placed(world, voucher)
+    client.force_login(world.enterprise)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+
+    body = client.get(reverse("vouchers:order_detail", args=[order.pk])).content.decode()
+
+    assert "Order placed" in body
+    assert "Waiting for the institution to log the delivery" in body
+    assert "order_place" not in body
