@@ -46,7 +46,8 @@ TYPED := vouchers/ledger vouchers/services vouchers/movements.py vouchers/pricin
 	accounts/idempotency.py accounts/notifications.py config/errors.py vouchers/notifications.py \
 	vouchers/rating_selectors.py vouchers/record_selectors.py vouchers/review_warnings.py \
 	reporting/services \
-	reporting/selectors.py
+	reporting/selectors.py accounts/audit_labels.py accounts/audit_display.py \
+	vouchers/timelines.py vouchers/audit_links.py
 typecheck: $(INSTALLED)
 	$(VENV)/bin/mypy $(TYPED)
 

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_http_methods
 
 from accounts import selectors, services
 from accounts.audit import audit_record
+from accounts.audit_labels import action_label
 from accounts.decorators import action_required
 from accounts.downloads import csv_response
 from accounts.errors import ApplicationError
@@ -362,8 +363,8 @@ def notice_conclude(request, pk: int):
     return redirect("accounts:notice_review")
 
 
-AUDIT_CSV_HEADER = ["时间", "操作", "操作人", "机构", "地区", "IP", "对象类型", "对象编号",
-                    "变更前", "变更后", "原因", "金额（分）"]
+AUDIT_CSV_HEADER = ["时间", "操作", "操作说明", "操作人", "机构", "地区", "IP", "对象类型",
+                    "对象编号", "变更前", "变更后", "原因", "金额（分）"]
 
 
 @action_required("audit.view")
@@ -386,7 +387,8 @@ def audit_trail(request):
 def _audit_row(entry) -> list:
     return [
         timezone.localtime(entry.created_at).strftime("%Y-%m-%d %H:%M:%S"), entry.action,
-        entry.actor.username if entry.actor else "", str(entry.organisation or ""),
+        action_label(entry.action), entry.actor.username if entry.actor else "",
+        str(entry.organisation or ""),
         str(entry.region or ""), entry.ip_address or "", entry.object_type, entry.object_id,
         json.dumps(entry.before, ensure_ascii=False) if entry.before is not None else "",
         json.dumps(entry.after, ensure_ascii=False) if entry.after is not None else "",

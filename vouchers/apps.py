@@ -14,3 +14,6 @@ class VouchersConfig(AppConfig):
             notifications,  # noqa: F401
             tasks,  # noqa: F401 - services send the record refresh by name
         )
+        from vouchers.audit_links import register
+
+        register()  # the audit trail's links to voucher records, and their value words

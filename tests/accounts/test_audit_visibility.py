@@ -98,7 +98,7 @@ def _csv_actions(client: Client, viewer: User) -> list[tuple[str, str]]:
     response = client.get(reverse("accounts:audit_trail"), {"format": "csv"})
     assert response.status_code == 200
     text = b"".join(response.streaming_content).decode("utf-8-sig")
-    rows = [(row[1], row[2]) for row in csv.reader(io.StringIO(text))][1:]
+    rows = [(row[1], row[3]) for row in csv.reader(io.StringIO(text))][1:]
     # Newest first: this export's line, then the viewer's sign-in by the test client
     assert rows[:2] == [("audit_export", viewer.username), ("login", viewer.username)]
     return sorted(rows[2:])

@@ -222,10 +222,11 @@ def test_authorities_read_and_export_only_their_region_s_trail(client):
     from accounts.audit import audit_record
     from accounts.models import Region
 
+    # The page shows the reason beside the action's label; the export has the code as well.
     audit_record(actor=None, action="marker_js", region=Region.objects.get(short_code="JS"),
-                 now=timezone.now())
+                 reason="marker_js", now=timezone.now())
     audit_record(actor=None, action="marker_sh", region=Region.objects.get(short_code="SH"),
-                 now=timezone.now())
+                 reason="marker_sh", now=timezone.now())
     reviewer = UserFactory.authority("JS")
     client.force_login(reviewer)
 

@@ -11,6 +11,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts import selectors as account_selectors
+from accounts.audit_display import actor_label, object_reference
+from accounts.audit_labels import action_label
 from accounts.decorators import action_required
 from accounts.downloads import csv_response
 from accounts.errors import ApplicationError
@@ -190,8 +192,13 @@ def history(request):
         return csv_response(
             filename="history.csv",
             header=["时间", "操作", "对象", "操作人", "金额（元）", "原因"],
-            rows=((f"{e.created_at:%Y-%m-%d %H:%M}", e.action, f"{e.object_type}#{e.object_id}",
-                   e.actor.username if e.actor else "", yuan_text(e.amount_fen), e.reason)
+            rows=((f"{e.created_at:%Y-%m-%d %H:%M}", action_label(e.action), _object_text(e),
+                   actor_label(e), yuan_text(e.amount_fen), e.reason)
                   for e in entries.iterator()),
         )
     return render(request, "vouchers/orders/history.html", {"page": paginate(request, entries)})
+
+
+def _object_text(entry: AuditEntry) -> str:
+    reference = object_reference(entry)
+    return reference.label if reference else ""
