@@ -1,14 +1,12 @@
 """PDF: cover, headline figures, the cross-region matrix, charts and the tables.
 
-Chinese is set in WenQuanYi Micro Hei, a TrueType (glyf) font shipped on PyPI by the
-`paperang-p2-fonts-cjk` package and embedded (subset) in the file, so any viewer renders it.
+Chinese is set in WenQuanYi Micro Hei, a TrueType (glyf) font vendored from Debian
+(reporting/exporters/pdf_font.py) and embedded (subset) in the file, so any viewer renders it.
 """
 
 from __future__ import annotations
 
 import itertools
-from functools import cache
-from pathlib import Path
 from typing import BinaryIO
 
 from reportlab.graphics.charts.barcharts import VerticalBarChart
@@ -18,8 +16,6 @@ from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import (
     PageBreak,
     Paragraph,
@@ -30,22 +26,12 @@ from reportlab.platypus import (
 )
 
 from accounts.templatetags.money import format_yuan
+from reporting.exporters.pdf_font import cjk_font
 from reporting.services.documents import MONEY, ReportDocument, Section
 
-FONT = "WenQuanYiMicroHei"
 PDF_ROWS_LIMIT = 500  # longer lists are in the CSV and XLSX files
 SERIES_COLOURS = [colors.HexColor("#1f77b4"), colors.HexColor("#ff7f0e"),
                   colors.HexColor("#2ca02c"), colors.HexColor("#d62728")]
-
-
-@cache
-def cjk_font() -> str:
-    """Register the CJK font once; its name for reportlab."""
-    import paperang_p2_fonts_cjk
-
-    path = Path(paperang_p2_fonts_cjk.__file__).parent / "fonts" / "wqy-microhei.ttc"
-    pdfmetrics.registerFont(TTFont(FONT, str(path), subfontIndex=0))
-    return FONT
 
 
 def _styles() -> dict[str, ParagraphStyle]:
