@@ -7,15 +7,19 @@ import hashlib
 import io
 import random
 import re
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pypdfium2
 import pytest
 from django.utils import translation
 
+from accounts.models import Region
 from reporting.exporters import render_pdf
 from reporting.exporters.pdf_font import FONT_PATH, FONT_SHA256
-from reporting.services.documents import annual_document
+from reporting.models import ReportRun
+from reporting.services import runs
+from reporting.services.documents import SHANGHAI, annual_document
+from reporting.tasks import execute_report_run
 
 REGIONS = [("SH", "上海市"), ("JS", "江苏省"), ("ZJ", "浙江省"), ("AH", "安徽省")]
 CATEGORIES = ["检验检测", "大型科学仪器共享", "研发设计", "技术咨询", "技术转移与成果转化",
@@ -142,14 +146,16 @@ def test_a_long_table_repeats_its_whole_header_on_each_page(pages):
     continued = [page for page in pages if "城市000" in page.text or "城市149" in page.text
                  or re.search(r"^城市\d{3} ", page.text, re.MULTILINE)]
     assert len(continued) >= 3
-    assert "城市000" in continued[0].text and "城市149" in continued[-1].text
+    assert "城市000" in continued[0].text
+    assert "城市149" in continued[-1].text
     header = ("城市 服务金额（元） 创新券使用金额（元） 兑付金额（元） 支付金额（元） "
               "到期退回金额（元） 订单数 企业数 服务机构数")
     for page in continued:
         assert header in page.text
     for page in pages:  # no header anywhere broken inside its word
         assert page.text.count("服务金额（元") == page.text.count("服务金额（元）")
-        assert "金额（\n" not in page.text and "\n元）" not in page.text
+        assert "金额（\n" not in page.text
+        assert "\n元）" not in page.text
 
 
 def test_months_are_printed_as_months(pages):
@@ -198,8 +204,27 @@ def test_the_english_pdf_has_no_chinese_but_its_data():
     assert f"Page 2 of {total}" in pages[1].text
     cover = pages[0].text.replace("\n", " ")
     assert "Yangtze River Delta Innovation Vouchers: Annual Report 2024" in cover
-    assert "Issued by" in pages[0].text and "Seal" in pages[0].text
+    assert "Issued by" in pages[0].text
+    assert "Seal" in pages[0].text
     assert "2025-03-02 09:30 (Beijing time)" in pages[0].text
     months = next(page for page in pages if "By month" in page.text).text
     assert re.search(r"^Apr ¥", months, re.MULTILINE)
     assert "Appendix: definitions of the figures" in pages[-1].text
+
+
+def test_a_runs_pdf_names_its_region_and_authority_and_when_it_was_computed(year):
+    # Given a region's annual run, requested and then executed by the worker
+    jiangsu = Region.objects.get(short_code="JS")
+    run = runs.report_request(actor=None, kind=ReportRun.Kind.ANNUAL_TOTALS, region=jiangsu,
+                              parameters={"year": 2024}, now=datetime(2025, 2, 1, tzinfo=UTC))
+    execute_report_run(run_id=run.pk)
+    run.refresh_from_db()
+    # Then its PDF's cover names the region, its authority, the computation and the cut-off
+    pdf = pypdfium2.PdfDocument(run.files.get(format="pdf").file.open("rb").read())
+    cover = pdf[0].get_textpage().get_text_range()
+    assert f"统计区域 {jiangsu.name}" in cover
+    assert f"制表单位 {jiangsu.authority_name}" in cover
+    assert "数据截至 2024-12-31 24:00（北京时间）" in cover
+    generated = re.search(r"生成时间 (\S+ \S+)（北京时间）", cover).group(1)
+    at = datetime.strptime(generated, "%Y-%m-%d %H:%M").replace(tzinfo=SHANGHAI)
+    assert run.started_at - timedelta(minutes=1) <= at <= run.finished_at
