@@ -79,7 +79,7 @@ def category_chart(by_category: Rows) -> Drawing:
     """Service and redeemed amounts per service category, one pair of bars each."""
     rows = list(by_category)
     height = max(50 * mm, (len(rows) * 9 + 16) * mm / 2.2)
-    drawing = Drawing(WIDTH, height + 14)
+    drawing = Drawing(WIDTH, height + 24)
     chart = HorizontalBarChart()
     chart.x, chart.y, chart.width, chart.height = 115, 18, WIDTH - 135, height - 18
     # Listed top to bottom in the table's order: reportlab draws the first category lowest.
@@ -87,7 +87,7 @@ def category_chart(by_category: Rows) -> Drawing:
     _bars(chart, [str(row.get("category_name") or "") for row in rows],
           [_figure(rows, "service_fen"), _figure(rows, "redeemed_fen")])
     drawing.add(chart)
-    _legend(drawing, [_("服务金额"), _("兑付金额")], x=115, y=height + 10)
+    _legend(drawing, [_("服务金额"), _("兑付金额")], x=115, y=height + 18)
     return drawing
 
 
@@ -113,17 +113,16 @@ def flow_matrix(by_flow: Rows) -> Drawing:
     cells = {(str(c["issuing_region_name"]), str(c["serving_region_name"])): c for c in by_flow}
     largest = max((c.get("service_fen") or 0 for c in by_flow), default=0) or 1
     label_width, cell_width, cell_height = 32 * mm, 33 * mm, 13 * mm
-    top = (len(issuing) + 1) * cell_height + 8 * mm
-    drawing = Drawing(WIDTH, top + 2)
+    grid_top = len(issuing) * cell_height
+    drawing = Drawing(WIDTH, grid_top + 14 * mm)
     font = cjk_font()
-    drawing.add(String(0, top - 5 * mm, _("发券地区 ↓ / 服务地区 →"), fontName=font,
+    drawing.add(String(0, grid_top + 10 * mm, _("发券地区 ↓ / 服务地区 →"), fontName=font,
                        fontSize=7.5))
     for column, name in enumerate(serving):
-        drawing.add(String(label_width + (column + 0.5) * cell_width,
-                           top - 6 * mm - cell_height + 2 * mm, name, fontName=font,
-                           fontSize=8.5, textAnchor="middle"))
+        drawing.add(String(label_width + (column + 0.5) * cell_width, grid_top + 2.5 * mm,
+                           name, fontName=font, fontSize=8.5, textAnchor="middle"))
     for row, source in enumerate(issuing):
-        y = top - 6 * mm - (row + 2) * cell_height
+        y = grid_top - (row + 1) * cell_height
         drawing.add(String(2, y + cell_height / 2 - 3, source, fontName=font, fontSize=8.5))
         for column, target in enumerate(serving):
             cell = cells.get((source, target), {})
