@@ -27,6 +27,9 @@ PADDING = 3  # points, each side of a cell
 HEADER_BACKGROUND = colors.HexColor("#e8eef7")
 TEXT_COLUMN_MIN = 40  # points: a name column may wrap, but not to a sliver
 MONTHS = [gettext_noop(f"{month}月") for month in range(1, 13)]
+# Text columns holding labels the document wrote in Chinese (a finding's kind and status),
+# translated here; every other text column is data (names), printed as stored.
+LABEL_COLUMNS = {"kind_label", "status"}
 
 
 @cache
@@ -69,10 +72,10 @@ def format_figure(value, kind: str) -> str:
 def format_cell(column: Column, value) -> str:
     if column.key == "month":
         return month_label(value)
-    if column.kind == "text":
-        # Labels the document wrote in Chinese (a finding's kind and status) are translated;
-        # data (names) have no catalogue entry and stay as they are.
+    if column.key in LABEL_COLUMNS:
         return _(str(value)) if value else ""
+    if column.kind == "text":
+        return str(value) if value is not None else ""
     return format_figure(value, column.kind)
 
 

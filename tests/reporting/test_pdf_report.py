@@ -8,6 +8,7 @@ import io
 import random
 import re
 from datetime import UTC, datetime, timedelta
+from types import SimpleNamespace
 
 import pypdfium2
 import pytest
@@ -18,7 +19,7 @@ from reporting.exporters import render_pdf
 from reporting.exporters.pdf_font import FONT_PATH, FONT_SHA256
 from reporting.models import ReportRun
 from reporting.services import runs
-from reporting.services.documents import SHANGHAI, annual_document
+from reporting.services.documents import SHANGHAI, annual_document, reconciliation_document
 from reporting.tasks import execute_report_run
 
 REGIONS = [("SH", "上海市"), ("JS", "江苏省"), ("ZJ", "浙江省"), ("AH", "安徽省")]
@@ -228,3 +229,24 @@ def test_a_runs_pdf_names_its_region_and_authority_and_when_it_was_computed(year
     generated = re.search(r"生成时间 (\S+ \S+)（北京时间）", cover).group(1)
     at = datetime.strptime(generated, "%Y-%m-%d %H:%M").replace(tzinfo=SHANGHAI)
     assert run.started_at - timedelta(minutes=1) <= at <= run.finished_at
+
+
+def test_a_reconciliation_pdf_has_its_period_cut_off_findings_and_their_definitions():
+    run = SimpleNamespace(region=SimpleNamespace(name="江苏省"),
+                          parameters={"date_from": "2024-03-01", "date_to": "2024-04-30"},
+                          result={"counts": {"unpaid_overdue": 1}})
+    finding = {"kind": "unpaid_overdue", "subject": "兑付#12", "description": "已批准45天未支付",
+               "expected_fen": 120_000, "actual_fen": None, "resolved_at": None,
+               "resolution_note": ""}
+    document = reconciliation_document(run, authority="江苏省科学技术厅",
+                                       rows=lambda: [finding], generated_at=GENERATED_AT)
+    output = io.BytesIO()
+    render_pdf(document, output)
+    pages = [Page(page) for page in pypdfium2.PdfDocument(output.getvalue())]
+    assert "江苏省创新券兑付对账报告" in pages[0].text
+    assert "统计期间 2024-03-01 至 2024-04-30" in pages[0].text
+    assert "数据截至 2024-04-30 24:00（北京时间）" in pages[0].text
+    assert "已批准逾期未支付 兑付#12 已批准45天未支付 ¥1,200.00 — 未处理" in pages[1].text
+    assert f"江苏省创新券兑付对账报告 · 2024-03-01 至 2024-04-30\n第 2 页 / 共 {len(pages)} 页" in (
+        pages[1].text)
+    assert "差异类型 定义" in pages[-1].text
