@@ -172,9 +172,10 @@ def _charts(document: ReportDocument, funnel: Section | None) -> list:
     charts = [(_("月度服务金额与兑付金额（元）"),
                pdf_charts.monthly_chart(document.charts.get("by_month", [])))]
     categories = next((s for s in document.sections if s.key == "by_category"), None)
-    if categories is not None:
+    category_rows = list(categories.rows()) if categories is not None else []
+    if category_rows:  # a year without deliveries has no category to draw
         charts.append((_("按服务类别的服务金额与兑付金额（元）"),
-                       pdf_charts.category_chart(list(categories.rows()))))
+                       pdf_charts.category_chart(category_rows)))
     charts.append((_("跨区域流向矩阵（服务金额、订单数）"),
                    pdf_charts.flow_matrix(document.charts.get("by_flow", []))))
     funnel_rows = list(funnel.rows()) if funnel is not None else []

@@ -250,3 +250,20 @@ def test_a_reconciliation_pdf_has_its_period_cut_off_findings_and_their_definiti
     assert f"江苏省创新券兑付对账报告 · 2024-03-01 至 2024-04-30\n第 2 页 / 共 {len(pages)} 页" in (
         pages[1].text)
     assert "差异类型 定义" in pages[-1].text
+
+
+def test_a_year_without_business_still_renders_its_charts():
+    result = {**stored_result(), "by_category": [], "by_city": [], "by_month": [],
+              "funnel": [], "headline": dict.fromkeys(figures(0), 0)}
+    for cell in result["by_flow"]:
+        cell.update(dict.fromkeys(figures(0), 0))
+    with translation.override("zh-hans"):
+        output = io.BytesIO()
+        render_pdf(annual_document(result, authority="江苏省科学技术厅"), output)
+    pages = [Page(page) for page in pypdfium2.PdfDocument(output.getvalue())]
+    text = "\n".join(page.text for page in pages)
+    assert CHART_TITLES[0] in text
+    assert CHART_TITLES[2] in text
+    assert CHART_TITLES[1] not in text  # no category to draw
+    assert "数据截至 2024-12-31 24:00（北京时间）" in pages[0].text
+    assert "生成时间 —" in pages[0].text
