@@ -8,14 +8,17 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from reporting import selectors
 from reporting.models import Discrepancy, ReportRun
 from reporting.selectors import FigureRow
 
 TEXT, MONEY, COUNT = "text", "money", "count"
+SHANGHAI = ZoneInfo("Asia/Shanghai")
 # A cell as the exporters write it: yuan, a count, text, or nothing.
 Cell = Decimal | int | str | None
 # A row a section reads its cells from, by column key.
@@ -51,6 +54,12 @@ class ReportDocument:
     sections: list[Section]
     charts: dict[str, list[FigureRow]] = field(default_factory=dict)
     kind: str = ""
+    # For the PDF's cover: the year (annual), the region's name ("" for all regions), when
+    # the figures were computed and the instant the data is counted up to.
+    year: int | None = None
+    region_name: str = ""
+    generated_at: datetime | None = None
+    cut_off_at: datetime | None = None
 
 
 def cell_value(value: str | int | Decimal | None, kind: str) -> Cell:
@@ -116,15 +125,21 @@ def run_document(run: ReportRun) -> ReportDocument:
     if run.kind == ReportRun.Kind.ANNUAL_TOTALS:
         if run.result is None:  # a finished annual run has stored its figures
             raise ValueError(f"report run {run.pk} has no result")
-        return annual_document(run.result, authority=_authority(run))
-    return reconciliation_document(run, authority=_authority(run))
+        return annual_document(run.result, authority=_authority(run),
+                               region_name=run.region.name if run.region else "",
+                               generated_at=run.finished_at)
+    return reconciliation_document(run, authority=_authority(run), generated_at=run.finished_at)
 
 
 def _authority(run: ReportRun) -> str:
     return run.region.authority_name if run.region else "长三角科技创新券通用通兑平台"
 
 
-def annual_document(result: dict[str, Any], *, authority: str) -> ReportDocument:
+def annual_document(
+    result: dict[str, Any], *, authority: str, region_name: str = "",
+    generated_at: datetime | None = None,
+) -> ReportDocument:
+    """The annual figures as a document; `generated_at` is when they were computed."""
     # Runs stored before the funnel existed have none: their files show an empty section.
     funnel = Section("funnel", FUNNEL_TITLE, FUNNEL_COLUMNS,
                      rows=lambda: result.get("funnel", []))
@@ -141,7 +156,20 @@ def annual_document(result: dict[str, Any], *, authority: str) -> ReportDocument
         authority=authority, headline=headline, sections=sections,
         charts={"by_month": result["by_month"], "by_flow": result["by_flow"]},
         kind=ReportRun.Kind.ANNUAL_TOTALS,
+        year=result["year"], region_name=region_name, generated_at=generated_at,
+        cut_off_at=_cut_off(_end_of(date(result["year"], 12, 31)), generated_at),
     )
+
+
+def _end_of(day: date) -> datetime:
+    """The first instant after `day` in Beijing time (the reports' dates are Shanghai's)."""
+    return datetime.combine(day + timedelta(days=1), time.min, tzinfo=SHANGHAI)
+
+
+def _cut_off(period_end: datetime, generated_at: datetime | None) -> datetime:
+    """Data is counted up to the period's end, or up to the computation if that is earlier
+    (a year in progress: nothing is dated later than the computation)."""
+    return period_end if generated_at is None else min(period_end, generated_at)
 
 
 def _stored_rows(result: dict[str, Any], name: str) -> Callable[[], list[FigureRow]]:
@@ -151,7 +179,7 @@ def _stored_rows(result: dict[str, Any], name: str) -> Callable[[], list[FigureR
 
 def reconciliation_document(
     run: ReportRun, *, authority: str, rows: Callable[[], Iterable[SectionRow]] | None = None,
-    counts: dict[str, int] | None = None,
+    counts: dict[str, int] | None = None, generated_at: datetime | None = None,
 ) -> ReportDocument:
     """The findings of a reconciliation run: given (at the run's end) or read from the DB."""
     labels = dict(Discrepancy.Kind.choices)
@@ -171,4 +199,6 @@ def reconciliation_document(
         headline=[(str(label), counts.get(kind, 0), COUNT) for kind, label in labels.items()],
         sections=[Section("discrepancies", "对账差异", DISCREPANCY_COLUMNS, rows=labelled)],
         kind=ReportRun.Kind.RECONCILIATION,
+        region_name=run.region.name if run.region else "", generated_at=generated_at,
+        cut_off_at=_cut_off(_end_of(date.fromisoformat(params["date_to"])), generated_at),
     )

@@ -134,7 +134,9 @@ def _compute(
     authority = run.region.authority_name if run.region else "长三角科技创新券通用通兑平台"
     if run.kind == Kind.ANNUAL_TOTALS:
         result = annual_totals_compute(year=params["year"], region=run.region, progress=progress)
-        return result, [], annual_document(result, authority=authority)
+        return result, [], annual_document(
+            result, authority=authority, region_name=run.region.name if run.region else "",
+            generated_at=lease.now())
     if run.region is None:  # report_parameters_clean gives every reconciliation a region
         raise ValueError(f"reconciliation run {run.pk} has no region")
     findings = reconciliation_findings(
@@ -149,7 +151,7 @@ def _compute(
     rows = [{**asdict(finding), "resolved_at": None, "resolution_note": ""}
             for finding in findings]
     document = reconciliation_document(run, authority=authority, rows=lambda: rows,
-                                       counts=counts)
+                                       counts=counts, generated_at=lease.now())
     return result, findings, document
 
 
