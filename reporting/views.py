@@ -17,6 +17,8 @@ from reporting.exporters import CONTENT_TYPES
 from reporting.forms import AnnualReportForm, ReconciliationForm, ResolveForm, TreasuryImportForm
 from reporting.models import Discrepancy, ReportRun
 from reporting.services import access, discrepancies, files, runs, treasury_import
+from reporting.services.documents import annual_charts
+from vouchers.charts import chart_context
 
 
 def _page(request, **forms):
@@ -87,7 +89,12 @@ def _visible_run(request, pk: int, action: str = "report.view") -> ReportRun:
 @action_required("report.view")
 def run_detail(request, pk: int):
     run = _visible_run(request, pk)
-    return render(request, "reporting/run.html", {"run": run, "formats": CONTENT_TYPES})
+    charts = []
+    if run.kind == ReportRun.Kind.ANNUAL_TOTALS and run.status == ReportRun.Status.SUCCEEDED:
+        charts = [chart_context(chart, element_id=f"chart-{chart.key}")
+                  for chart in annual_charts(run.result)]
+    return render(request, "reporting/run.html",
+                  {"run": run, "formats": CONTENT_TYPES, "charts": charts})
 
 
 @action_required("report.view")

@@ -14,6 +14,8 @@ from typing import Any
 from reporting import selectors
 from reporting.models import Discrepancy, ReportRun
 from reporting.selectors import FigureRow
+from vouchers.chart_selectors import by_category_chart, flow_matrix_chart, monthly_chart
+from vouchers.charts import Chart
 
 TEXT, MONEY, COUNT = "text", "money", "count"
 # A cell as the exporters write it: yuan, a count, text, or nothing.
@@ -51,6 +53,8 @@ class ReportDocument:
     sections: list[Section]
     charts: dict[str, list[FigureRow]] = field(default_factory=dict)
     kind: str = ""
+    # The charts' series (fen), shared by the run page, the XLSX and the PDF: see annual_charts.
+    chart_series: list[Chart] = field(default_factory=list)
 
 
 def cell_value(value: str | int | Decimal | None, kind: str) -> Cell:
@@ -140,8 +144,26 @@ def annual_document(result: dict[str, Any], *, authority: str) -> ReportDocument
         period=f"{result['year']}-01-01 至 {result['year']}-12-31",
         authority=authority, headline=headline, sections=sections,
         charts={"by_month": result["by_month"], "by_flow": result["by_flow"]},
-        kind=ReportRun.Kind.ANNUAL_TOTALS,
+        kind=ReportRun.Kind.ANNUAL_TOTALS, chart_series=annual_charts(result),
     )
+
+
+def annual_charts(result: dict[str, Any]) -> list[Chart]:
+    """An annual run's charts from its stored figures: the monthly trend (service and
+    redeemed amounts, twelve months), service and voucher amounts by category, and the
+    4 × 4 flow of service amounts (issuing × serving region)."""
+    months = {row["month"]: row for row in result["by_month"]}
+    flows = result["by_flow"]  # all sixteen cells, issuing region-major (annual_totals)
+    regions = list(dict.fromkeys(cell["issuing_region_name"] for cell in flows))
+    amounts = {(c["issuing_region_name"], c["serving_region_name"]): c["service_fen"]
+               for c in flows}
+    return [
+        monthly_chart({m: row["service_fen"] for m, row in months.items()},
+                      {m: row["redeemed_fen"] for m, row in months.items()}),
+        by_category_chart(result["by_category"]),
+        flow_matrix_chart(regions, [[amounts.get((issuing, serving), 0) for serving in regions]
+                                    for issuing in regions]),
+    ]
 
 
 def _stored_rows(result: dict[str, Any], name: str) -> Callable[[], list[FigureRow]]:
