@@ -12,6 +12,7 @@ from typing import Any
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.chart import BarChart, LineChart, Reference
+from openpyxl.chart.data_source import AxDataSource, StrRef
 from openpyxl.formatting.rule import ColorScaleRule
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
@@ -82,7 +83,10 @@ def _drawn(chart: Chart, sheet, header_row: int, last_row: int, columns: int):
     drawn.height, drawn.width = 7.5, 16
     drawn.add_data(Reference(sheet, min_col=2, max_col=columns, min_row=header_row,
                              max_row=last_row), titles_from_data=True)
-    drawn.set_categories(Reference(sheet, min_col=1, min_row=header_row + 1, max_row=last_row))
+    # Categories are text (months, names): a string reference, not set_categories' numRef.
+    labels = Reference(sheet, min_col=1, min_row=header_row + 1, max_row=last_row)
+    for series in drawn.series:
+        series.cat = AxDataSource(strRef=StrRef(f=str(labels)))
     return drawn
 
 
