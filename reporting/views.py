@@ -22,7 +22,10 @@ from vouchers.charts import chart_context
 
 
 def _page(request, **forms):
+    latest = selectors.runs_for(actor=request.user).filter(
+        kind=ReportRun.Kind.ANNUAL_TOTALS, status=ReportRun.Status.SUCCEEDED).first()
     context = {
+        "latest_annual": latest, "charts": _run_charts(latest) if latest else [],
         "annual_form": AnnualReportForm(initial={"year": timezone.localdate().year}),
         "reconciliation_form": ReconciliationForm(),
         "import_form": TreasuryImportForm(),
@@ -89,12 +92,16 @@ def _visible_run(request, pk: int, action: str = "report.view") -> ReportRun:
 @action_required("report.view")
 def run_detail(request, pk: int):
     run = _visible_run(request, pk)
-    charts = []
-    if run.kind == ReportRun.Kind.ANNUAL_TOTALS and run.status == ReportRun.Status.SUCCEEDED:
-        charts = [chart_context(chart, element_id=f"chart-{chart.key}")
-                  for chart in annual_charts(run.result)]
     return render(request, "reporting/run.html",
-                  {"run": run, "formats": CONTENT_TYPES, "charts": charts})
+                  {"run": run, "formats": CONTENT_TYPES, "charts": _run_charts(run)})
+
+
+def _run_charts(run: ReportRun) -> list[dict]:
+    """A finished annual run's charts (its stored figures), ready for includes/chart.html."""
+    if run.kind != ReportRun.Kind.ANNUAL_TOTALS or run.status != ReportRun.Status.SUCCEEDED:
+        return []
+    return [chart_context(chart, element_id=f"chart-{chart.key}")
+            for chart in annual_charts(run.result)]
 
 
 @action_required("report.view")

@@ -97,6 +97,8 @@ def test_the_charts_draw_on_budget_overview_and_report_pages(new_page, world, la
         (world["operator"], f"/reports/runs/{world['run'].pk}/", 3,
          "Monthly service and redeemed amounts (yuan)" if english
          else "月度服务金额与兑付金额（元）"),
+        (world["operator"], "/reports/", 3,  # the latest annual run's charts
+         "By service category (yuan)" if english else "按服务类别（元）"),
     ]
     for user, url, count, title in pages:
         page = new_page()  # signs in in Chinese, then switches as a reader would

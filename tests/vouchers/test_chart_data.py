@@ -161,3 +161,29 @@ def test_the_budget_page_embeds_the_charts_specs(year, client):
     assert 'role="img"' in html
     assert 'data-chart="chart-budget-months"' in html
     assert "echarts.min" in html
+
+
+def test_the_reports_page_shows_the_latest_annual_runs_charts(year, client):
+    from datetime import datetime
+
+    from devtools.factories.vouchers import TZ
+    from reporting.models import ReportRun
+    from reporting.services import runs
+
+    reviewer = year.reviewers["JS"]
+    client.force_login(reviewer)
+    assert 'class="chart"' not in client.get("/reports/").content.decode()
+    now = datetime(2025, 2, 1, tzinfo=TZ)
+    run = runs.report_request(actor=None, kind=ReportRun.Kind.ANNUAL_TOTALS,
+                              region=reviewer.organisation.region, parameters={"year": 2024},
+                              now=now)
+    run = runs.report_run_execute(run_id=run.pk, now=now)
+    html = client.get("/reports/").content.decode()
+    assert f'href="/reports/runs/{run.pk}/"' in html
+    assert html.count('<figure class="chart"') == 3
+    spec = json.loads(re.search(
+        r'<script id="chart-flow" type="application/json">(.*?)</script>', html).group(1))
+    flows = {(c["issuing_region_name"], c["serving_region_name"]): c["service_fen"]
+             for c in run.result["by_flow"]}
+    assert spec["series"][1]["name"] == "江苏省"
+    assert spec["series"][1]["data"][0] == flows[("江苏省", "上海市")] / 100
