@@ -72,7 +72,7 @@
     var option = base(spec);
     delete option.legend;
     option.grid.bottom = 56;
-    option.grid.top = 24;
+    option.grid.top = 32;
     option.tooltip.trigger = "item";
     option.tooltip.formatter = function (item) {
       return spec.series[item.value[1]].name + " → " + spec.categories[item.value[0]] +
@@ -81,7 +81,10 @@
     option.xAxis = { type: "category", data: spec.categories, name: spec.categoryTitle,
                      nameLocation: "middle", nameGap: 28, splitArea: { show: true } };
     option.yAxis = { type: "category", data: spec.series.map(function (row) { return row.name; }),
-                     name: spec.seriesTitle, inverse: true, splitArea: { show: true } };
+                     // inverse puts the first region on top; "start" keeps the name there too
+                     name: spec.seriesTitle, nameLocation: "start", inverse: true,
+                     nameTextStyle: { align: "left" },
+                     splitArea: { show: true } };
     option.visualMap = { min: 0, max: highest || 1, calculable: false, orient: "horizontal",
                          left: "center", bottom: 0, itemHeight: 120,
                          formatter: function (value) { return compact.format(value); },
