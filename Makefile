@@ -45,6 +45,7 @@ TYPED := vouchers/ledger vouchers/services vouchers/movements.py vouchers/pricin
 	accounts/credit_codes.py accounts/amounts.py accounts/transactions.py \
 	accounts/idempotency.py accounts/notifications.py config/errors.py vouchers/notifications.py \
 	vouchers/rating_selectors.py vouchers/record_selectors.py vouchers/review_warnings.py \
+	vouchers/charts.py vouchers/chart_selectors.py \
 	reporting/services \
 	reporting/selectors.py accounts/audit_labels.py accounts/audit_display.py \
 	vouchers/timelines.py vouchers/audit_links.py

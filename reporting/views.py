@@ -17,10 +17,15 @@ from reporting.exporters import CONTENT_TYPES
 from reporting.forms import AnnualReportForm, ReconciliationForm, ResolveForm, TreasuryImportForm
 from reporting.models import Discrepancy, ReportRun
 from reporting.services import access, discrepancies, files, runs, treasury_import
+from reporting.services.documents import annual_charts
+from vouchers.charts import chart_context
 
 
 def _page(request, **forms):
+    latest = selectors.runs_for(actor=request.user).filter(
+        kind=ReportRun.Kind.ANNUAL_TOTALS, status=ReportRun.Status.SUCCEEDED).first()
     context = {
+        "latest_annual": latest, "charts": _run_charts(latest) if latest else [],
         "annual_form": AnnualReportForm(initial={"year": timezone.localdate().year}),
         "reconciliation_form": ReconciliationForm(),
         "import_form": TreasuryImportForm(),
@@ -87,7 +92,16 @@ def _visible_run(request, pk: int, action: str = "report.view") -> ReportRun:
 @action_required("report.view")
 def run_detail(request, pk: int):
     run = _visible_run(request, pk)
-    return render(request, "reporting/run.html", {"run": run, "formats": CONTENT_TYPES})
+    return render(request, "reporting/run.html",
+                  {"run": run, "formats": CONTENT_TYPES, "charts": _run_charts(run)})
+
+
+def _run_charts(run: ReportRun) -> list[dict]:
+    """A finished annual run's charts (its stored figures), ready for includes/chart.html."""
+    if run.kind != ReportRun.Kind.ANNUAL_TOTALS or run.status != ReportRun.Status.SUCCEEDED:
+        return []
+    return [chart_context(chart, element_id=f"chart-{chart.key}")
+            for chart in annual_charts(run.result)]
 
 
 @action_required("report.view")

@@ -16,6 +16,7 @@ from django.db.models import (
     Value,
     When,
 )
+from django.db.models.expressions import Combinable
 from django.db.models.functions import Coalesce
 
 from accounts.models import AuditEntry, Organisation, Region, User
@@ -179,7 +180,7 @@ def payment_batch_export_rows(*, batch: PaymentBatch) -> list[dict[str, Any]]:
     ]
 
 
-def _total(queryset: QuerySet[Any], field: str) -> Coalesce:
+def _total(queryset: QuerySet[Any], field: str | Combinable) -> Coalesce:
     summed = queryset.values("program").annotate(total=Sum(field)).values("total")
     return Coalesce(Subquery(summed), Value(0))
 
@@ -194,6 +195,7 @@ class ProgramBudgetFigures(TypedDict):
     redeemed_fen: int
     paid_fen: int
     clawed_back_fen: int
+    voucher_available_fen: int
 
 
 def program_budget_use(
@@ -220,6 +222,10 @@ def program_budget_use(
             funded_fen=Coalesce(Subquery(funded), Value(0)),
             allocated_fen=_total(vouchers, "amount_fen"),
             held_fen=_total(vouchers, "account__debits_pending_fen"),
+            # Issued and still spendable: the vouchers' ledger balances less their holds.
+            voucher_available_fen=_total(vouchers, F("account__credits_posted_fen")
+                                         - F("account__debits_posted_fen")
+                                         - F("account__debits_pending_fen")),
             returned_fen=_total(vouchers, "returned_fen"),
             redeemed_fen=_total(redemptions.filter(state__in=REDEEMED_STATES), "approved_fen"),
             paid_fen=_total(

@@ -9,6 +9,7 @@ cell with its exact yuan (`100000000000298.45`), which no spreadsheet would roun
 
 from __future__ import annotations
 
+from datetime import date, datetime
 from decimal import Decimal
 from typing import BinaryIO
 
@@ -17,9 +18,14 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
 from accounts.downloads import neutralise_cell
-from reporting.services.documents import MONEY, ReportDocument, cell_value
+from reporting.exporters.xlsx_charts import charts_sheet
+from reporting.services.documents import COUNT, MONEY, ReportDocument, cell_value
 
 YUAN_FORMAT = "#,##0.00"
+COUNT_FORMAT = "#,##0"
+MONTH_FORMAT = "0"  # a month number, 1–12: no thousands separator to think about
+DATE_FORMAT = "yyyy-mm-dd"
+DATETIME_FORMAT = "yyyy-mm-dd hh:mm:ss"
 # Yuan below this have at most 15 significant digits (13 + 2 decimals): exact as a number.
 EXACT_NUMBER_LIMIT_YUAN = Decimal(10) ** 13
 SHEET_TITLE_MAX = 31  # Excel's limits: 31 characters of title, 1,048,576 rows a sheet
@@ -34,17 +40,28 @@ def render_xlsx(document: ReportDocument, output: BinaryIO) -> None:
     """
     workbook = Workbook(write_only=True)
     _summary_sheet(workbook, document)
+    if document.chart_series:  # small tables only: the charts never reference long lists
+        charts_sheet(workbook, document.chart_series, cell=_cell)
     for section in document.sections:
-        money = [column.kind == MONEY for column in section.columns]
+        formats = [column_format(column.key, column.kind) for column in section.columns]
         sheet, part, rows = _section_sheet(workbook, section, part=1), 1, 0
         for cells in section.cells():
             if rows == ROWS_PER_SHEET:
                 part += 1
                 sheet, rows = _section_sheet(workbook, section, part=part), 0
-            sheet.append([_cell(sheet, value, is_money) for value, is_money in
-                          zip(cells, money, strict=True)])
+            sheet.append([_cell(sheet, value, number_format) for value, number_format in
+                          zip(cells, formats, strict=True)])
             rows += 1
     workbook.save(output)
+
+
+def column_format(key: str, kind: str) -> str | None:
+    """The number format of a column's numbers: yuan, a month or a count."""
+    if kind == MONEY:
+        return YUAN_FORMAT
+    if kind == COUNT:
+        return MONTH_FORMAT if key == "month" else COUNT_FORMAT
+    return None
 
 
 def _section_sheet(workbook: Workbook, section, *, part: int):
@@ -63,7 +80,7 @@ def _summary_sheet(workbook: Workbook, document: ReportDocument) -> None:
                          ("主管部门", document.authority)):
         sheet.append([label, neutralise_cell(value)])
     for label, figure, kind in document.headline:
-        sheet.append([label, _cell(sheet, cell_value(figure, kind), kind == MONEY)])
+        sheet.append([label, _cell(sheet, cell_value(figure, kind), column_format("", kind))])
 
 
 def _bold(sheet, text: str) -> WriteOnlyCell:
@@ -72,11 +89,20 @@ def _bold(sheet, text: str) -> WriteOnlyCell:
     return cell
 
 
-def _cell(sheet, value, is_money: bool):
+def _cell(sheet, value, number_format: str | None):
+    """A cell of the stream; every number and date carries its format."""
     if isinstance(value, str):
         return neutralise_cell(value)  # text that looks like a formula stays text
-    if is_money and value is not None:
+    if value is None or isinstance(value, bool):
+        return value
+    if number_format == YUAN_FORMAT:
         return _money_cell(sheet, value)
+    if isinstance(value, datetime | date):
+        number_format = DATETIME_FORMAT if isinstance(value, datetime) else DATE_FORMAT
+    if isinstance(value, int | float | Decimal | datetime | date):
+        cell = WriteOnlyCell(sheet, value=value)
+        cell.number_format = number_format or COUNT_FORMAT
+        return cell
     return value
 
 

@@ -16,6 +16,8 @@ from zoneinfo import ZoneInfo
 from reporting import selectors
 from reporting.models import Discrepancy, ReportRun
 from reporting.selectors import FigureRow
+from vouchers.chart_selectors import by_category_chart, flow_matrix_chart, monthly_chart
+from vouchers.charts import Chart
 
 TEXT, MONEY, COUNT = "text", "money", "count"
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -60,6 +62,8 @@ class ReportDocument:
     region_name: str = ""
     generated_at: datetime | None = None
     cut_off_at: datetime | None = None
+    # The charts' series (fen), shared by the run page, the XLSX and the PDF: see annual_charts.
+    chart_series: list[Chart] = field(default_factory=list)
 
 
 def cell_value(value: str | int | Decimal | None, kind: str) -> Cell:
@@ -155,7 +159,7 @@ def annual_document(
         period=f"{result['year']}-01-01 至 {result['year']}-12-31",
         authority=authority, headline=headline, sections=sections,
         charts={"by_month": result["by_month"], "by_flow": result["by_flow"]},
-        kind=ReportRun.Kind.ANNUAL_TOTALS,
+        kind=ReportRun.Kind.ANNUAL_TOTALS, chart_series=annual_charts(result),
         year=result["year"], region_name=region_name, generated_at=generated_at,
         cut_off_at=_cut_off(_end_of(date(result["year"], 12, 31)), generated_at),
     )
@@ -170,6 +174,24 @@ def _cut_off(period_end: datetime, generated_at: datetime | None) -> datetime:
     """Data is counted up to the period's end, or up to the computation if that is earlier
     (a year in progress: nothing is dated later than the computation)."""
     return period_end if generated_at is None else min(period_end, generated_at)
+
+
+def annual_charts(result: dict[str, Any]) -> list[Chart]:
+    """An annual run's charts from its stored figures: the monthly trend (service and
+    redeemed amounts, twelve months), service and voucher amounts by category, and the
+    4 × 4 flow of service amounts (issuing × serving region)."""
+    months = {row["month"]: row for row in result["by_month"]}
+    flows = result["by_flow"]  # all sixteen cells, issuing region-major (annual_totals)
+    regions = list(dict.fromkeys(cell["issuing_region_name"] for cell in flows))
+    amounts = {(c["issuing_region_name"], c["serving_region_name"]): c["service_fen"]
+               for c in flows}
+    return [
+        monthly_chart({m: row["service_fen"] for m, row in months.items()},
+                      {m: row["redeemed_fen"] for m, row in months.items()}),
+        by_category_chart(result["by_category"]),
+        flow_matrix_chart(regions, [[amounts.get((issuing, serving), 0) for serving in regions]
+                                    for issuing in regions]),
+    ]
 
 
 def _stored_rows(result: dict[str, Any], name: str) -> Callable[[], list[FigureRow]]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -14,13 +15,21 @@ from accounts.errors import ApplicationError
 from accounts.forms import add_application_error
 from accounts.models import City
 from accounts.selectors import audit_trail_for
-from vouchers import program_selectors, selectors, visibility
+from vouchers import chart_selectors, program_selectors, selectors, visibility
+from vouchers.charts import chart_context
 from vouchers.forms import CityProgramsForm, CommonAreaForm, InstitutionSearchForm
 from vouchers.models import ServiceCategory
 from vouchers.program_dates import china_date
 from vouchers.rating_selectors import MIN_RATINGS_SHOWN, rating_summaries
 from vouchers.services import program_changes
-from vouchers.views.common import now, paginate, submit_once, wants_csv, yuan_text
+from vouchers.views.common import (
+    int_or_none,
+    now,
+    paginate,
+    submit_once,
+    wants_csv,
+    yuan_text,
+)
 
 
 @action_required("overview.view")
@@ -36,7 +45,21 @@ def overview(request):
                    yuan_text(r["paid_fen"]), r["cross_region_orders"],
                    yuan_text(r["cross_region_voucher_fen"])] for r in rows),
         )
-    return render(request, "vouchers/platform/overview.html", {"rows": rows})
+    year = int_or_none(request.GET.get("year")) or china_date(now()).year
+    return render(request, "vouchers/platform/overview.html", {
+        "rows": rows, "year": year, "charts": overview_charts(year=year),
+    })
+
+
+def overview_charts(*, year: int) -> list[dict]:
+    """The year's cross-region flow, monthly trend and categories, as the report defines them."""
+    name_field = "name_en" if get_language() == "en" else "name"
+    return [
+        chart_context(chart_selectors.flow_chart(year=year), element_id="chart-flow"),
+        chart_context(chart_selectors.monthly_trend_chart(year=year), element_id="chart-months"),
+        chart_context(chart_selectors.category_chart(year=year, name_field=name_field),
+                      element_id="chart-categories"),
+    ]
 
 
 @action_required("reference.manage")

@@ -14,7 +14,8 @@ from accounts.errors import ApplicationError
 from accounts.forms import add_application_error
 from accounts.models import Region, User
 from accounts.selectors import audit_trail_for
-from vouchers import program_selectors, selectors
+from vouchers import chart_selectors, program_selectors, selectors
+from vouchers.charts import chart_context
 from vouchers.forms import (
     ProgramDeadlinesForm,
     ProgramForm,
@@ -52,8 +53,15 @@ def budget_use(request):
             rows=([p.name, p.year, *(yuan_text(getattr(p, f)) for f in BUDGET_FIELDS),
                    yuan_text(p.budget_account.available_fen)] for p in rows),
         )
+    rows = list(rows)  # the table and the chart share one query
+    charts = [
+        chart_context(chart_selectors.budget_per_program_chart(rows), element_id="chart-budget"),
+        chart_context(chart_selectors.budget_use_by_month_chart(region_id=region.pk, year=year),
+                      element_id="chart-budget-months"),
+    ]
     return render(request, "vouchers/programs/budget.html", {
-        "rows": rows, "region": region, "year": year, "regions": Region.objects.order_by("code"),
+        "rows": rows, "charts": charts, "region": region, "year": year,
+        "regions": Region.objects.order_by("code"),
         "can_manage": scope_for(user, "program.manage") is not None,
         "can_fund": scope_for(user, "program.fund") is not None,
     })
