@@ -58,6 +58,15 @@ def vouchers_visible_to(*, actor: User) -> QuerySet[Voucher]:
     ).order_by("-issued_at", "-pk")
 
 
+def vouchers_to_order_with(*, enterprise: Organisation) -> QuerySet[Voucher]:
+    """The order form's choice: the enterprise's active vouchers with their ledger balances
+    (as the voucher list shows them), soonest use-by first; one query."""
+    return with_voucher_balances(
+        Voucher.objects.filter(enterprise=enterprise, state=Voucher.State.ACTIVE)
+        .select_related("program", "account", "enterprise")
+    ).order_by("expires_at", "pk")
+
+
 def enterprise_orders(*, enterprise: Organisation) -> QuerySet[ServiceOrder]:
     return (
         ServiceOrder.objects.filter(enterprise=enterprise)
