@@ -440,6 +440,7 @@ class RegionReceivables(TypedDict):
     """One row of payee_receivables_by_region (the values() keys), in fen."""
 
     program__region__name: str
+    program__region__name_en: str
     program__region__code: str
     awaiting_review_fen: int
     awaiting_payment_fen: int
@@ -451,7 +452,7 @@ def payee_receivables_by_region(*, payee: Organisation) -> list[RegionReceivable
     payment, received."""
     totals = (
         Redemption.objects.filter(payee=payee)
-        .values("program__region__name", "program__region__code")
+        .values("program__region__name", "program__region__name_en", "program__region__code")
         .annotate(
             awaiting_review_fen=Sum(Case(When(state=Redemption.State.REQUESTED,
                                         then=F("requested_fen")), default=0)),

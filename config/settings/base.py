@@ -86,6 +86,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "accounts.context_processors.unread_messages",
             ],
+            "builtins": ["accounts.templatetags.wording"],
         },
     },
 ]
