@@ -63,7 +63,7 @@ def vouchers_to_order_with(*, enterprise: Organisation) -> QuerySet[Voucher]:
     (as the voucher list shows them), soonest use-by first; one query."""
     return with_voucher_balances(
         Voucher.objects.filter(enterprise=enterprise, state=Voucher.State.ACTIVE)
-        .select_related("program", "account", "enterprise")
+        .select_related("program__region", "account", "enterprise")
     ).order_by("expires_at", "pk")
 
 

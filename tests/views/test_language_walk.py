@@ -52,8 +52,8 @@ VISIBLE_ATTRIBUTES = {"aria-label", "title", "placeholder", "alt"}
 
 # The pages each role reaches (URL names); a new page must be added here, and so is walked.
 PAGES = {
-    "anonymous": {
-        "home", "accounts:login", "accounts:register", "accounts:notices",
+    "anonymous": {  # the home page sends an anonymous visitor to sign in
+        "accounts:login", "accounts:register", "accounts:notices",
         "accounts:notice_detail", "vouchers:directory",
     },
     "enterprise": {
