@@ -60,8 +60,8 @@ PAGES = {
         "home", "vouchers:programs", "vouchers:application_create",
         "vouchers:application_list", "vouchers:application_detail", "vouchers:voucher_list",
         "vouchers:institution_search", "vouchers:order_create", "vouchers:order_list",
-        "vouchers:order_detail", "vouchers:redemption_list", "vouchers:rating_list",
-        "vouchers:directory", "vouchers:history", "accounts:messages",
+        "vouchers:order_detail", "vouchers:redemption_list", "vouchers:redemption_detail",
+        "vouchers:rating_list", "vouchers:directory", "vouchers:history", "accounts:messages",
         "accounts:message_preferences", "accounts:api_tokens", "accounts:password_change",
         "accounts:notices", "accounts:notice_detail",
     },
@@ -80,15 +80,17 @@ PAGES = {
         "vouchers:program_fund", "vouchers:program_deadlines", "vouchers:program_serving_area",
         "vouchers:order_list", "vouchers:order_detail", "vouchers:spot_check_list",
         "vouchers:rating_list", "vouchers:record_list", "vouchers:blacklist",
-        "vouchers:batch_list", "reporting:index", "accounts:audit_trail",
-        "vouchers:directory", "vouchers:history", "accounts:messages",
+        "vouchers:batch_list", "vouchers:batch_detail", "vouchers:redemption_list",
+        "vouchers:application_list", "vouchers:application_detail", "reporting:index",
+        "accounts:audit_trail", "vouchers:directory", "vouchers:history", "accounts:messages",
         "accounts:message_preferences", "accounts:api_tokens", "accounts:password_change",
         "accounts:notices", "accounts:notice_detail",
     },
     "finance": {
         "home", "vouchers:batch_list", "vouchers:batch_detail", "vouchers:redemption_list",
-        "vouchers:redemption_detail", "vouchers:budget_use", "reporting:index",
-        "accounts:audit_trail", "vouchers:directory", "vouchers:history", "accounts:messages",
+        "vouchers:redemption_detail", "vouchers:budget_use", "vouchers:program_fund",
+        "vouchers:order_detail", "reporting:index", "accounts:audit_trail",
+        "vouchers:directory", "vouchers:history", "accounts:messages",
         "accounts:message_preferences", "accounts:api_tokens", "accounts:password_change",
         "accounts:notices", "accounts:notice_detail",
     },
@@ -258,5 +260,7 @@ def test_every_page_speaks_one_language(walk_world, client):
         f"{page}: {' '.join(sorted(words))}" for page, words in sorted(result.findings.items()))
     missing = {role: sorted(PAGES[role] - result.routes.get(role, set())) for role in PAGES}
     assert not any(missing.values()), missing
+    assert {role: len(routes) for role, routes in result.routes.items()} == {
+        role: len(pages) for role, pages in PAGES.items()}
     unpinned = {role: sorted(result.routes[role] - PAGES[role]) for role in PAGES}
     assert not any(unpinned.values()), f"new pages: pin them in PAGES {unpinned}"
