@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.errors import ApplicationError
 from accounts.models import City, Organisation
+from accounts.portal_forms import PortalForm, PortalFormMixin
 
 TOKEN_FIELD = "form_token"  # noqa: S105 - a field name, not a secret
 MAX_TOKEN_VALID_DAYS = 3650
@@ -21,7 +22,7 @@ def new_form_token() -> str:
     return uuid.uuid4().hex
 
 
-class OnceForm(forms.Form):
+class OnceForm(PortalForm):
     """A form submitted once: a hidden one-time token, checked by the view's `submit_once`."""
 
     form_token = forms.CharField(widget=forms.HiddenInput, initial=new_form_token, required=False)
@@ -38,7 +39,7 @@ def add_application_error(
     form.add_error(field if field in form.fields else None, error.message)
 
 
-class RegistrationForm(forms.Form):
+class RegistrationForm(PortalForm):
     kind = forms.ChoiceField(
         label=_("注册类型"),
         choices=[
@@ -88,7 +89,7 @@ class RegistrationForm(forms.Form):
         return data
 
 
-class ReviewForm(forms.Form):
+class ReviewForm(PortalForm):
     decision = forms.ChoiceField(
         label=_("审核结论"), choices=[("approve", _("通过")), ("reject", _("驳回"))]
     )
@@ -97,7 +98,7 @@ class ReviewForm(forms.Form):
     )
 
 
-class CityForm(forms.Form):
+class CityForm(PortalForm):
     """The reviewer sets the city a credit code did not tell (or corrects it)."""
 
     city = forms.ModelChoiceField(label=_("所在城市"), queryset=City.objects.none(),
@@ -110,7 +111,7 @@ class CityForm(forms.Form):
         self.fields["city"].queryset = City.objects.filter(region_id=region_id).order_by("code")
 
 
-class ActualControllerForm(forms.Form):
+class ActualControllerForm(PortalForm):
     actual_controller = forms.CharField(label=_("实际控制人"), max_length=128, required=False)
     actual_controller_identifier = forms.CharField(
         label=_("实际控制人证件号码"), max_length=40, required=False,
@@ -120,7 +121,7 @@ class ActualControllerForm(forms.Form):
                              error_messages={"required": _("请填写原因")})
 
 
-class ApiTokenForm(forms.Form):
+class ApiTokenForm(PortalForm):
     name = forms.CharField(
         label=_("令牌名称"), max_length=64, help_text=_("例如：本单位业务系统对接")
     )
@@ -151,13 +152,10 @@ class ObjectionResolveForm(OnceForm):
                                  error_messages={"required": _("请填写处理意见")})
 
 
-class AuditFilterForm(forms.Form):
+class AuditFilterForm(PortalForm):
     action = forms.CharField(label=_("操作"), required=False, max_length=64)
-    date_from = forms.DateField(label=_("起始日期"), required=False,
-                                widget=forms.DateInput(attrs={"type": "date"}))
-    date_to = forms.DateField(label=_("截止日期"), required=False,
-                              widget=forms.DateInput(attrs={"type": "date"}))
-
+    date_from = forms.DateField(label=_("起始日期"), required=False)
+    date_to = forms.DateField(label=_("截止日期"), required=False)
 
 
 class BoundedUsernameMixin:
@@ -181,7 +179,7 @@ class BoundedUsernameMixin:
 USERNAME_MAX_LENGTH = 150  # accounts.User.username, Django's AbstractUser
 
 
-class LoginForm(BoundedUsernameMixin, AuthenticationForm):
+class LoginForm(PortalFormMixin, BoundedUsernameMixin, AuthenticationForm):
     """The web sign-in page's form."""
 
 

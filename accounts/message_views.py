@@ -26,6 +26,7 @@ from accounts.decorators import action_required
 from accounts.models import Notification
 from accounts.notifications import KINDS
 from accounts.notifications import render as render_message
+from accounts.portal_forms import PortalForm
 from accounts.services import notifications as services
 
 
@@ -73,7 +74,7 @@ def messages_mark_all_read(request: HttpRequest) -> HttpResponse:
     return redirect("accounts:messages")
 
 
-class PreferencesForm(forms.Form):
+class PreferencesForm(PortalForm):
     language = forms.ChoiceField(label=gettext_lazy("邮件语言"), choices=settings.LANGUAGES)
 
     def __init__(self, *args: object, chosen: dict[str, bool], **kwargs: object) -> None:

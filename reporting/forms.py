@@ -6,13 +6,14 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Region
+from accounts.portal_forms import PortalForm
 
 
-class AnnualReportForm(forms.Form):
+class AnnualReportForm(PortalForm):
     year = forms.IntegerField(label=_("年度"), min_value=2000, max_value=2100)
 
 
-class ReconciliationForm(forms.Form):
+class ReconciliationForm(PortalForm):
     region = forms.ModelChoiceField(label=_("地区"), queryset=Region.objects.order_by("code"),
                                     required=False, help_text=_("主管部门只能选择本地区"))
     date_from = forms.DateField(label=_("起始日期"))
@@ -21,10 +22,10 @@ class ReconciliationForm(forms.Form):
                                   required=False)
 
 
-class TreasuryImportForm(forms.Form):
+class TreasuryImportForm(PortalForm):
     file = forms.FileField(label=_("国库支付文件（CSV 或 XLSX）"))
 
 
-class ResolveForm(forms.Form):
+class ResolveForm(PortalForm):
     note = forms.CharField(label=_("处理说明"), max_length=2000,
                            widget=forms.Textarea({"rows": 2}))

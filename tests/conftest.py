@@ -27,6 +27,7 @@ DATA_MIGRATIONS = [
     ("accounts.migrations.0002_reference_data", "load"),
     ("accounts.migrations.0007_historical_divisions_and_controller_identity", "load_divisions"),
     ("vouchers.migrations.0002_seed_service_categories", "seed"),
+    ("accounts.migrations.0011_english_place_names", "load_english_names"),
 ]
 
 

@@ -22,6 +22,7 @@ OPEN_ORDER_STATES = (ServiceOrder.State.PLACED, ServiceOrder.State.DELIVERED)
 class OpenOrdersInCity(TypedDict):
     institution__city__code: str
     institution__city__name: str
+    institution__city__name_en: str
     orders: int
 
 
@@ -64,7 +65,8 @@ def program_open_orders_by_city(*, program: Program) -> list[OpenOrdersInCity]:
     """Open orders of the program per institution city: what a serving change would leave."""
     return list(
         program_open_orders(program=program)
-        .values("institution__city__code", "institution__city__name")
+        .values("institution__city__code", "institution__city__name",
+                "institution__city__name_en")
         .annotate(orders=Count("pk"))
         .order_by("institution__city__code")
     )

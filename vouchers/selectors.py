@@ -59,6 +59,15 @@ def vouchers_visible_to(*, actor: User) -> QuerySet[Voucher]:
     ).order_by("-issued_at", "-pk")
 
 
+def vouchers_to_order_with(*, enterprise: Organisation) -> QuerySet[Voucher]:
+    """The order form's choice: the enterprise's active vouchers with their ledger balances
+    (as the voucher list shows them), soonest use-by first; one query."""
+    return with_voucher_balances(
+        Voucher.objects.filter(enterprise=enterprise, state=Voucher.State.ACTIVE)
+        .select_related("program__region", "account", "enterprise")
+    ).order_by("expires_at", "pk")
+
+
 def enterprise_orders(*, enterprise: Organisation) -> QuerySet[ServiceOrder]:
     return (
         ServiceOrder.objects.filter(enterprise=enterprise)
@@ -437,6 +446,7 @@ class RegionReceivables(TypedDict):
     """One row of payee_receivables_by_region (the values() keys), in fen."""
 
     program__region__name: str
+    program__region__name_en: str
     program__region__code: str
     awaiting_review_fen: int
     awaiting_payment_fen: int
@@ -448,7 +458,7 @@ def payee_receivables_by_region(*, payee: Organisation) -> list[RegionReceivable
     payment, received."""
     totals = (
         Redemption.objects.filter(payee=payee)
-        .values("program__region__name", "program__region__code")
+        .values("program__region__name", "program__region__name_en", "program__region__code")
         .annotate(
             awaiting_review_fen=Sum(Case(When(state=Redemption.State.REQUESTED,
                                         then=F("requested_fen")), default=0)),

@@ -87,6 +87,14 @@ class Organisation(models.Model):
         indexes = [models.Index(fields=["kind", "status", "region"])]
 
     def __str__(self) -> str:
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        """A regional authority keeps its official English title on English pages; other
+        organisations' names are their own, as registered."""
+        if self.kind == self.Kind.AUTHORITY and self.name == self.region.authority_name:
+            return self.region.authority_display_name
         return self.name
 
     @property

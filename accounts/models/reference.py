@@ -4,32 +4,57 @@ from __future__ import annotations
 
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 
-class Region(models.Model):
+def english_active() -> bool:
+    """Whether the page speaks English: reference names then show their English form."""
+    return (get_language() or "").startswith("en")
+
+
+class PlaceName(models.Model):
+    """A place's Chinese name and its official English (pinyin) one; `display_name` is the one
+    of the active language, and `__str__` is it, so templates print a name the page speaks."""
+
+    name = models.CharField(_("名称"), max_length=32)
+    name_en = models.CharField(_("英文名称"), max_length=64, blank=True)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        return self.name_en if self.name_en and english_active() else self.name
+
+
+class Region(PlaceName):
     """A provincial region of the Yangtze River Delta; its authority issues vouchers."""
 
     code = models.CharField(_("行政区划代码"), max_length=2, unique=True)
     short_code = models.CharField(_("简称代码"), max_length=2, unique=True)
-    name = models.CharField(_("名称"), max_length=32)
     authority_name = models.CharField(_("科技主管部门"), max_length=64)
+    authority_name_en = models.CharField(_("科技主管部门英文名称"), max_length=128, blank=True)
 
     class Meta:
         ordering = ["code"]
         verbose_name = _("省级区域")
         verbose_name_plural = _("省级区域")
 
-    def __str__(self) -> str:
-        return self.name
+    @property
+    def authority_display_name(self) -> str:
+        english = self.authority_name_en and english_active()
+        return self.authority_name_en if english else self.authority_name
 
 
-class City(models.Model):
+class City(PlaceName):
     """A prefecture-level city (Shanghai counts as one); the unit of the common-use area."""
 
     region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="cities")
     code = models.CharField(_("行政区划代码"), max_length=6, unique=True)
-    name = models.CharField(_("名称"), max_length=32)
     in_common_area = models.BooleanField(
         _("属于通用区域"),
         default=False,
@@ -46,24 +71,17 @@ class City(models.Model):
             ),
         ]
 
-    def __str__(self) -> str:
-        return self.name
 
-
-class District(models.Model):
+class District(PlaceName):
     """A county-level division, listed where the reference data names them (Shanghai)."""
 
     city = models.ForeignKey(City, on_delete=models.PROTECT, related_name="districts")
     code = models.CharField(_("行政区划代码"), max_length=6, unique=True)
-    name = models.CharField(_("名称"), max_length=32)
 
     class Meta:
         ordering = ["code"]
         verbose_name = _("区县")
         verbose_name_plural = _("区县")
-
-    def __str__(self) -> str:
-        return self.name
 
 
 class HistoricalDivision(models.Model):

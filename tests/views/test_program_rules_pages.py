@@ -88,7 +88,7 @@ def test_the_english_page_says_the_rule_in_english(client, world):
     response = client.post(url, _program_data(client.get(url), use_by_at="2026-01-05"))
     assert "The use-by date must lie within 2025" in response.content.decode()
     response = client.post(url, _program_data(client.get(url), redemption_deadline_at="2026-04-01"))
-    assert "The redemption deadline can be March 31, 2026 at the latest" in (
+    assert "The redemption deadline can be 31 Mar 2026 at the latest" in (
         response.content.decode())
 
 

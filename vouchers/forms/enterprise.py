@@ -4,11 +4,15 @@ from __future__ import annotations
 
 from django import forms
 from django.conf import settings
+from django.utils.formats import date_format
 from django.utils.text import format_lazy
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from accounts.portal_forms import PortalForm
 from accounts.templatetags.money import format_yuan
 from vouchers.forms.fields import OnceForm, YuanField, reason_field
+from vouchers.program_dates import china_date
 
 
 class ApplicationForm(OnceForm):
@@ -27,7 +31,7 @@ class ApplicationForm(OnceForm):
         self.fields["planned_categories"].queryset = program.categories.all()
 
 
-class InstitutionSearchForm(forms.Form):
+class InstitutionSearchForm(PortalForm):
     region = forms.ModelChoiceField(label=_("省市"), queryset=None, required=False,
                                     empty_label=_("全部"))
     city = forms.ModelChoiceField(label=_("城市"), queryset=None, required=False,
@@ -62,12 +66,21 @@ class OrderForm(OnceForm):
     def __init__(self, *args, vouchers, categories, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["voucher"].queryset = vouchers
-        self.fields["voucher"].label_from_instance = lambda v: f"{v.code}（{v.program}）"
+        self.fields["voucher"].label_from_instance = voucher_choice_label
         self.fields["category"].queryset = categories
         self.fields["fee_justification"].help_text = format_lazy(
             _("服务费超过{threshold}时必填：说明合同标的和报价依据"),
             threshold=format_yuan(settings.LARGE_FEE_THRESHOLD_FEN),
         )
+
+
+def voucher_choice_label(voucher) -> str:
+    """The voucher's number, program, available balance and use-by day, in the page's language
+    (`available_fen` is the ledger balance that vouchers.selectors.vouchers_to_order_with adds)."""
+    return gettext("{code}（{program}）· 可用 {available} · {use_by} 前使用").format(
+        code=voucher.code, program=voucher.program, available=format_yuan(voucher.available_fen),
+        use_by=date_format(china_date(voucher.expires_at), "DATE_FORMAT"),
+    )
 
 
 class DisputeForm(OnceForm):
@@ -81,7 +94,7 @@ class CancelForm(OnceForm):
 SCORES = [(score, str(score)) for score in range(5, 0, -1)]
 
 
-class RatingForm(forms.Form):
+class RatingForm(PortalForm):
     """The enterprise's rating of a confirmed delivery: four criteria on 1–5 and a comment."""
 
     quality = forms.TypedChoiceField(label=_("服务质量"), choices=SCORES, coerce=int,

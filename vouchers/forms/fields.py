@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.amounts import MESSAGES, InvalidAmount, yuan_to_fen
 from accounts.forms import TOKEN_FIELD, OnceForm, new_form_token
+from accounts.portal_forms import DatePicker
 
 __all__ = ["TOKEN_FIELD", "OnceForm", "new_form_token"]
 
@@ -67,7 +68,7 @@ class DayField(forms.DateField):
     default_error_messages = {"invalid": _("请输入有效日期，格式为 2024-03-01")}
 
     def __init__(self, **kwargs):
-        kwargs.setdefault("widget", forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+        kwargs.setdefault("widget", DatePicker)
         super().__init__(**kwargs)
 
 

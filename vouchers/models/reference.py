@@ -6,6 +6,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organisation
+from accounts.models.reference import english_active
 
 
 class ServiceCategory(models.Model):
@@ -22,7 +23,12 @@ class ServiceCategory(models.Model):
         verbose_name_plural = _("服务类别")
 
     def __str__(self) -> str:
-        return self.name
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        """The name in the page's language (accounts.models.reference.english_active)."""
+        return self.name_en if self.name_en and english_active() else self.name
 
 
 class InstitutionService(models.Model):

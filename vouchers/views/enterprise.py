@@ -16,7 +16,7 @@ from accounts.models import User
 from accounts.selectors import audit_trail_for
 from vouchers import selectors, visibility
 from vouchers.forms import ApplicationForm, CancelForm, DisputeForm, OrderForm
-from vouchers.models import Application, Delivery, Program, ServiceCategory, Voucher
+from vouchers.models import Application, Delivery, Program, ServiceCategory
 from vouchers.services import applications, deliveries, orders
 from vouchers.views.common import now, paginate, sort, submit_once, wants_csv, yuan_text
 
@@ -120,8 +120,7 @@ def order_create(request, institution_pk: int):
     """Fill in the order, preview the voucher portion and own share, then confirm."""
     enterprise = request.user.organisation
     institution = get_object_or_404(visibility.institutions_directory(), pk=institution_pk)
-    vouchers = Voucher.objects.filter(enterprise=enterprise, state=Voucher.State.ACTIVE
-                                      ).select_related("program", "account", "enterprise")
+    vouchers = selectors.vouchers_to_order_with(enterprise=enterprise)
     categories = ServiceCategory.objects.filter(
         pk__in=selectors.institution_catalogue(institution=institution).values("category_id"))
     form = OrderForm(request.POST or None, vouchers=vouchers, categories=categories)

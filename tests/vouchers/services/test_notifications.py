@@ -125,7 +125,7 @@ def test_a_paid_batch_tells_the_payee_with_the_treasury_reference(world, voucher
     assert "GK-001" in words
     assert batch.number in words
     assert "2024年3月1日" in words
-    assert "March 1, 2024" in _words(paid, "en")
+    assert "1 Mar 2024" in _words(paid, "en")
 
 
 def test_a_refused_change_notifies_nobody(world, voucher):
