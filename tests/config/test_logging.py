@@ -16,7 +16,7 @@ from accounts.tasks import ping
 from config.observability.context import WorkContext, current_work
 from config.observability.logs import ContextFilter, JsonFormatter
 from tests.config.conftest import always_fails, clean_environment, run_python
-from tests.faults.servers import Process, free_port, wait_until
+from tests.faults.servers import Process, _port_open, free_port, wait_until
 
 GENERATED_ID = re.compile(r"[0-9a-f]{32}")
 
@@ -169,8 +169,10 @@ def test_gunicorn_and_django_write_the_same_format_and_clock(tmp_path):
         env=environment, log=log,
     )
     try:
-        # When a probe asks
-        body = wait_until(lambda: _get(port, "/health/live"), timeout=30, what="gunicorn up")
+        # When a probe asks, once: gunicorn listening, one request (a retry after a slow first
+        # answer on a loaded machine would log a second access line)
+        wait_until(lambda: _port_open(port), timeout=30, what="gunicorn listening")
+        body = _get(port, "/health/live", timeout=60)
     finally:
         server.kill(15)
     assert json.loads(body) == {"status": "ok", "checks": {}}
@@ -188,10 +190,10 @@ def test_gunicorn_and_django_write_the_same_format_and_clock(tmp_path):
     ]
 
 
-def _get(port: int, path: str) -> str:
+def _get(port: int, path: str, timeout: float = 5) -> str:
     request = urllib.request.Request(f"http://127.0.0.1:{port}{path}",
                                      headers={"X-Request-ID": "probe-1", "Host": "localhost"})
-    with urllib.request.urlopen(request, timeout=5) as response:  # noqa: S310 - loopback
+    with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310 - loopback
         return response.read().decode()
 
 
