@@ -256,3 +256,35 @@ def test_the_password_rules_speak_the_ui_s_language_on_password_change(
 
     assert response.status_code == 200
     assert too_short in response.content.decode()
+
+
+# ---- Breadcrumbs ------------------------------------------------------------------------
+
+def _breadcrumbs(page: str) -> list[tuple[str, str | None]]:
+    trail = re.search(r'<nav class="breadcrumbs".*?</nav>', page, flags=re.S)[0]
+    return [(label, href or None) for href, label in re.findall(
+        r'<li>(?:<a href="([^"]+)">|<span aria-current="page">)([^<]+)<', trail)]
+
+
+def test_an_order_s_pages_show_the_way_back_to_the_order_list(world):
+    from devtools.factories import vouchers as f
+    from tests.views.conftest import issue
+
+    order = f.place_order(issue(world), world.enterprise, world.institution.organisation)
+
+    detail = _signed_in(world.enterprise).get(reverse("vouchers:order_detail", args=[order.pk]))
+    assert _breadcrumbs(detail.content.decode()) == [
+        ("首页", "/"), ("我的订单", reverse("vouchers:order_list")), (f"订单 #{order.pk}", None)]
+    deliver = _signed_in(world.institution, "en").get(
+        reverse("vouchers:delivery_log", args=[order.pk]))
+    assert _breadcrumbs(deliver.content.decode()) == [
+        ("Home", "/"), ("Incoming orders", reverse("vouchers:order_list")),
+        (f"Order #{order.pk}", reverse("vouchers:order_detail", args=[order.pk])),
+        ("Log delivery", None)]
+
+
+def test_a_program_form_shows_the_way_back_to_programs_and_budget(world):
+    page = _signed_in(world.reviewer).get(reverse("vouchers:program_create")).content.decode()
+
+    assert _breadcrumbs(page) == [("首页", "/"), ("项目与预算", reverse("vouchers:budget_use")),
+                                  ("新建项目", None)]
