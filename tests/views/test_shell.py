@@ -288,3 +288,16 @@ def test_a_program_form_shows_the_way_back_to_programs_and_budget(world):
 
     assert _breadcrumbs(page) == [("首页", "/"), ("项目与预算", reverse("vouchers:budget_use")),
                                   ("新建项目", None)]
+
+
+def test_a_field_s_hint_and_error_are_tied_to_its_input(client):
+    from tests.views.test_accounts_pages import _registration
+
+    page = client.post(reverse("accounts:register"),
+                       _registration(password="12345", password_again="12345")).content.decode()
+
+    assert 'id="id_password_error"' in page
+    assert 'id="id_credit_code_helptext"' in page
+    password_input = re.search(r'<input type="password" name="password"[^>]*>', page)[0]
+    assert 'aria-describedby="id_password_error"' in password_input
+    assert 'aria-invalid="true"' in password_input
