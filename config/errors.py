@@ -73,13 +73,21 @@ def bad_request(request: HttpRequest, exception: Exception | None = None) -> Htt
     return _request_page(request, 400)
 
 
-def _request_page(request: HttpRequest, status: int) -> HttpResponse:
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """CSRF_FAILURE_VIEW: a form posted without a valid token (often an old tab) gets the
+    portal's 403 page saying what to do, not Django's English technical page."""
+    return _request_page(request, 403, {"csrf_failed": True})
+
+
+def _request_page(
+    request: HttpRequest, status: int, context: dict[str, Any] | None = None
+) -> HttpResponse:
     """An error page with the request's context (the user, the language switch)."""
     try:
-        content = loader.render_to_string(f"{status}.html", {}, request=request)
+        content = loader.render_to_string(f"{status}.html", context or {}, request=request)
     except Exception:  # e.g. the session store is down: answer without the request's context
         logger.exception("error page %s failed to render with the request", status)
-        content = loader.render_to_string(f"{status}.html", {})
+        content = loader.render_to_string(f"{status}.html", context or {})
     return HttpResponse(content, status=status)
 
 

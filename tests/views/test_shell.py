@@ -301,3 +301,18 @@ def test_a_field_s_hint_and_error_are_tied_to_its_input(client):
     password_input = re.search(r'<input type="password" name="password"[^>]*>', page)[0]
     assert 'aria-describedby="id_password_error"' in password_input
     assert 'aria-invalid="true"' in password_input
+
+
+@pytest.mark.parametrize(("language", "heading"), [("zh-hans", "页面已过期"),
+                                                   ("en", "This page has expired")])
+def test_a_form_posted_without_its_csrf_token_is_the_portal_s_403(db, language, heading):
+    client = Client(enforce_csrf_checks=True)
+    client.cookies["django_language"] = language
+
+    response = client.post(reverse("accounts:login"), {"username": "x", "password": "y"})
+
+    assert response.status_code == 403
+    page = response.content.decode()
+    assert f"<h1>{heading}</h1>" in page
+    assert "CSRF" not in page
+    _shell(page)
