@@ -1,4 +1,4 @@
-"""The answers of last resort: Django's handler500 and handler404, for the API and the pages.
+"""The answers of last resort: Django's handler400, 403, 404 and 500, for the API and the pages.
 
 A database outage (OperationalError or InterfaceError, also as the cause of another error)
 answers 503 with Retry-After; any other uncaught error 500. On /api/ paths the answer is a
@@ -9,7 +9,10 @@ the template fails, a line of text answers.
 
 A URL that matches no route (an unknown path, or an id the path converter refuses, such as
 /api/v1/vouchers/abc/) never reaches DRF: handler404 answers it with a problem document on
-/api/ and with Django's own not-found page elsewhere.
+/api/ and with the portal's not-found page elsewhere. 400 (Django's BadRequest and
+SuspiciousOperation), 403 (PermissionDenied, as `action_required` raises it) and 404 pages are
+rendered with the request, in the user's language; the message of the exception is not shown
+(it may be an internal text in one language only).
 """
 
 from __future__ import annotations
@@ -20,10 +23,9 @@ import sys
 from typing import Any
 
 from django.db import InterfaceError, OperationalError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.template import loader
 from django.utils.translation import gettext as _
-from django.views import defaults
 
 from accounts.api.problems import PROBLEM_TYPE
 
@@ -45,12 +47,48 @@ def server_error(request: HttpRequest) -> HttpResponse:
 
 
 def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    """handler404: a problem document on /api/, Django's not-found page elsewhere."""
+    """handler404: a problem document on /api/, the portal's not-found page elsewhere."""
     if request.path.startswith("/api/"):
         return problem_document(
             404, code="not_found", title="Not Found", detail=_("请求的资源不存在")
         )
-    return defaults.page_not_found(request, exception or Http404())
+    return _request_page(request, 404)
+
+
+def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """handler403: a problem document on /api/ (outside DRF), the portal's page elsewhere."""
+    if request.path.startswith("/api/"):
+        return problem_document(
+            403, code="forbidden", title="Forbidden", detail=_("您无权执行此操作")
+        )
+    return _request_page(request, 403)
+
+
+def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """handler400: a problem document on /api/, the portal's page elsewhere."""
+    if request.path.startswith("/api/"):
+        return problem_document(
+            400, code="bad_request", title="Bad Request", detail=_("请求有误")
+        )
+    return _request_page(request, 400)
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """CSRF_FAILURE_VIEW: a form posted without a valid token (often an old tab) gets the
+    portal's 403 page saying what to do, not Django's English technical page."""
+    return _request_page(request, 403, {"csrf_failed": True})
+
+
+def _request_page(
+    request: HttpRequest, status: int, context: dict[str, Any] | None = None
+) -> HttpResponse:
+    """An error page with the request's context (the user, the language switch)."""
+    try:
+        content = loader.render_to_string(f"{status}.html", context or {}, request=request)
+    except Exception:  # e.g. the session store is down: answer without the request's context
+        logger.exception("error page %s failed to render with the request", status)
+        content = loader.render_to_string(f"{status}.html", context or {})
+    return HttpResponse(content, status=status)
 
 
 def database_outage(error: BaseException | None) -> bool:

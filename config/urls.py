@@ -23,5 +23,8 @@ urlpatterns = [
 # Uncaught errors: a problem document on /api/, an error page elsewhere; 503 when the
 # database is out of reach (config/errors.py).
 handler500 = "config.errors.server_error"
-# A URL no route matches: a problem document on /api/, Django's not-found page elsewhere.
+# A URL no route matches, a refusal, a bad request: a problem document on /api/, the portal's
+# page elsewhere, in the user's language.
 handler404 = "config.errors.page_not_found"
+handler403 = "config.errors.permission_denied"
+handler400 = "config.errors.bad_request"

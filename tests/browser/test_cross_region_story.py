@@ -87,7 +87,9 @@ def test_jiangsu_voucher_spent_in_shanghai_is_paid_by_jiangsu(new_page, people, 
     expect(institution.get_by_role("link", name="发票.pdf")).to_be_visible()
 
     # The enterprise confirms; the institution requests redemption.
-    enterprise.get_by_role("link", name="我的订单").click()
+    # The navigation's link: the order page's breadcrumbs name the list too.
+    navigation = enterprise.get_by_role("navigation", name="业务导航")
+    navigation.get_by_role("link", name="我的订单").click()
     enterprise.locator("main table a[href*='/orders/']").first.click()
     enterprise.get_by_role("button", name="确认交付").click()
     expect(enterprise.get_by_text("已确认交付")).to_be_visible()
