@@ -20,6 +20,7 @@ from django.views.decorators.http import require_http_methods
 
 from accounts import selectors, services
 from accounts.audit import audit_record
+from accounts.confirm import Row, Summary, confirm_page, is_confirmed, wants_edit
 from accounts.decorators import action_required
 from accounts.downloads import csv_response
 from accounts.errors import ApplicationError
@@ -151,7 +152,17 @@ def _own_region_registration(request, pk: int) -> Organisation:
 def registration_review(request, pk: int):
     organisation = _own_region_registration(request, pk)
     form = ReviewForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    rejecting = form.is_bound and form.is_valid() and form.cleaned_data["decision"] != "approve"
+    if rejecting and not is_confirmed(request):
+        if not wants_edit(request):
+            return confirm_page(request, Summary(
+                title=_("确认驳回注册"), button=_("确认驳回"), destructive=True,
+                rows=[Row(_("名称"), organisation.name),
+                      Row(_("统一社会信用代码"), organisation.credit_code),
+                      Row(_("驳回原因"), form.cleaned_data["reason"])],
+                consequences=[_("注册申请将被驳回并结束，该机构不能登录办理业务。")],
+            ))
+    elif request.method == "POST" and form.is_valid():
         review = (
             services.organisation_approve
             if form.cleaned_data["decision"] == "approve"

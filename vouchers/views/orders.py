@@ -21,7 +21,19 @@ from vouchers.forms import CancelForm, DeliveryForm, EvidenceForm
 from vouchers.models import Delivery, Redemption, ServiceOrder
 from vouchers.rating_selectors import order_rating
 from vouchers.services import deliveries, redemptions
-from vouchers.views.common import now, paginate, sort, submit_once, wants_csv, yuan_text
+from vouchers.views.common import (
+    Row,
+    Summary,
+    confirm_page,
+    is_confirmed,
+    money,
+    now,
+    paginate,
+    sort,
+    submit_once,
+    wants_csv,
+    yuan_text,
+)
 from vouchers.views.ratings import rating_form_for
 
 ORDER_SORTS = {"placed": "placed_at", "fee": "total_fee_fen", "voucher": "voucher_fen"}
@@ -162,6 +174,18 @@ def evidence_download(request, pk: int):
 @require_POST
 def redemption_request(request, pk: int):
     order = get_object_or_404(selectors.orders_visible_to(actor=request.user), pk=pk)
+    if not is_confirmed(request):
+        return confirm_page(request, Summary(
+            title=_("确认申请兑付"), button=_("确认申请兑付"),
+            back_url=reverse("vouchers:order_detail", args=[order.pk]),
+            rows=[Row(_("订单"), f"#{order.pk} · {order.contract_number}"),
+                  Row(_("企业"), order.enterprise.name),
+                  Row(_("收款方"), order.payee.name),
+                  Row(_("发券地区"), order.voucher.program.region.name),
+                  money(_("申请兑付金额"), order.voucher_fen)],
+            consequences=[_("兑付申请提交给发券地区科技主管部门审核，审核通过后支付给收款方。"),
+                          _("同一发票和合同只能兑付一次，提交后不能撤回。")],
+        ))
 
     def perform() -> str:
         redemptions.redemption_request(actor=request.user, order=order, now=now())
