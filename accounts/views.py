@@ -10,7 +10,6 @@ from datetime import timedelta
 from django.contrib import messages
 from django.contrib.auth import login
 from django.core.paginator import Paginator
-from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -314,12 +313,7 @@ def objection_lodge(request, pk: int):
 
 
 def _own_region_notices(request):
-    """The reviewer's region: institutions in notice, or with objections still open."""
-    return Organisation.objects.filter(
-        Q(status=Organisation.Status.NOTICE) | Q(objections__status=Objection.Status.OPEN),
-        kind=Organisation.Kind.INSTITUTION, region_id=request.user.organisation.region_id,
-    ).distinct().select_related("city").prefetch_related("objections").order_by(
-        "notice_ends_at", "pk")
+    return selectors.notices_to_conclude(actor=request.user)
 
 
 @action_required("notice.conclude")

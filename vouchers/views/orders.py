@@ -21,6 +21,7 @@ from vouchers.forms import CancelForm, DeliveryForm, EvidenceForm
 from vouchers.models import Delivery, Redemption, ServiceOrder
 from vouchers.rating_selectors import order_rating
 from vouchers.services import deliveries, redemptions
+from vouchers.todo import todo_item
 from vouchers.views.common import (
     Row,
     Summary,
@@ -43,7 +44,10 @@ ORDER_SORTS = {"placed": "placed_at", "fee": "total_fee_fen", "voucher": "vouche
 def order_list(request):
     orders = selectors.orders_visible_to(actor=request.user)
     state = request.GET.get("state", "")
-    if state:
+    todo = todo_item(request.user, request.GET.get("todo"), url_name="vouchers:order_list")
+    if todo is not None:  # exactly what the home page counted
+        orders, state = todo.items(request.user), ""
+    elif state:
         orders = orders.filter(state=state)
     orders, sort_key = sort(request, orders, ORDER_SORTS, "-placed")
     if wants_csv(request):
@@ -58,7 +62,7 @@ def order_list(request):
         )
     return render(request, "vouchers/orders/list.html", {
         "page": paginate(request, orders), "state": state, "sort": sort_key,
-        "states": ServiceOrder.State.choices,
+        "states": ServiceOrder.State.choices, "todo": todo,
     })
 
 

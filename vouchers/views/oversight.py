@@ -15,6 +15,7 @@ from accounts.models import Organisation
 from vouchers.forms import BlacklistForm, SpotCheckDrawForm, SpotCheckRecordForm
 from vouchers.models import Blacklisting, SpotCheck, SpotCheckItem
 from vouchers.services import oversight
+from vouchers.todo import todo_item
 from vouchers.views.common import (
     Row,
     Summary,
@@ -47,8 +48,11 @@ def spot_check_list(request):
         except ApplicationError as error:
             add_application_error(form, error)
     checks = SpotCheck.objects.filter(region_id=region_id).select_related("drawn_by")
+    todo = todo_item(request.user, request.GET.get("todo"), url_name="vouchers:spot_check_list")
+    if todo is not None:  # exactly what the home page counted
+        checks = todo.items(request.user)
     return render(request, "vouchers/oversight/spot_checks.html",
-                  {"form": form, "page": paginate(request, checks)})
+                  {"form": form, "page": paginate(request, checks), "todo": todo})
 
 
 @action_required("spotcheck.manage")

@@ -19,6 +19,7 @@ from vouchers import selectors
 from vouchers.forms import BatchCancelForm, BatchCreateForm, BatchPayForm
 from vouchers.models import PaymentBatch
 from vouchers.services import settlements
+from vouchers.todo import todo_item
 from vouchers.views.common import (
     Row,
     Summary,
@@ -44,7 +45,10 @@ def batch_list(request):
     user = request.user
     batches = selectors.batches_visible_to(actor=user)
     state = request.GET.get("state", "")
-    if state:
+    todo = todo_item(user, request.GET.get("todo"), url_name="vouchers:batch_list")
+    if todo is not None:  # exactly what the home page counted
+        batches, state = todo.items(user), ""
+    elif state:
         batches = batches.filter(state=state)
     batches, sort_key = sort(request, batches, {"created": "created_at", "total": "total_fen"},
                              "-created")
@@ -61,7 +65,7 @@ def batch_list(request):
         "page": paginate(request, batches), "state": state, "sort": sort_key,
         "states": PaymentBatch.State.choices,
         "unbatched": selectors.authority_unbatched_by_payee(actor=user) if is_finance else None,
-        "new_token": new_form_token,
+        "new_token": new_form_token, "todo": todo,
     })
 
 
