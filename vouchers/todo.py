@@ -119,9 +119,9 @@ TODO: dict[str, list[TodoItem]] = {
                  applications_to_review, filtered=False),
         TodoItem("redemptions", _("待审核的兑付"), "vouchers:redemption_queue",
                  redemptions_to_review, filtered=False),
-        TodoItem("notices", _("待办结的公示与异议"), "accounts:notice_review",
+        TodoItem("notices", _("待办结的公示和异议"), "accounts:notice_review",
                  notices_to_conclude, filtered=False),
-        TodoItem("spot_checks_open", _("未完成核查的抽查"), "vouchers:spot_check_list",
+        TodoItem("spot_checks_open", _("未完成的抽样核查"), "vouchers:spot_check_list",
                  spot_checks_open),
     ],
     User.Role.AUTHORITY_FINANCE: [

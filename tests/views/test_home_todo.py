@@ -153,13 +153,13 @@ def test_reviewer_counts_match_their_lists(client, world):
     client.force_login(world.reviewer)
 
     check_every_item(client, {"待审核的注册": 2, "待审核的申领": 2, "待审核的兑付": 1,
-                              "待办结的公示与异议": 1, "未完成核查的抽查": 1}, {
+                              "待办结的公示和异议": 1, "未完成的抽样核查": 1}, {
         "待审核的注册": RECORD["accounts:registration_queue"],
         "待审核的申领": RECORD["vouchers:application_queue"],
         "待审核的兑付": RECORD["vouchers:redemption_queue"],
-        "待办结的公示与异议": RECORD["accounts:notice_review"],
-        "未完成核查的抽查": RECORD["vouchers:spot_check_list"]})
-    _, url = home_items(client)["未完成核查的抽查"]
+        "待办结的公示和异议": RECORD["accounts:notice_review"],
+        "未完成的抽样核查": RECORD["vouchers:spot_check_list"]})
+    _, url = home_items(client)["未完成的抽样核查"]
     assert listed(client, url, RECORD["vouchers:spot_check_list"]) == {str(open_check.pk)}
 
 

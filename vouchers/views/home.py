@@ -10,23 +10,21 @@ from accounts.decorators import action_required
 from accounts.models import User
 from vouchers.todo import todo_items
 
-# (label, URL name): the role's starting points, whatever is waiting.
+# (label, URL name): the role's starting points, whatever is waiting. The labels differ from
+# the navigation's (a link named like a menu entry would make two links of one name).
 ACTIONS = {
     User.Role.ENTERPRISE: [(_("申领创新券"), "vouchers:programs"),
-                           (_("查找服务机构并下单"), "vouchers:institution_search"),
-                           (_("我的创新券"), "vouchers:voucher_list"),
-                           (_("我的订单"), "vouchers:order_list")],
-    User.Role.INSTITUTION: [(_("维护服务目录"), "vouchers:catalogue"),
-                            (_("收到的订单"), "vouchers:order_list"),
-                            (_("兑付与收款"), "vouchers:redemption_list")],
-    User.Role.AUTHORITY_REVIEWER: [(_("创新券项目"), "vouchers:programs"),
-                                   (_("兑付抽查"), "vouchers:spot_check_list"),
-                                   (_("黑名单"), "vouchers:blacklist")],
-    User.Role.AUTHORITY_FINANCE: [(_("支付批次"), "vouchers:batch_list"),
-                                  (_("兑付记录"), "vouchers:redemption_list")],
-    User.Role.OPERATOR: [(_("区域概览"), "vouchers:overview"),
-                         (_("参考数据与通用区域"), "vouchers:reference"),
-                         (_("服务机构名录"), "vouchers:directory")],
+                           (_("查找服务机构"), "vouchers:institution_search"),
+                           (_("查看创新券余额"), "vouchers:voucher_list")],
+    User.Role.INSTITUTION: [(_("增减可提供的服务类别"), "vouchers:catalogue"),
+                            (_("查看收款情况"), "vouchers:redemption_list")],
+    User.Role.AUTHORITY_REVIEWER: [(_("新建创新券项目"), "vouchers:program_create"),
+                                   (_("抽取样本核查"), "vouchers:spot_check_list"),
+                                   (_("将失信主体列入名单"), "vouchers:blacklist")],
+    User.Role.AUTHORITY_FINANCE: [(_("导出国库支付清单"), "vouchers:batch_list")],
+    User.Role.OPERATOR: [(_("查看各地区数据"), "vouchers:overview"),
+                         (_("维护通用区域城市"), "vouchers:reference"),
+                         (_("查询服务机构"), "vouchers:directory")],
 }
 
 
