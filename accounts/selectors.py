@@ -8,7 +8,7 @@ from django.db import models
 from django.db.models import CharField, Q, QuerySet
 from django.db.models.functions import Cast
 
-from accounts.models import AuditEntry, City, Notification, Organisation, User
+from accounts.models import AuditEntry, City, Notification, Objection, Organisation, User
 from accounts.permissions import organisation_of
 
 
@@ -21,6 +21,16 @@ def organisations_awaiting_review(*, actor: User) -> QuerySet[Organisation]:
         .select_related("region", "city")
         .order_by("created_at", "pk")
     )
+
+
+def notices_to_conclude(*, actor: User) -> QuerySet[Organisation]:
+    """The reviewer's region: institutions in notice, or with objections still open (the
+    notice review page and the reviewer's to-do count)."""
+    return Organisation.objects.filter(
+        Q(status=Organisation.Status.NOTICE) | Q(objections__status=Objection.Status.OPEN),
+        kind=Organisation.Kind.INSTITUTION, region_id=organisation_of(actor).region_id,
+    ).distinct().select_related("city").prefetch_related("objections").order_by(
+        "notice_ends_at", "pk")
 
 
 def audit_trail_for(*, target: models.Model) -> QuerySet[AuditEntry]:

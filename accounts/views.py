@@ -10,7 +10,6 @@ from datetime import timedelta
 from django.contrib import messages
 from django.contrib.auth import login
 from django.core.paginator import Paginator
-from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -21,6 +20,7 @@ from django.views.decorators.http import require_http_methods
 from accounts import selectors, services
 from accounts.audit import audit_record
 from accounts.audit_labels import action_label
+from accounts.confirm import Row, Summary, confirm_page, is_confirmed, wants_edit
 from accounts.decorators import action_required
 from accounts.downloads import csv_response
 from accounts.errors import ApplicationError
@@ -152,7 +152,17 @@ def _own_region_registration(request, pk: int) -> Organisation:
 def registration_review(request, pk: int):
     organisation = _own_region_registration(request, pk)
     form = ReviewForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    rejecting = form.is_bound and form.is_valid() and form.cleaned_data["decision"] != "approve"
+    if rejecting and not is_confirmed(request):
+        if not wants_edit(request):
+            return confirm_page(request, Summary(
+                title=_("确认驳回注册"), button=_("确认驳回"), destructive=True,
+                rows=[Row(_("名称"), organisation.name),
+                      Row(_("统一社会信用代码"), organisation.credit_code),
+                      Row(_("驳回原因"), form.cleaned_data["reason"])],
+                consequences=[_("注册申请将被驳回并结束，该机构不能登录办理业务。")],
+            ))
+    elif request.method == "POST" and form.is_valid():
         review = (
             services.organisation_approve
             if form.cleaned_data["decision"] == "approve"
@@ -304,12 +314,7 @@ def objection_lodge(request, pk: int):
 
 
 def _own_region_notices(request):
-    """The reviewer's region: institutions in notice, or with objections still open."""
-    return Organisation.objects.filter(
-        Q(status=Organisation.Status.NOTICE) | Q(objections__status=Objection.Status.OPEN),
-        kind=Organisation.Kind.INSTITUTION, region_id=request.user.organisation.region_id,
-    ).distinct().select_related("city").prefetch_related("objections").order_by(
-        "notice_ends_at", "pk")
+    return selectors.notices_to_conclude(actor=request.user)
 
 
 @action_required("notice.conclude")

@@ -155,6 +155,21 @@ def authority_unbatched_by_payee(*, actor: User) -> QuerySet[Any]:
     )
 
 
+def authority_unbatched_of_payee(*, actor: User, payee_id: int) -> QuerySet[Redemption]:
+    """One payee's approved redemptions not in a batch yet, of the actor's region: the batch
+    checklist (and what payment_batch_create accepts)."""
+    return (
+        Redemption.objects.filter(
+            program__region_id=organisation_of(actor).region_id,
+            payee_id=payee_id,
+            state=Redemption.State.APPROVED,
+            batch__isnull=True,
+        )
+        .select_related("payee", "order__enterprise", "program")
+        .order_by("reviewed_at", "pk")
+    )
+
+
 def authority_batches_awaiting_payment(*, actor: User) -> QuerySet[PaymentBatch]:
     return (
         PaymentBatch.objects.filter(

@@ -116,6 +116,10 @@ ENGLISH_DETAILS: dict[str, str] = {
     "duplicate_claim": "This invoice or contract has been redeemed before.",
     "contract_in_use": "This contract number is already used by another order.",
     "nothing_to_pay": "There is nothing approved and unbatched for this payee.",
+    "batch_empty": "Choose at least one redemption for the batch.",
+    "redemption_not_batchable": "Some chosen redemptions can no longer be batched (already in "
+    "another batch, no longer approved, or not of this payee or region); extra.redemptions "
+    "lists them. Choose again.",
     "already_redeemed": "Already redeemed.",
     "already_listed": "Already in the catalogue.",
     "already_removed": "Already removed.",

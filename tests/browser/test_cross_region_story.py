@@ -44,6 +44,8 @@ def test_jiangsu_voucher_spent_in_shanghai_is_paid_by_jiangsu(new_page, people, 
     reviewer.get_by_role("link", name="审核", exact=True).first.click()
     reviewer.get_by_role("radio", name="批准").check()
     reviewer.get_by_role("button", name="提交审核结果").click()
+    expect(reviewer.get_by_text("此操作确认后无法撤销。")).to_be_visible()
+    reviewer.get_by_role("button", name="确认批准").click()
     expect(reviewer.get_by_text("审核结果已保存")).to_be_visible()
 
     # The enterprise finds a Shanghai institution and orders, previewing its own share.
@@ -92,9 +94,13 @@ def test_jiangsu_voucher_spent_in_shanghai_is_paid_by_jiangsu(new_page, people, 
     navigation.get_by_role("link", name="我的订单").click()
     enterprise.locator("main table a[href*='/orders/']").first.click()
     enterprise.get_by_role("button", name="确认交付").click()
+    expect(enterprise.get_by_text("确认后不能再提出异议")).to_be_visible()
+    enterprise.get_by_role("button", name="确认交付").click()
     expect(enterprise.get_by_text("已确认交付")).to_be_visible()
     institution.reload()
     institution.get_by_role("button", name="申请兑付").click()
+    expect(institution.get_by_text("¥6,000.00")).to_be_visible()
+    institution.get_by_role("button", name="确认申请兑付").click()
     expect(institution.get_by_text("兑付申请已提交")).to_be_visible()
 
     # Jiangsu reviews the redemption, Jiangsu finance batches and pays it.
@@ -103,16 +109,21 @@ def test_jiangsu_voucher_spent_in_shanghai_is_paid_by_jiangsu(new_page, people, 
     reviewer.get_by_role("link", name="审核", exact=True).first.click()
     reviewer.get_by_role("radio", name="批准").check()
     reviewer.get_by_role("button", name="提交审核结果").click()
+    reviewer.get_by_role("button", name="确认批准").click()
     expect(reviewer.get_by_text("审核结果已保存")).to_be_visible()
 
     finance = signed_in(new_page, people["finance"])
     finance.get_by_role("link", name="支付批次").first.click()
-    finance.get_by_role("button", name="为上海微电子检测研究院创建批次").click()
+    finance.get_by_role("link", name="为上海微电子检测研究院选择兑付并创建批次").click()
+    expect(finance.locator("input[name=redemptions]")).to_be_checked()  # preselected
+    finance.get_by_role("button", name="继续").click()
+    finance.get_by_role("button", name="确认创建批次").click()
     expect(finance.get_by_text("支付批次已创建")).to_be_visible()
     finance.get_by_label("国库支付凭证号").fill("GK-2025-0001")
     finance.get_by_label("国库支付日期").fill(timezone.localdate().isoformat())
     shot(finance, "batch")
     finance.get_by_role("button", name="标记为已支付").click()
+    finance.get_by_role("button", name="确认已支付").click()
     expect(finance.get_by_text("已登记国库支付")).to_be_visible()
 
     batch = PaymentBatch.objects.get()

@@ -167,7 +167,8 @@ def batch(world):
 def _pay(client, batch, paid_on: str):
     url = reverse("vouchers:batch_detail", args=[batch.pk])
     return client.post(url, {"form_token": token(client.get(url)),
-                             "payment_reference": "苏国库支2024-0301", "paid_on": paid_on})
+                             "payment_reference": "苏国库支2024-0301", "paid_on": paid_on,
+                             "confirmed": "1"})
 
 
 def test_a_payment_dated_tomorrow_in_shanghai_is_refused(client, world, batch):

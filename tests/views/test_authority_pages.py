@@ -27,7 +27,7 @@ def test_the_reviewer_approves_a_smaller_amount_once(client, world):
         reverse("vouchers:application_queue")).content.decode()
     url = reverse("vouchers:application_review", args=[application.pk])
     data = {"form_token": token(client.get(url)), "decision": "approve", "amount_fen": "50000",
-            "reason": "按预算核减"}
+            "reason": "按预算核减", "confirmed": "1"}
     client.post(url, data)
     client.post(url, data)
     application.refresh_from_db()
@@ -64,7 +64,7 @@ def test_the_redemption_queue_warns_of_a_repeated_invoice(client, world):
     client.post(reverse("vouchers:redemption_detail", args=[redemption.pk]), {
         "form_token": token(client.get(reverse("vouchers:redemption_detail",
                                                args=[redemption.pk]))),
-        "decision": "reject", "reason": "材料不符"})
+        "decision": "reject", "reason": "材料不符", "confirmed": "1"})
     second = f.place_order(first.voucher, world.enterprise, world.institution.organisation,
                            contract_number="HT-SECOND")
     f.delivered_and_confirmed(second, world.institution, world.enterprise,
@@ -81,7 +81,8 @@ def test_the_reviewer_approves_a_redemption_with_the_evidence_in_view(client, wo
     url = reverse("vouchers:redemption_detail", args=[redemption.pk])
     page = client.get(url)
     assert "invoice.pdf" in page.content.decode()
-    client.post(url, {"form_token": token(page), "decision": "approve", "amount_fen": ""})
+    client.post(url, {"form_token": token(page), "decision": "approve", "amount_fen": "",
+                      "confirmed": "1"})
     redemption.refresh_from_db()
     assert redemption.state == Redemption.State.APPROVED
 
@@ -95,11 +96,13 @@ def _approved(world):
 
 
 def test_finance_creates_a_batch_once_exports_it_and_marks_it_paid(client, world):
-    _approved(world)
+    redemption = _approved(world)
     client.force_login(world.finance)
     listing = client.get(reverse("vouchers:batch_list"))
     assert "上海测试技术研究院" in listing.content.decode()
-    data = {"form_token": token(listing), "payee": world.institution.organisation.pk}
+    create = reverse("vouchers:batch_create") + f"?payee={world.institution.organisation.pk}"
+    data = {"form_token": token(client.get(create)), "payee": world.institution.organisation.pk,
+            "redemptions": [redemption.pk], "confirmed": "1"}
     client.post(reverse("vouchers:batch_create"), data)
     client.post(reverse("vouchers:batch_create"), data)
     batch = PaymentBatch.objects.get()
@@ -109,18 +112,19 @@ def test_finance_creates_a_batch_once_exports_it_and_marks_it_paid(client, world
     assert "5000.00" in text
     detail = reverse("vouchers:batch_detail", args=[batch.pk])
     client.post(detail, {"form_token": token(client.get(detail)), "payment_reference": "GK-1",
-                         "paid_on": "2024-03-05"})
+                         "paid_on": "2024-03-05", "confirmed": "1"})
     batch.refresh_from_db()
     assert batch.state == PaymentBatch.State.PAID
 
 
 def test_batch_pages_are_closed_to_market_users_and_other_regions(client, world):
-    _approved(world)
+    redemption = _approved(world)
     client.force_login(world.finance)
-    batch = PaymentBatch.objects.create
     client.post(reverse("vouchers:batch_create"), {
-        "form_token": token(client.get(reverse("vouchers:batch_list"))),
-        "payee": world.institution.organisation.pk})
+        "form_token": token(client.get(reverse("vouchers:batch_create"),
+                                       {"payee": world.institution.organisation.pk})),
+        "payee": world.institution.organisation.pk, "redemptions": [redemption.pk],
+        "confirmed": "1"})
     batch = PaymentBatch.objects.get()
     client.force_login(world.institution)
     assert client.get(reverse("vouchers:batch_list")).status_code == 403
@@ -207,7 +211,7 @@ def test_blacklisting_by_credit_code_with_a_reason(client, world):
     url = reverse("vouchers:blacklist")
     code = world.other_institution.organisation.credit_code
     client.post(url, {"form_token": token(client.get(url)), "credit_code": code.lower(),
-                      "reason": "虚开发票"})
+                      "reason": "虚开发票", "confirmed": "1"})
     assert Blacklisting.objects.filter(organisation=world.other_institution.organisation).exists()
     response = client.post(url, {"form_token": token(client.get(url)), "credit_code": "X" * 18,
                                  "reason": "x"})
@@ -227,7 +231,7 @@ def test_claw_back_of_a_paid_redemption(client, world):
     page = client.get(reverse("vouchers:redemption_detail", args=[redemption.pk]))
     assert "追回已支付款项" in page.content.decode()
     client.post(reverse("vouchers:redemption_claw_back", args=[redemption.pk]),
-                {"form_token": token(page), "reason": "虚假交付"})
+                {"form_token": token(page), "reason": "虚假交付", "confirmed": "1"})
     redemption.refresh_from_db()
     assert redemption.state == Redemption.State.CLAWED_BACK
 

@@ -139,7 +139,7 @@ def test_the_enterprise_confirms_a_logged_delivery(client, world):
     client.force_login(world.enterprise)
     detail = client.get(reverse("vouchers:order_detail", args=[order.pk]))
     response = client.post(reverse("vouchers:delivery_confirm", args=[delivery.pk]),
-                           {"form_token": token(detail)})
+                           {"form_token": token(detail), "confirmed": "1"})
     assert response.status_code == 302
     delivery.refresh_from_db()
     assert delivery.state == Delivery.State.CONFIRMED

@@ -138,7 +138,7 @@ def test_the_institution_requests_redemption_once(client, world):
     client.force_login(world.institution)
     page = client.get(reverse("vouchers:order_detail", args=[order.pk]))
     assert "申请兑付" in page.content.decode()
-    data = {"form_token": token(page)}
+    data = {"form_token": token(page), "confirmed": "1"}
     client.post(reverse("vouchers:redemption_request", args=[order.pk]), data)
     client.post(reverse("vouchers:redemption_request", args=[order.pk]), data)
     assert Redemption.objects.filter(order=order).count() == 1

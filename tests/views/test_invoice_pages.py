@@ -98,7 +98,7 @@ def _request(client, order, payee):
     client.force_login(payee)
     detail = reverse("vouchers:order_detail", args=[order.pk])
     return client.post(reverse("vouchers:redemption_request", args=[order.pk]),
-                       {"form_token": token(client.get(detail))}, follow=True)
+                       {"form_token": token(client.get(detail)), "confirmed": "1"}, follow=True)
 
 
 def test_two_institutions_redeem_one_contract_number_and_one_institution_only_once(
@@ -202,13 +202,14 @@ def test_the_batch_page_and_treasury_csv_carry_the_number_and_both_invoice_parts
     order = _order(world)
     f.delivered_and_confirmed(order, world.institution, world.enterprise,
                               invoice_code="3100231130", invoice="12345678")
-    redemptions.redemption_approve(actor=world.reviewer,
-                                   redemption=f.request_redemption(order, world.institution),
-                                   now=timezone.now())
+    approved = redemptions.redemption_approve(
+        actor=world.reviewer, redemption=f.request_redemption(order, world.institution),
+        now=timezone.now())
     client.force_login(world.finance)
+    payee = world.institution.organisation.pk
     client.post(reverse("vouchers:batch_create"), {
-        "form_token": token(client.get(reverse("vouchers:batch_list"))),
-        "payee": world.institution.organisation.pk})
+        "form_token": token(client.get(reverse("vouchers:batch_create"), {"payee": payee})),
+        "payee": payee, "redemptions": [approved.pk], "confirmed": "1"})
     batch = PaymentBatch.objects.get()
     year = timezone.localdate().year
     assert batch.number == f"JS-PAY-{year}-000001"

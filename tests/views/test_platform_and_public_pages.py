@@ -108,8 +108,8 @@ def test_the_reviewer_resolves_the_objection_then_concludes_the_notice(client, w
 
 
 @pytest.mark.parametrize(("who", "label"), [
-    ("enterprise", "可申领的项目"), ("institution", "待交付的订单"),
-    ("reviewer", "待审核的兑付"), ("finance", "待支付的批次"), ("operator", "跨区域订单"),
+    ("enterprise", "待确认的交付"), ("institution", "待交付的订单"),
+    ("reviewer", "待审核的兑付"), ("finance", "待支付的批次"), ("operator", "查看各地区数据"),
 ])
 def test_home_shows_each_role_what_waits_for_it(client, world, who, label):
     client.force_login(getattr(world, who))

@@ -32,8 +32,12 @@ def test_finance_funds_a_program_on_the_page(client, world, unfunded):
     assert programs.program_funded_fen(unfunded) == 0
     client.force_login(world.finance)
     url = reverse("vouchers:program_fund", args=[unfunded.pk])
-    response = client.post(url, {"form_token": token(client.get(url)), "amount_fen": "50000",
-                                 "reference": "苏财教〔2024〕31号"})
+    data = {"form_token": token(client.get(url)), "amount_fen": "50000",
+            "reference": "苏财教〔2024〕31号"}
+    summary = client.post(url, data)
+    assert "确认拨付预算" in summary.content.decode()
+    assert programs.program_funded_fen(unfunded) == 0
+    response = client.post(url, {**data, "confirmed": "1"})
     assert response.status_code == 302
     assert programs.program_funded_fen(unfunded) == 50_000_00
 

@@ -83,6 +83,13 @@ class PaymentBatchCreateApi(APIView):
 
     class PaymentBatchCreateInputSerializer(InputSerializer):
         payee_id = serializers.IntegerField(min_value=1)
+        redemptions = serializers.ListField(
+            child=serializers.IntegerField(min_value=1), required=False, max_length=1000,
+            help_text="Ids of the payee's approved, unbatched redemptions to pay in this batch; "
+            "omit it to take all of them. An empty list is refused (batch_empty), and so is "
+            "any id no longer approved and unbatched or not of this payee and region "
+            "(redemption_not_batchable, 409, `redemptions` lists those ids).",
+        )
 
     @extend_schema(
         request=PaymentBatchCreateInputSerializer,
@@ -96,7 +103,10 @@ class PaymentBatchCreateApi(APIView):
             kind__in=[Organisation.Kind.ENTERPRISE, Organisation.Kind.INSTITUTION]
         )
         payee = visible_or_404(payees, data.validated_data["payee_id"])
-        batch = services.payment_batch_create(actor=request.user, payee=payee, now=now())
+        batch = services.payment_batch_create(
+            actor=request.user, payee=payee, now=now(),
+            redemption_ids=data.validated_data.get("redemptions"),
+        )
         return Response(
             PaymentBatchOutputSerializer(_reload(request, batch.pk)).data,
             status=status.HTTP_201_CREATED,

@@ -38,8 +38,25 @@ class DecisionForm(OnceForm):
         return data
 
 
+class RedemptionIdsField(forms.Field):
+    """The ids ticked on the batch checklist. Which of them may still be batched is the
+    service's check (a stale id is refused there by id, in words)."""
+
+    widget = forms.CheckboxSelectMultiple
+    default_error_messages = {
+        "required": _("请至少选择一笔兑付"), "invalid": _("所选兑付无效，请重新选择"),
+    }
+
+    def to_python(self, value):
+        values = value or []
+        if not all(str(item).isdigit() for item in values):
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+        return sorted({int(item) for item in values})
+
+
 class BatchCreateForm(OnceForm):
     payee = forms.IntegerField(widget=forms.HiddenInput)
+    redemptions = RedemptionIdsField(label=_("编入批次的兑付"))
 
 
 class BatchPayForm(OnceForm):

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
+from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from accounts.access import require_action
@@ -27,8 +30,20 @@ SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 
 @service_transaction
-def payment_batch_create(*, actor: User, payee: Organisation, now: datetime) -> PaymentBatch:
-    """The region's finance officer gathers every approved, unbatched redemption of one payee.
+def payment_batch_create(
+    *,
+    actor: User,
+    payee: Organisation,
+    now: datetime,
+    redemption_ids: Collection[int] | None = None,
+) -> PaymentBatch:
+    """The region's finance officer gathers approved, unbatched redemptions of one payee.
+
+    `redemption_ids` are the ones the officer picked; None takes every one still waiting (the
+    API without a `redemptions` list). An empty choice is refused (batch_empty), and so is
+    any picked id that is no longer approved and unbatched, or is another payee's or another
+    region's (redemption_not_batchable): the officer sees the list again rather than a batch
+    other than the one confirmed.
 
     The batch is numbered "<region>-PAY-<year>-<sequence>": the year of the Shanghai date, the
     sequence consecutive per region and year (batch_number_next).
@@ -38,9 +53,12 @@ def payment_batch_create(*, actor: User, payee: Organisation, now: datetime) -> 
     pending = Redemption.objects.filter(
         program__region=region, payee=payee, state=Redemption.State.APPROVED, batch__isnull=True
     )
-    redemptions = lock_redemptions(pending.values_list("pk", flat=True))
-    if not redemptions:
-        refuse("nothing_to_pay", f"{payee.name}没有待支付的已批准兑付")
+    if redemption_ids is None:
+        redemptions = lock_redemptions(pending.values_list("pk", flat=True))
+        if not redemptions:
+            refuse("nothing_to_pay", f"{payee.name}没有待支付的已批准兑付")
+    else:
+        redemptions = _lock_chosen(pending, set(redemption_ids))
     year, sequence = batch_number_next(region=region, now=now)
     batch = PaymentBatch.objects.create(
         region=region,
@@ -67,10 +85,28 @@ def payment_batch_create(*, actor: User, payee: Organisation, now: datetime) -> 
         region=region,
         now=now,
         after={"state": batch.state, "number": batch.number,
-               "redemptions": [r.pk for r in redemptions]},
+               "redemptions": [r.pk for r in redemptions], "count": len(redemptions),
+               "chosen": redemption_ids is not None},
         amount_fen=batch.total_fen,
     )
     return batch
+
+
+def _lock_chosen(pending: QuerySet[Redemption], chosen: set[int]) -> list[Redemption]:
+    """Lock the picked redemptions, then check each against `pending` as it is now: a
+    competing batch that committed first has batched some, and they are refused by id."""
+    if not chosen:
+        raise InvalidInput(_("请至少选择一笔兑付"), code="batch_empty",
+                           extra={"field": "redemptions"})
+    redemptions = lock_redemptions(chosen)
+    batchable = set(pending.filter(pk__in=chosen).values_list("pk", flat=True))
+    refused = sorted(chosen - batchable)
+    if refused:
+        refuse("redemption_not_batchable",
+               format_lazy(_("所选兑付中有 {count} 笔已不能编入批次（已编入其他批次、状态已变化，"
+                             "或不属于该收款方或本地区），请重新选择"), count=len(refused)),
+               redemptions=refused, field="redemptions")
+    return redemptions
 
 
 def batch_number_next(*, region: Region, now: datetime) -> tuple[int, int]:

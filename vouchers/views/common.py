@@ -7,10 +7,12 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 
+from accounts.confirm import Row, Summary, confirm_page, is_confirmed, money, wants_edit
 from accounts.views import submit_once
 
 PER_PAGE = 20
-__all__ = ["int_or_none", "now", "paginate", "sort", "submit_once", "wants_csv", "yuan_text"]
+__all__ = ["Row", "Summary", "confirm_page", "int_or_none", "is_confirmed", "money", "now",
+           "paginate", "sort", "submit_once", "wants_csv", "wants_edit", "yuan_text"]
 
 
 def paginate(request: HttpRequest, items, per_page: int = PER_PAGE) -> Page:

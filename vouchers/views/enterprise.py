@@ -18,7 +18,19 @@ from vouchers import selectors, visibility
 from vouchers.forms import ApplicationForm, CancelForm, DisputeForm, OrderForm
 from vouchers.models import Application, Delivery, Program, ServiceCategory
 from vouchers.services import applications, deliveries, orders
-from vouchers.views.common import now, paginate, sort, submit_once, wants_csv, yuan_text
+from vouchers.views.common import (
+    Row,
+    Summary,
+    confirm_page,
+    is_confirmed,
+    money,
+    now,
+    paginate,
+    sort,
+    submit_once,
+    wants_csv,
+    yuan_text,
+)
 
 APPLICATION_FIELDS = dict.fromkeys(
     ["over_annual_cap", "over_group_cap", "over_budget", "over_per_claim_max"], "amount_fen"
@@ -168,6 +180,18 @@ def order_cancel(request, pk: int):
     order = get_object_or_404(selectors.orders_visible_to(actor=request.user), pk=pk)
     form = CancelForm(request.POST)
     form.is_valid()
+    if not is_confirmed(request):
+        return confirm_page(request, Summary(
+            title=_("确认取消订单"), button=_("确认取消订单"), destructive=True,
+            back_url=reverse("vouchers:order_detail", args=[order.pk]),
+            rows=[Row(_("订单"), f"#{order.pk} · {order.contract_number}"),
+                  Row(_("服务机构"), order.institution.name),
+                  money(_("服务费"), order.total_fee_fen),
+                  money(_("退回创新券的预留金额"), order.voucher_fen)],
+            consequences=[_("订单将被取消，服务机构不能再登记交付或申请兑付。"),
+                          _("创新券为该订单预留的金额退回创新券，可用于其他订单。")],
+        ))
+
     def perform() -> str:
         orders.order_cancel(actor=request.user, order=order,
                             reason=form.cleaned_data.get("reason", ""), now=now())
@@ -189,6 +213,20 @@ def _delivery_for(request, pk: int) -> Delivery:
 @require_POST
 def delivery_confirm(request, pk: int):
     delivery = _delivery_for(request, pk)
+    if not is_confirmed(request):
+        order = delivery.order
+        return confirm_page(request, Summary(
+            title=_("确认交付"), button=_("确认交付"),
+            back_url=reverse("vouchers:order_detail", args=[order.pk]),
+            rows=[Row(_("订单"), f"#{order.pk} · {order.contract_number}"),
+                  Row(_("服务机构"), order.institution.name),
+                  Row(_("交付日期"), delivery.delivered_on),
+                  Row(_("服务内容"), delivery.description),
+                  money(_("创新券支付"), order.voucher_fen)],
+            consequences=[_("您确认已收到所登记的服务；确认后不能再提出异议。"),
+                          _("收款方随后可以向发券地区申请兑付创新券支付部分。")],
+        ))
+
     def perform() -> str:
         deliveries.delivery_confirm(actor=request.user, delivery=delivery, now=now())
         return reverse("vouchers:order_detail", args=[delivery.order_id])

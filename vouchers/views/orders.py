@@ -23,7 +23,20 @@ from vouchers.forms import CancelForm, DeliveryForm, EvidenceForm
 from vouchers.models import Delivery, Redemption, ServiceOrder
 from vouchers.rating_selectors import order_rating
 from vouchers.services import deliveries, redemptions
-from vouchers.views.common import now, paginate, sort, submit_once, wants_csv, yuan_text
+from vouchers.todo import todo_item
+from vouchers.views.common import (
+    Row,
+    Summary,
+    confirm_page,
+    is_confirmed,
+    money,
+    now,
+    paginate,
+    sort,
+    submit_once,
+    wants_csv,
+    yuan_text,
+)
 from vouchers.views.ratings import rating_form_for
 
 ORDER_SORTS = {"placed": "placed_at", "fee": "total_fee_fen", "voucher": "voucher_fen"}
@@ -33,7 +46,10 @@ ORDER_SORTS = {"placed": "placed_at", "fee": "total_fee_fen", "voucher": "vouche
 def order_list(request):
     orders = selectors.orders_visible_to(actor=request.user)
     state = request.GET.get("state", "")
-    if state:
+    todo = todo_item(request.user, request.GET.get("todo"), url_name="vouchers:order_list")
+    if todo is not None:  # exactly what the home page counted
+        orders, state = todo.items(request.user), ""
+    elif state:
         orders = orders.filter(state=state)
     orders, sort_key = sort(request, orders, ORDER_SORTS, "-placed")
     if wants_csv(request):
@@ -48,7 +64,7 @@ def order_list(request):
         )
     return render(request, "vouchers/orders/list.html", {
         "page": paginate(request, orders), "state": state, "sort": sort_key,
-        "states": ServiceOrder.State.choices,
+        "states": ServiceOrder.State.choices, "todo": todo,
     })
 
 
@@ -164,6 +180,18 @@ def evidence_download(request, pk: int):
 @require_POST
 def redemption_request(request, pk: int):
     order = get_object_or_404(selectors.orders_visible_to(actor=request.user), pk=pk)
+    if not is_confirmed(request):
+        return confirm_page(request, Summary(
+            title=_("确认申请兑付"), button=_("确认申请兑付"),
+            back_url=reverse("vouchers:order_detail", args=[order.pk]),
+            rows=[Row(_("订单"), f"#{order.pk} · {order.contract_number}"),
+                  Row(_("企业"), order.enterprise.name),
+                  Row(_("收款方"), order.payee.name),
+                  Row(_("发券地区"), order.voucher.program.region.name),
+                  money(_("申请兑付金额"), order.voucher_fen)],
+            consequences=[_("兑付申请提交给发券地区科技主管部门审核，审核通过后支付给收款方。"),
+                          _("同一发票和合同只能兑付一次，提交后不能撤回。")],
+        ))
 
     def perform() -> str:
         redemptions.redemption_request(actor=request.user, order=order, now=now())

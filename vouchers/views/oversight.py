@@ -15,7 +15,17 @@ from accounts.models import Organisation
 from vouchers.forms import BlacklistForm, SpotCheckDrawForm, SpotCheckRecordForm
 from vouchers.models import Blacklisting, SpotCheck, SpotCheckItem
 from vouchers.services import oversight
-from vouchers.views.common import now, paginate, submit_once
+from vouchers.todo import todo_item
+from vouchers.views.common import (
+    Row,
+    Summary,
+    confirm_page,
+    is_confirmed,
+    now,
+    paginate,
+    submit_once,
+    wants_edit,
+)
 
 
 @action_required("spotcheck.manage")
@@ -38,8 +48,11 @@ def spot_check_list(request):
         except ApplicationError as error:
             add_application_error(form, error)
     checks = SpotCheck.objects.filter(region_id=region_id).select_related("drawn_by")
+    todo = todo_item(request.user, request.GET.get("todo"), url_name="vouchers:spot_check_list")
+    if todo is not None:  # exactly what the home page counted
+        checks = todo.items(request.user)
     return render(request, "vouchers/oversight/spot_checks.html",
-                  {"form": form, "page": paginate(request, checks)})
+                  {"form": form, "page": paginate(request, checks), "todo": todo})
 
 
 @action_required("spotcheck.manage")
@@ -84,6 +97,16 @@ def blacklist(request):
         organisation = Organisation.objects.filter(credit_code=code).first()
         if organisation is None:
             form.add_error("credit_code", _("没有使用该统一社会信用代码的企业或服务机构"))
+        elif not is_confirmed(request):
+            if not wants_edit(request):
+                return confirm_page(request, Summary(
+                    title=_("确认列入黑名单"), button=_("确认列入黑名单"), destructive=True,
+                    rows=[Row(_("名称"), organisation.name),
+                          Row(_("统一社会信用代码"), organisation.credit_code),
+                          Row(_("所在地区"), organisation.region.name),
+                          Row(_("列入黑名单的原因"), form.cleaned_data["reason"])],
+                    consequences=[_("该企业或服务机构在所有地区的项目中都不能再申领、下单或申请兑付。")],
+                ))
         else:
             def perform() -> str:
                 oversight.organisation_blacklist(

@@ -29,7 +29,19 @@ from vouchers.forms import (
 from vouchers.models import Program
 from vouchers.program_dates import china_date
 from vouchers.services import program_changes, programs
-from vouchers.views.common import int_or_none, now, submit_once, wants_csv, yuan_text
+from vouchers.views.common import (
+    Row,
+    Summary,
+    confirm_page,
+    int_or_none,
+    is_confirmed,
+    money,
+    now,
+    submit_once,
+    wants_csv,
+    wants_edit,
+    yuan_text,
+)
 
 BUDGET_FIELDS = ["budget_fen", "funded_fen", "allocated_fen", "held_fen", "redeemed_fen",
                  "paid_fen", "clawed_back_fen", "returned_fen"]
@@ -193,7 +205,17 @@ def _keep_ratios(program: Program, categories) -> dict:
 def program_fund(request, pk: int):
     program = _own_program(request, pk)
     form = ProgramFundForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    valid = request.method == "POST" and form.is_valid()
+    if valid and not is_confirmed(request) and not wants_edit(request):
+        return confirm_page(request, Summary(
+            title=_("确认拨付预算"), button=_("确认拨付"),
+            rows=[Row(_("项目"), str(program)),
+                  money(_("已拨付"), programs.program_funded_fen(program)),
+                  money(_("本次拨付"), form.cleaned_data["amount_fen"]),
+                  Row(_("拨款文号"), form.cleaned_data["reference"])],
+            consequences=[_("本地区财政拨款记入项目预算，可用于发放创新券；拨付记录不能删除。")],
+        ))
+    if valid and is_confirmed(request):
         def perform() -> str:
             programs.program_fund(
                 actor=request.user, program=program, amount_fen=form.cleaned_data["amount_fen"],

@@ -17,7 +17,17 @@ from vouchers.models import Redemption
 from vouchers.record_selectors import record_of
 from vouchers.review_warnings import redemption_warnings_for
 from vouchers.services import applications, oversight, redemptions
-from vouchers.views.common import now, paginate, submit_once
+from vouchers.views.common import (
+    Row,
+    Summary,
+    confirm_page,
+    is_confirmed,
+    money,
+    now,
+    paginate,
+    submit_once,
+    wants_edit,
+)
 
 
 @action_required("application.review")
@@ -33,7 +43,10 @@ def application_review(request, pk: int):
     reviewable = selectors.applications_visible_to(actor=request.user, action="application.review")
     application = get_object_or_404(reviewable, pk=pk)
     form = DecisionForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and form.is_valid() and not is_confirmed(request):
+        if not wants_edit(request):
+            return confirm_page(request, _application_summary(application, form.cleaned_data))
+    elif request.method == "POST" and form.is_valid():
         data = form.cleaned_data
 
         def perform() -> str:
@@ -65,6 +78,43 @@ def application_review(request, pk: int):
     })
 
 
+def _application_summary(application, data) -> Summary:
+    rows = [Row(_("企业"), application.enterprise.name), Row(_("项目"), str(application.program)),
+            money(_("申领金额"), application.amount_fen)]
+    if data["decision"] == "approve":
+        amount = data["amount_fen"] or application.amount_fen
+        return Summary(
+            title=_("确认批准申领"), button=_("确认批准"),
+            rows=[*rows, money(_("批准金额（发放创新券面额）"), amount),
+                  Row(_("意见或原因"), data["reason"])],
+            consequences=[_("向企业发放创新券，面额从项目预算中划出。")],
+        )
+    return Summary(
+        title=_("确认驳回申领"), button=_("确认驳回"), destructive=True,
+        rows=[*rows, Row(_("驳回原因"), data["reason"])],
+        consequences=[_("申领将被驳回并结束，企业可重新申领。")],
+    )
+
+
+def _redemption_summary(redemption, data) -> Summary:
+    rows = [Row(_("收款方"), redemption.payee.name),
+            Row(_("企业"), redemption.order.enterprise.name),
+            money(_("申请兑付金额"), redemption.requested_fen)]
+    if data["decision"] == "approve":
+        amount = data["amount_fen"] or redemption.requested_fen
+        return Summary(
+            title=_("确认批准兑付"), button=_("确认批准"),
+            rows=[*rows, money(_("核定金额"), amount), Row(_("意见或原因"), data["reason"])],
+            consequences=[_("核定金额计入应付给收款方的款项，等待编入支付批次。"),
+                          _("核减的部分退回创新券。")],
+        )
+    return Summary(
+        title=_("确认驳回兑付"), button=_("确认驳回"), destructive=True,
+        rows=[*rows, Row(_("驳回原因"), data["reason"])],
+        consequences=[_("兑付申请将被驳回并结束，预留金额退回创新券。")],
+    )
+
+
 @action_required("redemption.review")
 def redemption_queue(request):
     page = paginate(request, selectors.authority_redemption_queue(actor=request.user))
@@ -85,6 +135,10 @@ def redemption_detail(request, pk: int):
                    and redemption.program.region_id == user.organisation.region_id)
     form = DecisionForm(request.POST or None) if is_reviewer else None
     if form is not None and request.method == "POST" and form.is_valid():
+        if not is_confirmed(request):
+            if wants_edit(request):
+                return _page(request, redemption, form, is_reviewer)
+            return confirm_page(request, _redemption_summary(redemption, form.cleaned_data))
         return _decide(request, form, redemption) or _page(request, redemption, form, is_reviewer)
     return _page(request, redemption, form, is_reviewer)
 
@@ -140,7 +194,15 @@ def redemption_claw_back(request, pk: int):
         selectors.redemptions_visible_to(actor=request.user), pk=pk, state=Redemption.State.PAID
     )
     form = ClawBackForm(request.POST)
-    if form.is_valid():
+    if form.is_valid() and not is_confirmed(request) and not wants_edit(request):
+        return confirm_page(request, Summary(
+            title=_("确认登记追回"), button=_("确认追回"), destructive=True,
+            rows=[Row(_("收款方"), redemption.payee.name),
+                  money(_("追回金额"), redemption.approved_fen),
+                  Row(_("追回原因"), form.cleaned_data["reason"])],
+            consequences=[_("已支付的款项记为收款方应退回的金额（冲正记录，原支付记录保留）。")],
+        ))
+    if form.is_valid() and is_confirmed(request):
         def perform() -> str:
             oversight.redemption_claw_back(
                 actor=request.user, redemption=redemption, reason=form.cleaned_data["reason"],
