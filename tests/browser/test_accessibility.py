@@ -34,7 +34,7 @@ def pages_of(role: str, scene: Scene) -> list[str]:
                      "/review/redemptions/", f"/redemptions/{scene.redemption.pk}/",
                      f"/evidence/{scene.pdf.pk}/preview/", f"/evidence/{scene.png.pk}/preview/",
                      "/budget/", "/accounts/registrations/", "/reports/"],
-        "finance": ["/", "/batches/", "/batches/new/", "/reports/"],
+        "finance": ["/", "/batches/", "/reports/", "/budget/"],
         "operator": ["/", "/platform/overview/", "/platform/reference/", "/reports/",
                      "/accounts/audit/", f"/orders/{order}/"],
     }[role]

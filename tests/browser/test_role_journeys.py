@@ -43,6 +43,13 @@ def submit(page, button_text: str, *, within=None) -> None:
             confirm.first.click()
 
 
+def preview(page, file_name: str) -> None:
+    """Open the inline preview from the file's row of the evidence list."""
+    row = page.get_by_role("row").filter(
+        has=page.get_by_role("link", name=file_name, exact=True))
+    row.get_by_role("link", name="预览", exact=True).click()
+
+
 def person(new_page, user, viewport):
     page = new_page()
     page.set_viewport_size(viewport)
@@ -118,7 +125,7 @@ def test_each_role_does_its_main_jobs(new_page, people, tmp_path, viewport):
         institution.get_by_label("材料类型").select_option(label=kind)
         institution.get_by_label("文件").set_input_files(path)
         submit(institution, "上传材料")
-    expect(institution.get_by_role("link", name="发票.pdf")).to_be_visible()
+    expect(institution.get_by_role("link", name="发票.pdf", exact=True)).to_be_visible()
 
     # The enterprise confirms the delivery; the institution requests redemption.
     enterprise.goto(order_url)
@@ -132,7 +139,7 @@ def test_each_role_does_its_main_jobs(new_page, people, tmp_path, viewport):
     reviewer.goto("/review/redemptions/")
     reviewer.get_by_role("link", name="审核", exact=True).first.click()
     review_url = reviewer.url
-    reviewer.get_by_role("link", name="预览 发票.pdf").click()
+    preview(reviewer, "发票.pdf")
     pages = reviewer.locator(".evidence-page img")
     expect(pages).to_have_count(2)
     for number in range(2):
@@ -142,7 +149,7 @@ def test_each_role_does_its_main_jobs(new_page, people, tmp_path, viewport):
     assert rendered["width"] <= viewport["width"]  # fits a phone's screen
     expect(reviewer.get_by_role("link", name="下载原文件")).to_be_visible()
     reviewer.goto(review_url)
-    reviewer.get_by_role("link", name="预览 报告照片.png").click()
+    preview(reviewer, "报告照片.png")
     image = reviewer.locator("img.evidence-image")
     expect(image).to_have_js_property("complete", True)
     assert image.evaluate("image => image.naturalWidth") == 800

@@ -159,7 +159,9 @@ def test_the_evidence_list_offers_a_preview_link(client, world):
     page = client.get(reverse("vouchers:order_detail", args=[evidence.order.pk])).content.decode()
 
     assert reverse("vouchers:evidence_preview", args=[evidence.pk]) in page
-    assert 'aria-label="预览 发票.pdf"' in page
+    # "预览", described by the file's name (its link's id): one link per name for the tests
+    assert f'aria-describedby="evidence-file-{evidence.pk}"' in page
+    assert f'id="evidence-file-{evidence.pk}"' in page
 
 
 @pytest.mark.parametrize("content", [
