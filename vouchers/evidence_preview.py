@@ -66,15 +66,15 @@ def pdf_page_png(content: bytes, *, number: int) -> bytes:
             try:
                 width, height = page.get_size()
                 bitmap = page.render(scale=page_scale(width, height))
-                image = bitmap.to_pil()
+                # encoded while the bitmap, whose memory the PIL image shares, is alive
+                output = io.BytesIO()
+                bitmap.to_pil().save(output, format="PNG")
             except pypdfium2.PdfiumError as error:
                 raise PreviewUnavailable(str(error)) from error
             finally:
                 page.close()
         finally:
             document.close()
-    output = io.BytesIO()
-    image.save(output, format="PNG", optimize=False)
     return output.getvalue()
 
 

@@ -27,9 +27,10 @@ from vouchers.models import PaymentBatch, Redemption
 pytestmark = pytest.mark.django_db(transaction=True)
 
 # A confirmation step before an irreversible action (申请兑付, 确认交付, 创建批次, 标记为已支付)
-# is recognised by its confirm button: <form class="confirm"> with <button name="confirmed">,
-# or any button named "confirm"/"confirmed". Without one, the action took effect at once.
-CONFIRM_BUTTON = "form.confirm button[type=submit], button[name=confirmed], button[name=confirm]"
+# is recognised by its button: <form class="confirm"> holding <button name="confirmed"
+# value="1">. Not name="confirm": the order form's own 确认下单 button already uses that name.
+# Without such a button on the answer, the action took effect at once.
+CONFIRM_BUTTON = "form.confirm button[name=confirmed], form.confirm button[type=submit]"
 
 
 def submit(page, button_text: str, *, within=None) -> None:
