@@ -40,7 +40,7 @@ lint: $(INSTALLED)
 # and the domain helpers; the modules they import are checked with the default flags.
 TYPED := vouchers/ledger vouchers/services vouchers/movements.py vouchers/pricing.py \
 	vouchers/visibility.py vouchers/selectors.py vouchers/program_selectors.py \
-	vouchers/states.py vouchers/invoices.py \
+	vouchers/states.py vouchers/invoices.py vouchers/evidence_preview.py \
 	accounts/services accounts/access.py accounts/selectors.py accounts/audit.py \
 	accounts/credit_codes.py accounts/amounts.py accounts/transactions.py \
 	accounts/idempotency.py accounts/notifications.py config/errors.py vouchers/notifications.py \

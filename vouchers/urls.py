@@ -4,6 +4,7 @@ from django.urls import include, path
 
 from vouchers.views import (
     enterprise,
+    evidence,
     home,
     institution,
     orders,
@@ -38,7 +39,11 @@ pages = [
     path("orders/<int:pk>/rate/", ratings.delivery_rate, name="delivery_rate"),
     path("ratings/", ratings.rating_list, name="rating_list"),
     path("records/", ratings.record_list, name="record_list"),
-    path("evidence/<int:pk>/", orders.evidence_download, name="evidence_download"),
+    path("evidence/<int:pk>/", evidence.evidence_download, name="evidence_download"),
+    path("evidence/<int:pk>/preview/", evidence.evidence_preview, name="evidence_preview"),
+    path("evidence/<int:pk>/inline/", evidence.evidence_inline, name="evidence_inline"),
+    path("evidence/<int:pk>/pages/<int:number>.png", evidence.evidence_page,
+         name="evidence_page"),
     path("history/", orders.history, name="history"),
     # Institution
     path("catalogue/", institution.catalogue_page, name="catalogue"),

@@ -4,7 +4,6 @@ deliveries, evidence, redemptions and audit trail; logging a delivery; evidence 
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -159,21 +158,6 @@ def evidence_upload(request, pk: int):
         for error in errors:
             messages.error(request, _("上传失败：%(error)s") % {"error": error})
     return redirect(reverse("vouchers:order_detail", args=[order.pk]) + "#evidence")
-
-
-@action_required("evidence.view")
-def evidence_download(request, pk: int):
-    """Streams a stored evidence file to a user allowed to see its order, never inline."""
-    evidence = get_object_or_404(selectors.evidence_visible_to(actor=request.user), pk=pk)
-    try:
-        handle = evidence.file.open("rb")
-    except FileNotFoundError as error:
-        raise Http404 from error
-    response = FileResponse(handle, as_attachment=True, filename=evidence.original_name,
-                            content_type=evidence.content_type)
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    return response
 
 
 @action_required("redemption.request")
