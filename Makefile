@@ -48,7 +48,8 @@ TYPED := vouchers/ledger vouchers/services vouchers/movements.py vouchers/pricin
 	vouchers/charts.py vouchers/chart_selectors.py \
 	reporting/services \
 	reporting/selectors.py accounts/audit_labels.py accounts/audit_display.py \
-	vouchers/timelines.py vouchers/audit_links.py
+	vouchers/timelines.py vouchers/audit_links.py vouchers/todo.py accounts/confirm.py \
+	accounts/navigation.py
 typecheck: $(INSTALLED)
 	$(VENV)/bin/mypy $(TYPED)
 

@@ -100,8 +100,10 @@ def test_jiangsu_voucher_spent_in_shanghai_is_paid_by_jiangsu(new_page, people, 
     institution.reload()
     institution.get_by_role("button", name="申请兑付").click()
     expect(institution.get_by_text("¥6,000.00")).to_be_visible()
+    shot(institution, "confirm-redemption")
     institution.get_by_role("button", name="确认申请兑付").click()
     expect(institution.get_by_text("兑付申请已提交")).to_be_visible()
+    shot(institution, "order-timeline")
 
     # Jiangsu reviews the redemption, Jiangsu finance batches and pays it.
     reviewer.get_by_role("link", name="兑付审核").click()
@@ -116,6 +118,7 @@ def test_jiangsu_voucher_spent_in_shanghai_is_paid_by_jiangsu(new_page, people, 
     finance.get_by_role("link", name="支付批次").first.click()
     finance.get_by_role("link", name="为上海微电子检测研究院选择兑付并创建批次").click()
     expect(finance.locator("input[name=redemptions]")).to_be_checked()  # preselected
+    shot(finance, "batch-picking")
     finance.get_by_role("button", name="继续").click()
     finance.get_by_role("button", name="确认创建批次").click()
     expect(finance.get_by_text("支付批次已创建")).to_be_visible()

@@ -1,5 +1,7 @@
 """Screenshots of the pages the story does not pass through (VOUCHERS_SCREENSHOTS=1 only):
-the review queue with warnings, the public directory, the operator's and finance's homes."""
+the review queue with warnings, the evidence preview, the budget and overview charts, the
+public directory, the operator's and finance's homes, phone and English views, an error page,
+and the PDF report's pages (rendered with pypdfium2)."""
 
 from __future__ import annotations
 
@@ -9,7 +11,7 @@ from django.utils import timezone
 from accounts.models import User
 from devtools.factories import vouchers as f
 from devtools.factories.accounts import OrganisationFactory, UserFactory
-from tests.browser.conftest import shot, signed_in
+from tests.browser.conftest import DOCS_SCREENSHOTS, PASSWORD, log_in, shot, signed_in
 from vouchers.services import applications
 
 pytestmark = [
@@ -44,6 +46,8 @@ def test_screenshots_of_the_remaining_pages(new_page, people):
     shot(reviewer, "redemption-queue-warnings")
     reviewer.get_by_role("link", name="审核", exact=True).first.click()
     shot(reviewer, "redemption-review")
+    reviewer.get_by_role("link", name="预览", exact=True).first.click()
+    shot(reviewer, "evidence-preview")
     reviewer.goto("/budget/")
     shot(reviewer, "budget-use")
 
@@ -61,3 +65,23 @@ def test_screenshots_of_the_remaining_pages(new_page, people):
     public.set_viewport_size({"width": 1280, "height": 900})
     public.goto("/directory/")
     shot(public, "public-directory")
+    public.goto("/no-such-page/")
+    shot(public, "error-404")
+
+    phone = new_page("en")
+    phone.set_viewport_size({"width": 390, "height": 844})
+    log_in(phone, people["reviewer"].username, PASSWORD)
+    shot(phone, "reviewer-home-en-phone")
+    phone.goto("/budget/")
+    shot(phone, "budget-use-en-phone")
+
+
+def test_screenshots_of_the_pdf_report():
+    """The cover and the first chart page of the PDF report, as a regulator receives it."""
+    from tests.reporting.test_pdf_report import render
+
+    pages = render("zh-hans", authority="江苏省科学技术厅", region_name="江苏省")
+    DOCS_SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    pages[0].image.save(DOCS_SCREENSHOTS / "report-pdf-cover.png")
+    chart_page = next(page for page in pages if "月度服务金额与兑付金额（元）" in page.text)
+    chart_page.image.save(DOCS_SCREENSHOTS / "report-pdf-charts.png")
