@@ -18,6 +18,7 @@ from django.apps import apps
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.utils import formats, timezone
+from django.utils.translation import pgettext
 
 from accounts.audit_labels import (
     ACTION_LABELS,
@@ -42,7 +43,17 @@ VALUE_FORMATS: dict[str, Callable[[Any], str]] = {}
 STATE_OF: dict[str, str] = {"order_state": "vouchers.serviceorder"}
 
 CITY_KEYS = frozenset({"city", "cities", "added", "removed"})
-SEPARATOR = "、"
+# Joiners in the page's language: Chinese 、；： become ", ", "; ", ": " in English.
+def list_separator() -> str:
+    return pgettext("list separator", "、")
+
+
+def _field_separator() -> str:
+    return pgettext("field separator", "；")
+
+
+def _label_separator() -> str:
+    return pgettext("label separator", "：")
 
 
 @dataclass(frozen=True)
@@ -142,19 +153,20 @@ def format_value(
     if key == "action" and isinstance(value, str):  # a filter's action, a refused permission
         return action_label(value) if value in ACTION_LABELS else permission_label(value)
     if isinstance(value, dict):
-        return "；".join(
-            f"{field_label(name, model)}：{format_value(name, item, model, names)}"
+        return _field_separator().join(
+            f"{field_label(name, model)}{_label_separator()}"
+            f"{format_value(name, item, model, names)}"
             for name, item in value.items()
         )
     if key in CITY_KEYS:
         codes = value if isinstance(value, list) else [value]
-        return SEPARATOR.join(names.cities.get(str(code), str(code)) for code in codes)
+        return list_separator().join(names.cities.get(str(code), str(code)) for code in codes)
     if key == "region":
         return names.regions.get(str(value), str(value))
     choices = _field_choices(_model(STATE_OF[key]), "state") if key in STATE_OF else (
         _field_choices(model, key))
     if isinstance(value, list):
-        return SEPARATOR.join(format_value(key, item, model, names) for item in value)
+        return list_separator().join(format_value(key, item, model, names) for item in value)
     if choices and str(value) in choices:
         return choices[str(value)]
     if isinstance(value, int) and key.endswith("_fen"):

@@ -13,7 +13,7 @@ from typing import Any
 from django.db.models import QuerySet
 from django.urls import reverse
 
-from accounts.audit_display import VALUE_FORMATS, register_object_link
+from accounts.audit_display import VALUE_FORMATS, list_separator, register_object_link
 from accounts.models import User
 from vouchers import visibility
 from vouchers.models import EvidenceKind, Redemption
@@ -46,7 +46,7 @@ def _application_pages(viewer: User | None, ids: list[str]) -> dict[str, str]:
 def _evidence_kinds(value: Any) -> str:
     labels = dict(EvidenceKind.choices)
     kinds = value if isinstance(value, list) else [value]
-    return "、".join(str(labels.get(kind, kind)) for kind in kinds)
+    return list_separator().join(str(labels.get(kind, kind)) for kind in kinds)
 
 
 def _redemptions(value: Any) -> str:

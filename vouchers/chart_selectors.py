@@ -15,7 +15,7 @@ from typing import Any
 
 from django.db.models import Count, F, Sum
 from django.db.models.functions import ExtractMonth, TruncMonth
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext, gettext_noop
 
 from accounts.models import Region
 from vouchers.charts import BAR, HEATMAP, LINE, STACKED_BAR, Chart, ChartSeries
@@ -43,7 +43,8 @@ def budget_per_program_chart(rows: Any) -> Chart:
     rows = list(rows)
     return Chart(
         key="budget_per_program", title=gettext_noop("各项目预算使用（元）"), kind=STACKED_BAR,
-        categories=[f"{row.name}（{row.year}）" for row in rows],
+        categories=[gettext("{value}（{detail}）").format(value=row.name, detail=row.year)
+                    for row in rows],
         category_title=gettext_noop("项目"),
         series=[
             ChartSeries("已兑付", [row.redeemed_fen for row in rows]),
@@ -90,7 +91,8 @@ def _as_date(moment: Any) -> date:
 def flow_chart(*, year: int) -> Chart:
     """The 4 × 4 service amounts, issuing region (rows) × serving region (columns), all
     sixteen cells. Two queries: the regions and one GROUP BY over confirmed deliveries."""
-    regions = list(Region.objects.order_by("code").values_list("short_code", "name"))
+    regions = [(region.short_code, region.display_name)  # in the page's language
+               for region in Region.objects.order_by("code")]
     cells = {
         (row["issuing"], row["serving"]): row["service_fen"]
         for row in _confirmed_deliveries(year)

@@ -76,7 +76,7 @@ def chart_spec(chart: Chart, translate: Callable[[str], str] = _) -> dict[str, A
 def chart_summary(chart: Chart, translate: Callable[[str], str] = _) -> str:
     """A sentence for the chart's aria-label: its kind, title and each series' total."""
     figure = format_yuan if chart.money else str
-    totals = "；".join(
+    totals = translate("；").join(
         translate("%(name)s合计%(total)s") % {"name": label(s.name, translate),
                                               "total": figure(chart.total(s))}
         for s in chart.series

@@ -95,7 +95,7 @@ def test_the_charts_draw_on_budget_overview_and_report_pages(new_page, world, la
         (world["operator"], "/platform/overview/?year=2024", 3,
          "Cross-region flow (service amount, yuan)" if english else "跨区域流向（服务金额，元）"),
         (world["operator"], f"/reports/runs/{world['run'].pk}/", 3,
-         "Monthly service and redeemed amounts (yuan)" if english
+         "Service and redeemed amounts by month (yuan)" if english
          else "月度服务金额与兑付金额（元）"),
         (world["operator"], "/reports/", 3,  # the latest annual run's charts
          "By service category (yuan)" if english else "按服务类别（元）"),

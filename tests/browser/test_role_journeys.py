@@ -59,16 +59,11 @@ def person(new_page, user, viewport):
 
 
 def build_batch(finance, payee_name: str) -> None:
-    """Today one button per payee; with batch picking, tick the redemptions, then create."""
+    """The payee's approved redemptions, all preselected, then the summary, then confirmed."""
     finance.goto("/batches/")
-    per_payee = finance.get_by_role("button", name=f"为{payee_name}创建批次")
-    if per_payee.count():
-        submit(finance, f"为{payee_name}创建批次")
-        return
-    finance.goto("/batches/new/")
-    for box in finance.locator("main input[type=checkbox]").all():
-        box.check()
-    submit(finance, "创建批次")
+    finance.get_by_role("link", name=f"为{payee_name}选择兑付并创建批次").click()
+    expect(finance.locator("main input[name=redemptions]").first).to_be_checked()
+    submit(finance, "继续")
 
 
 @pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
@@ -92,8 +87,7 @@ def test_each_role_does_its_main_jobs(new_page, people, tmp_path, viewport):
     expect(reviewer.get_by_text("审核结果已保存")).to_be_visible()
 
     # The enterprise orders from the Shanghai institution.
-    enterprise.goto("/vouchers/")
-    enterprise.get_by_role("link", name="选择服务机构下单").first.click()
+    enterprise.goto("/institutions/")
     enterprise.get_by_label("省市").select_option(label="上海市")
     enterprise.get_by_role("button", name="查询").click()
     enterprise.get_by_role("link", name="向上海微电子检测研究院下单").click()

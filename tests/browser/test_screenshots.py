@@ -68,9 +68,12 @@ def test_screenshots_of_the_remaining_pages(new_page, people):
     public.goto("/no-such-page/")
     shot(public, "error-404")
 
-    phone = new_page("en")
+    phone = new_page()
     phone.set_viewport_size({"width": 390, "height": 844})
     log_in(phone, people["reviewer"].username, PASSWORD)
+    phone.locator("#language").select_option("en")
+    phone.get_by_role("button", name="切换").click()
+    phone.goto("/")
     shot(phone, "reviewer-home-en-phone")
     phone.goto("/budget/")
     shot(phone, "budget-use-en-phone")

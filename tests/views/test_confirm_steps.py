@@ -18,7 +18,7 @@ from tests.views.conftest import confirmed_order, issue, token
 from vouchers.models import Blacklisting, PaymentBatch, Redemption
 from vouchers.services import applications, redemptions, settlements
 
-CONFIRM_FORM = re.compile(r'<form method="post" action="[^"]*">(.*?)</form>', re.S)
+CONFIRM_FORM = re.compile(r'<form method="post" action="[^"]*" class="confirm">(.*?)</form>', re.S)
 HIDDEN = re.compile(r'<input type="hidden" name="([^"]+)" value="([^"]*)">')
 
 

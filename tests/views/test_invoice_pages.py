@@ -181,7 +181,7 @@ def test_under_general_use_the_pages_ask_for_proof_of_the_full_payment(
     client.force_login(world.reviewer)
     review = client.get(reverse("vouchers:redemption_detail", args=[redemption.pk]))
     body = review.content.decode()
-    assert "<td>企业支付全部服务费用的凭证</td>" in body
+    assert '<td data-label="材料类型">企业支付全部服务费用的凭证</td>' in body
     assert "<dt>企业支付全部服务费</dt><dd>¥1,000.00</dd>" in body
 
 

@@ -122,7 +122,7 @@ def test_the_spec_is_in_yuan_and_translated():
     with translation.override("en"):
         spec = chart_spec(chart)
         context = chart_context(chart, element_id="x")
-    assert spec["title"] == "Monthly service and redeemed amounts (yuan)"
+    assert spec["title"] == "Service and redeemed amounts by month (yuan)"
     assert spec["categories"][:3] == ["Jan", "Feb", "Mar"]
     assert spec["series"][0] == {"name": "Service amount",
                                  "data": [16000.01, *[0.0] * 10, 0.05]}

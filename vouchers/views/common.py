@@ -46,6 +46,15 @@ def int_or_none(value: str | None) -> int | None:
         return None
 
 
+YEARS = range(2000, 2101)  # a year a page may be asked about; anything else is ignored
+
+
+def year_or_none(value: str | None) -> int | None:
+    """A `?year=` of a page: a year the scheme can have data for, or None (no filter)."""
+    year = int_or_none(value)
+    return year if year in YEARS else None
+
+
 def yuan_text(fen: int | None) -> str:
     """Yuan with two decimals for CSV cells (no symbol, no separators: spreadsheets sum them)."""
     if fen is None:

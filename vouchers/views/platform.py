@@ -23,11 +23,11 @@ from vouchers.program_dates import china_date
 from vouchers.rating_selectors import MIN_RATINGS_SHOWN, rating_summaries
 from vouchers.services import program_changes
 from vouchers.views.common import (
-    int_or_none,
     now,
     paginate,
     submit_once,
     wants_csv,
+    year_or_none,
     yuan_text,
 )
 
@@ -45,7 +45,7 @@ def overview(request):
                    yuan_text(r["paid_fen"]), r["cross_region_orders"],
                    yuan_text(r["cross_region_voucher_fen"])] for r in rows),
         )
-    year = int_or_none(request.GET.get("year")) or china_date(now()).year
+    year = year_or_none(request.GET.get("year")) or china_date(now()).year
     return render(request, "vouchers/platform/overview.html", {
         "rows": rows, "year": year, "charts": overview_charts(year=year),
     })

@@ -33,13 +33,13 @@ from vouchers.views.common import (
     Row,
     Summary,
     confirm_page,
-    int_or_none,
     is_confirmed,
     money,
     now,
     submit_once,
     wants_csv,
     wants_edit,
+    year_or_none,
     yuan_text,
 )
 
@@ -55,7 +55,7 @@ def budget_use(request):
         region = get_object_or_404(Region, code=request.GET.get("region") or "31")
     else:
         region = user.organisation.region
-    year = int_or_none(request.GET.get("year"))
+    year = year_or_none(request.GET.get("year"))
     rows = selectors.program_budget_use(region_id=region.pk, year=year)
     if wants_csv(request):
         return csv_response(
