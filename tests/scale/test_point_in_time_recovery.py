@@ -152,7 +152,11 @@ def restore_to(moment: str, cluster: PrivatePostgres, repository: Repository) ->
     cluster.stop()
     repository.command("restore", "--delta", "--type=time", f"--target={moment}",
                        "--target-action=promote")
-    cluster.start()
+    try:
+        cluster.start()
+    except subprocess.CalledProcessError as error:  # pg_ctlcluster prints the server's log
+        output = ((error.stdout or b"") + (error.stderr or b"")).decode(errors="replace")
+        raise AssertionError(f"restored cluster did not start: {output[-3000:]}") from error
     # The server takes connections while it still replays WAL: wait for the promotion.
     wait_until(lambda: cluster.psql("SELECT pg_is_in_recovery()") == "f", timeout=60,
                what="restored cluster promoted")
