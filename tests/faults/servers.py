@@ -95,10 +95,13 @@ class PrivatePostgres:
     def url(self, database: str, user: str = "postgres") -> str:
         return f"postgres://{user}@127.0.0.1:{self.port}/{database}"
 
-    def create(self) -> None:
+    def create(self, settings: Mapping[str, str] | None = None) -> None:
+        """Create and start the cluster; `settings` (postgresql.conf names and values, such as
+        archive_mode) are written into its configuration before the first start."""
+        options = [f"--pgoption={name}={value}" for name, value in (settings or {}).items()]
         subprocess.run(
-            ["pg_createcluster", self.version, self.name, "-p", str(self.port), "--start",
-             "--", "--auth=trust"],
+            ["pg_createcluster", self.version, self.name, "-p", str(self.port), *options,
+             "--start", "--", "--auth=trust"],
             check=True, capture_output=True,
         )
         wait_until(self._ready, timeout=30, what="private PostgreSQL up")
