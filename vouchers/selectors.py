@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, TypedDict, cast
 
@@ -313,21 +314,33 @@ def quota_used_fen(*, program: Program, enterprise: Organisation) -> int:
     return claims_counted_against_cap_fen(program=program, whose=Q(enterprise=enterprise))
 
 
+# What counts against a cap: submitted claims and approved amounts.
+CLAIMED_FEN = Case(
+    When(state=Application.State.SUBMITTED, then=F("amount_fen")),
+    When(state=Application.State.APPROVED, then=F("approved_fen")),
+    default=0,
+)
+
+
 def claims_counted_against_cap_fen(*, program: Program, whose: Q) -> int:
     """Submitted claims and approved amounts of `whose` applications over the region's
     programs of the program's year: the one definition the caps are checked against."""
     used = Application.objects.filter(
         whose, program__region_id=program.region_id, program__year=program.year
-    ).aggregate(
-        used=Sum(
-            Case(
-                When(state=Application.State.SUBMITTED, then=F("amount_fen")),
-                When(state=Application.State.APPROVED, then=F("approved_fen")),
-                default=0,
-            )
-        )
-    )["used"]
+    ).aggregate(used=Sum(CLAIMED_FEN))["used"]
     return used or 0
+
+
+def claims_counted_against_cap_by_year(
+    *, region_id: int, years: Iterable[int], whose: Q
+) -> dict[int, int]:
+    """claims_counted_against_cap_fen for every year given at once, by year (one query)."""
+    rows = (
+        Application.objects.filter(whose, program__region_id=region_id,
+                                   program__year__in=set(years))
+        .values("program__year").annotate(used=Sum(CLAIMED_FEN)).order_by()
+    )
+    return {row["program__year"]: row["used"] or 0 for row in rows}
 
 
 class OpenProgramFigures(TypedDict):
@@ -353,8 +366,13 @@ def open_programs_for(
         .prefetch_related("category_rules__category")
         .order_by("-year", "pk")
     ))
+    # A cap spans the region's programs of a year: one grouped query for the years listed.
+    used_by_year = claims_counted_against_cap_by_year(
+        region_id=enterprise.region_id, years=[program.year for program in programs],
+        whose=Q(enterprise=enterprise),
+    )
     for program in programs:
-        used = quota_used_fen(program=program, enterprise=enterprise)
+        used = used_by_year.get(program.year, 0)
         program.remaining_cap_fen = max(program.enterprise_annual_cap_fen - used, 0)
         budget_account = program.budget_account
         if budget_account is None:  # program_create opens it before it returns
