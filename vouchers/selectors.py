@@ -123,21 +123,16 @@ def authority_application_queue(*, actor: User) -> QuerySet[Application]:
 
 
 def authority_redemption_queue(*, actor: User) -> QuerySet[Redemption]:
-    """Redemptions of the actor's region's vouchers waiting for review, wherever the payee."""
+    """Redemptions of the actor's region's vouchers waiting for review, wherever the payee,
+    with what the queue page and its warnings read (vouchers.review_warnings)."""
+    # Only those joins: PostgreSQL took ~10 ms to plan the eleven-table join the page had
+    # (for ~0.6 ms of execution), more than the rest of the page's queries together.
     return (
         Redemption.objects.filter(
             program__region_id=organisation_of(actor).region_id,
             state=Redemption.State.REQUESTED,
         )
-        .select_related(
-            "program",
-            "payee__region",
-            "delivery",
-            "order__enterprise",
-            "order__institution__region",
-            "order__voucher",
-            "order__category",
-        )
+        .select_related("program", "order__enterprise", "order__institution__region")
         .order_by("requested_at", "pk")
     )
 
