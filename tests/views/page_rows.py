@@ -9,7 +9,7 @@ from datetime import timedelta
 from django.db.models import Model
 from django.utils import timezone
 
-from accounts.models import AuditEntry, Organisation, Region
+from accounts.models import Organisation, Region
 from devtools.factories import vouchers as f
 from devtools.factories.accounts import OrganisationFactory
 from reporting.models import Discrepancy, ReportRun
@@ -52,10 +52,11 @@ def applied(world: World, count: int) -> list[Application]:
 
 
 def issued(world: World, count: int, *, own: bool = True):
-    enterprise = _enterprise(world, own)
-    return [applications.application_approve(actor=world.reviewer,
-                                             application=_submit(world, enterprise), now=_now())
-            for _ in range(count) if own or (enterprise := f.enterprise_user("JS"))]
+    """Vouchers of the world's enterprise (`own`), or each of a new enterprise."""
+    return [applications.application_approve(
+                actor=world.reviewer, application=_submit(world, _enterprise(world, own)),
+                now=_now())
+            for _ in range(count)]
 
 
 def ordered(world: World, count: int, *, enterprise_own: bool = True,
@@ -174,7 +175,7 @@ def report_runs(world: World, count: int) -> None:
             data_version="v", fingerprint=f"pages-{number}", status=ReportRun.Status.SUCCEEDED,
             requested_by=world.reviewer, requested_at=_now(), finished_at=_now())
         Discrepancy.objects.create(run=run, region=region,
-                                   kind=Discrepancy.Kind.choices[0][0], subject=f"#{number}",
+                                   kind=Discrepancy.Kind.AMOUNT_MISMATCH, subject=f"#{number}",
                                    description="金额不符", expected_fen=100, actual_fen=90)
 
 
@@ -184,11 +185,6 @@ def audit_lines(world: World, count: int) -> None:
 
 
 ORDER_PLACED = "order_place"
-
-
-def audit_line_count() -> int:
-    return AuditEntry.objects.filter(action=ORDER_PLACED).count()
-
 
 
 def batch_of(world: World, count: int) -> None:
