@@ -179,6 +179,13 @@ def report_runs(world: World, count: int) -> None:
                                    description="金额不符", expected_fen=100, actual_fen=90)
 
 
+def api_tokens(world: World, count: int) -> None:
+    from accounts.services import api_token_create
+
+    for index in range(count):
+        api_token_create(actor=world.enterprise, name=f"对接系统{index}", now=_now())
+
+
 def audit_lines(world: World, count: int) -> None:
     """Orders placed: one order-placement line each (the pages filter by that action)."""
     ordered(world, count)
