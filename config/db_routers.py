@@ -1,7 +1,7 @@
 """Where each read goes: the primary, a streaming replica, or a direct (unpooled) connection.
 
-Routing is by call site, not by model (docs/scaling.md, steps 3 and 4): the report code says
-what it reads for, and the router honours it.
+Routing is by call site, not by model (docs/scaling.md, "Read replicas" and "PostgreSQL
+connections"): the report code says what it reads for, and the router honours it.
 
 - `reading_reports()`: the annual figures read on the replica (`DATABASE_REPLICA_URL`), which
   may be a few seconds behind the primary.

@@ -132,8 +132,8 @@ def _is_transactional(request) -> bool:
 @pytest.fixture(scope="session")
 def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix) -> None:
     """Behind a transaction pooler (DATABASE_DIRECT_URL set) the test database is created,
-    migrated and dropped over the direct connection: PostgreSQL refuses DROP DATABASE while
-    the pooler still holds server connections to it, and migrations belong on a session."""
+    migrated and dropped over the direct connection, as migrations are in production
+    (docs/scaling.md, "PostgreSQL connections"); the tests themselves go through the pooler."""
     _default_over_direct(True)
 
 
@@ -155,7 +155,22 @@ def django_db_setup(django_db_setup, django_db_blocker):
     if mirrors:
         TransactionTestCase.databases = {"default", *mirrors}  # TestCase inherits it
     yield
+    if "direct" in settings.DATABASES:
+        with django_db_blocker.unblock():
+            _end_pooled_sessions()
     _default_over_direct(True)  # for the plugin's teardown, which drops the test database
+
+
+def _end_pooled_sessions() -> None:
+    """The pooler keeps its server connections to the test database open, and PostgreSQL
+    refuses to drop a database in use: they are ended first, over the direct connection
+    (the same role may end its own sessions; no superuser needed)."""
+    from django.db import connections
+
+    with connections["direct"].cursor() as cursor:
+        cursor.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                       " WHERE datname = current_database() AND pid <> pg_backend_pid()")
+    connections["direct"].close()
 
 
 _POOLED_ADDRESS: dict[str, object] = {}

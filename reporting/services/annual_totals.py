@@ -22,7 +22,7 @@ def annual_totals_compute(
 
     `region` limits the figures to its business as issuer or as server (None: all regions);
     its funnel has its own row only (the issuer's money). Reads on the replica, if any: the
-    figures may miss the last seconds of business (docs/scaling.md, step 3).
+    figures may miss the last seconds of business (docs/scaling.md, "Read replicas").
     """
     with reading_reports():
         return _compute(year=year, region=region, progress=progress)

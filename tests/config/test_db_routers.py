@@ -14,10 +14,13 @@ from config.db_routers import (
 )
 from vouchers.ledger.models import Transfer
 
+# The router reads only the aliases' names: the settings are overridden, not the connections.
+pytestmark = pytest.mark.filterwarnings("ignore:Overriding setting DATABASES")
 SQLITE = {"ENGINE": "django.db.backends.sqlite3", "NAME": ":memory:"}
 router = ReadRouter()
 
 
+@override_settings(DATABASES={"default": SQLITE})
 def test_without_a_replica_the_reports_read_the_default():
     with reading_reports():
         assert router.db_for_read(Transfer) == "default"
