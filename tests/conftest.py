@@ -163,13 +163,15 @@ def django_db_setup(django_db_setup, django_db_blocker):
 
 def _end_pooled_sessions() -> None:
     """The pooler keeps its server connections to the test database open, and PostgreSQL
-    refuses to drop a database in use: they are ended first, over the direct connection
-    (the same role may end its own sessions; no superuser needed)."""
+    refuses to drop a database in use: they are ended first, over the direct connection.
+    A role may end its own sessions (a superuser, any): another role's, such as the
+    application role's of tests/security, stay until the pooler's server_idle_timeout."""
     from django.db import connections
 
     with connections["direct"].cursor() as cursor:
         cursor.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
-                       " WHERE datname = current_database() AND pid <> pg_backend_pid()")
+                       " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+                       " AND pg_has_role(usesysid, 'MEMBER')")
     connections["direct"].close()
 
 
