@@ -4,7 +4,7 @@ Routing is by call site, not by model (docs/scaling.md, "Read replicas" and "Pos
 connections"): the report code says what it reads for, and the router honours it.
 
 - `reading_reports()`: the annual figures read on the replica (`DATABASE_REPLICA_URL`), which
-  may be a few seconds behind the primary.
+  may be a few seconds behind the primary (a report run checks it is not behind its data).
 - `reading_primary()`: reconciliation, which must match the ledger exactly, reads on the
   primary even when called inside `reading_reports()`.
 - `streaming(queryset)`: an export that streams with `.iterator()` needs a server-side cursor,
@@ -37,6 +37,10 @@ def _configured(alias: str) -> bool:
     return alias in settings.DATABASES
 
 
+def replica_configured() -> bool:
+    return _configured(REPLICA)
+
+
 def _outside_primary_transaction(alias: str) -> str:
     return DEFAULT_DB_ALIAS if connections[DEFAULT_DB_ALIAS].in_atomic_block else alias
 
@@ -51,8 +55,10 @@ def _reading_on(alias: str) -> Iterator[None]:
 
 
 def reading_reports() -> AbstractContextManager[None]:
-    """Reads inside go to the replica, if one is configured."""
-    return _reading_on(REPLICA if _configured(REPLICA) else DEFAULT_DB_ALIAS)
+    """Reads inside go to the replica, if one is configured; an outer call site's choice
+    (a report run that found the replica behind) stands."""
+    chosen = _reads.get() or (REPLICA if _configured(REPLICA) else DEFAULT_DB_ALIAS)
+    return _reading_on(chosen)
 
 
 def reading_primary() -> AbstractContextManager[None]:

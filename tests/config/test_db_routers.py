@@ -41,6 +41,13 @@ def test_reports_read_the_replica_and_reconciliation_the_primary_inside_them():
     assert router.db_for_read(Transfer) is None
 
 
+@override_settings(DATABASES={"default": SQLITE, "replica": SQLITE})
+def test_a_report_run_that_chose_the_primary_keeps_it_for_the_figures_inside():
+    # A run whose replica lags behind its data reads the figures on the primary.
+    with reading_primary(), reading_reports():
+        assert router.db_for_read(Transfer) == "default"
+
+
 @override_settings(DATABASES={"default": SQLITE, "replica": SQLITE, "direct": SQLITE})
 def test_writes_go_to_the_primary_even_for_a_row_read_on_the_replica():
     row = Transfer()

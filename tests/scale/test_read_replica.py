@@ -50,13 +50,14 @@ with reading_reports():  # as inside a report: reconciliation still reads the pr
 print(json.dumps(sorted(finding.subject for finding in findings)))
 """
 UNMATCHED_PAYMENT = """
+REFERENCE = "LAG-1"
 from django.utils import timezone
 from accounts.models import Region, User
 from reporting.models import TreasuryPayment
 TreasuryPayment.objects.create(
     region=Region.objects.get(short_code="JS"), batch_reference="NO-SUCH-BATCH",
     credit_code="91320000MA1XXXXXX0", amount_fen=12345, paid_on=timezone.localdate(),
-    bank_reference="LAG-1", source_name="lag.csv", line_number=1,
+    bank_reference=REFERENCE, source_name="lag.csv", line_number=1,
     imported_by=User.objects.get(username="operator"), imported_at=timezone.now())
 """
 REPORT_RUN = """
@@ -89,7 +90,7 @@ class Servers:
 
     def rename_region_on_primary(self, name: str) -> None:
         """A change the annual figures show (their region labels), made on the primary."""
-        sql = f"UPDATE accounts_region SET name = '{name}' WHERE short_code = 'JS'"  # noqa: S608
+        sql = f"UPDATE accounts_region SET name = '{name}' WHERE short_code = 'JS'"
         self.primary.psql(sql, database=DATABASE)
 
     def lagging(self) -> None:
@@ -153,7 +154,7 @@ def test_reconciliation_matches_the_ledger_exactly_while_the_replica_lags(server
     before = servers.run(RECONCILE)
     servers.lagging()
     try:
-        servers.run(UNMATCHED_PAYMENT, replica=False)
+        servers.run(UNMATCHED_PAYMENT, replica=False)  # payment LAG-1
         replica_only = {**servers.environment,
                         "DATABASE_URL": servers.environment["DATABASE_REPLICA_URL"]}
         del replica_only["DATABASE_REPLICA_URL"]
@@ -183,3 +184,17 @@ def test_a_report_run_reads_the_replica_and_writes_only_on_the_primary(servers):
     assert RENAMED in outcome["names"]  # figures from the lagging replica
     assert "江苏省（第三名）" not in outcome["names"]
     assert runs == "succeeded"
+
+
+def test_a_report_run_asked_for_data_the_replica_lacks_reads_the_primary(servers):
+    servers.lagging()
+    try:
+        # New data (its version changes) and a new name, both on the primary only.
+        servers.run(UNMATCHED_PAYMENT.replace('"LAG-1"', '"LAG-2"'), replica=False)
+        servers.rename_region_on_primary("江苏省（第四名）")
+        outcome = servers.run(REPORT_RUN)
+    finally:
+        servers.catch_up()
+    assert outcome["status"] == "succeeded"
+    # Stored under the primary's data version, so computed from the primary's data.
+    assert "江苏省（第四名）" in outcome["names"]
