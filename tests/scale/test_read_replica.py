@@ -73,6 +73,23 @@ names = sorted({cell["issuing_region_name"] for cell in run.result["by_flow"]})
 print(json.dumps({"status": run.status, "files": run.files.count(), "names": names}))
 """
 
+STREAMED_EXPORT = """
+import json
+from django.db import connections
+from accounts import selectors
+from accounts.models import User
+from config.db_routers import streaming
+entries = selectors.audit_entries_visible_to(actor=User.objects.get(username="operator"))
+exported = streaming(entries)  # as the audit trail's CSV download
+rows = exported.iterator(chunk_size=5)
+first = [next(rows) for _ in range(6)]
+with connections[exported.db].cursor() as cursor:
+    cursor.execute("SELECT pg_is_in_recovery(), count(*) FROM pg_cursors")
+    standby, cursors = cursor.fetchone()
+print(json.dumps({"alias": exported.db, "standby": standby, "cursors": cursors,
+                  "streamed": len(first) + sum(1 for _ in rows), "total": entries.count()}))
+"""
+
 
 @dataclass
 class Servers:
@@ -131,6 +148,14 @@ def test_the_replica_is_a_hot_standby_of_the_primary(servers):
     users = "SELECT count(*) FROM accounts_user"
     assert servers.replica.psql(users, database=DATABASE) == servers.primary.psql(
         users, database=DATABASE)
+
+
+def test_a_list_export_streams_from_a_server_side_cursor_on_the_replica(servers):
+    facts = servers.run(STREAMED_EXPORT)
+    assert facts["alias"] == "replica"
+    assert facts["standby"] is True
+    assert facts["cursors"] == 1  # Django's named cursor, open on the standby
+    assert facts["streamed"] == facts["total"] > 6
 
 
 def test_annual_figures_read_the_replica_and_see_its_older_state(servers):
