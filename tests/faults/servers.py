@@ -149,8 +149,8 @@ class PrivateReplica(PrivatePostgres):
         super().__init__()
         self.primary = primary
 
-    def create(self) -> None:
-        super().create()
+    def create(self, settings: Mapping[str, str] | None = None) -> None:
+        super().create(settings)
         data = Path(self.psql("SHOW data_directory"))
         self.stop()
         for entry in data.iterdir():  # emptied, not removed: its parent belongs to root
