@@ -49,7 +49,7 @@ TYPED := vouchers/ledger vouchers/services vouchers/movements.py vouchers/pricin
 	reporting/services \
 	reporting/selectors.py accounts/audit_labels.py accounts/audit_display.py \
 	vouchers/timelines.py vouchers/audit_links.py vouchers/todo.py accounts/confirm.py \
-	accounts/navigation.py
+	accounts/navigation.py config/db_routers.py
 typecheck: $(INSTALLED)
 	$(VENV)/bin/mypy $(TYPED)
 

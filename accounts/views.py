@@ -46,6 +46,7 @@ from accounts.idempotency import (
 )
 from accounts.models import ApiToken, Objection, Organisation
 from accounts.transactions import request_transaction
+from config.db_routers import streaming
 
 _TOKEN = re.compile(r"^[0-9a-f]{32}$")
 _SESSION_TOKENS = "form_tokens"
@@ -383,7 +384,8 @@ def audit_trail(request):
             key: str(value) for key, value in filters.items() if value}}, now=timezone.now())
         return csv_response(
             filename="审计记录.csv", header=AUDIT_CSV_HEADER,
-            rows=(_audit_row(entry) for entry in entries.iterator(chunk_size=2000)),
+            rows=(_audit_row(entry)
+                  for entry in streaming(entries).iterator(chunk_size=2000)),
         )
     page = Paginator(entries, 50).get_page(request.GET.get("page"))
     return render(request, "accounts/audit_trail.html", {"form": form, "page": page})

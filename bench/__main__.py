@@ -33,6 +33,9 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--profile", action="store_true", help="profile single transfers")
     options = parser.parse_args(argv)
     os.environ["DATABASE_URL"] = f"{SERVER}/{DATABASE}"
+    # Its own database only: a replica or direct address of another one must not come along.
+    for variable in ("DATABASE_REPLICA_URL", "DATABASE_DIRECT_URL"):
+        os.environ.pop(variable, None)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.base")
     recreate_database(DATABASE)
     import django

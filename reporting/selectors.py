@@ -21,6 +21,7 @@ from django.db.models import Count, F, IntegerField, Max, Model, Q, QuerySet, Su
 from django.db.models.functions import Cast, ExtractMonth
 
 from accounts.models import City, Region, User
+from config.db_routers import streaming
 from reporting.models import Discrepancy, ReportRun, TreasuryPayment
 from vouchers.ledger.models import Account, Transfer
 from vouchers.models import Delivery, Redemption, ServiceCategory, Voucher
@@ -407,8 +408,10 @@ class DiscrepancyRow(TypedDict):
 
 
 def run_discrepancy_rows(*, run: ReportRun) -> Iterator[DiscrepancyRow]:
-    """A run's findings, streamed in chunks (memory stays flat for any count)."""
-    rows = Discrepancy.objects.filter(run=run).order_by("kind", "subject", "pk").values(
+    """A run's findings, streamed in chunks (memory stays flat for any count). From the
+    primary (directly, behind a pooler): the findings a run just wrote, exactly."""
+    findings = streaming(Discrepancy.objects.filter(run=run), replica_allowed=False)
+    rows = findings.order_by("kind", "subject", "pk").values(
         "kind", "subject", "description", "expected_fen", "actual_fen", "resolved_at",
         "resolution_note",
     )

@@ -129,6 +129,69 @@ def _is_transactional(request) -> bool:
     return bool(marked) or "transactional_db" in request.fixturenames
 
 
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix) -> None:
+    """Behind a transaction pooler (DATABASE_DIRECT_URL set) the test database is created,
+    migrated and dropped over the direct connection, as migrations are in production
+    (docs/scaling.md, "PostgreSQL connections"); the tests themselves go through the pooler."""
+    _default_over_direct(True)
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """The test database exists: the tests use the pooler, the mirrors (a replica or direct
+    alias, config/settings/test.py) read the test database too, and may be queried."""
+    from django.db import connections
+    from django.test import TransactionTestCase
+
+    _default_over_direct(False)
+    mirrors = [alias for alias, database in settings.DATABASES.items()
+               if database.get("TEST", {}).get("MIRROR")]
+    for alias in mirrors:
+        # Django points a mirror's connection in this thread only; threads build their own.
+        settings.DATABASES[alias]["NAME"] = settings.DATABASES["default"]["NAME"]
+        connections[alias].close()
+        connections[alias].settings_dict = settings.DATABASES[alias]
+    if mirrors:
+        TransactionTestCase.databases = {"default", *mirrors}  # TestCase inherits it
+    yield
+    if "direct" in settings.DATABASES:
+        with django_db_blocker.unblock():
+            _end_pooled_sessions()
+    _default_over_direct(True)  # for the plugin's teardown, which drops the test database
+
+
+def _end_pooled_sessions() -> None:
+    """The pooler keeps its server connections to the test database open, and PostgreSQL
+    refuses to drop a database in use: they are ended first, over the direct connection.
+    A role may end its own sessions (a superuser, any): another role's, such as the
+    application role's of tests/security, stay until the pooler's server_idle_timeout."""
+    from django.db import connections
+
+    with connections["direct"].cursor() as cursor:
+        cursor.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                       " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+                       " AND pg_has_role(usesysid, 'MEMBER')")
+    connections["direct"].close()
+
+
+_POOLED_ADDRESS: dict[str, object] = {}
+
+
+def _default_over_direct(direct: bool) -> None:
+    """Point the default alias at the direct connection, or back at the pooler."""
+    from django.db import connections
+
+    if "direct" not in settings.DATABASES:
+        return
+    default, keys = settings.DATABASES["default"], ("HOST", "PORT", "USER", "PASSWORD")
+    _POOLED_ADDRESS.setdefault("address", {key: default[key] for key in keys})
+    pooled = _POOLED_ADDRESS["address"]
+    assert isinstance(pooled, dict)
+    default.update({key: settings.DATABASES["direct"][key] for key in keys} if direct else pooled)
+    connections["default"].close()
+
+
 @pytest.fixture(autouse=True)
 def _reference_data_survives_flush(request):
     """Transactional tests flush every table, data migrations' rows included: reload them."""

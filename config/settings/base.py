@@ -117,6 +117,26 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
         "init_command": "PRAGMA journal_mode=WAL;",
     }
+# Past one machine (docs/scaling.md): a streaming replica for the reports, and, when
+# DATABASE_URL goes through a transaction-mode pooler (PgBouncer), a direct connection to the
+# primary for what needs a session: server-side cursors (exports that stream) and migrations.
+# config/db_routers.py sends each read where its call site asks; writes go to the default.
+if env.str("DATABASE_REPLICA_URL", default=""):
+    DATABASES["replica"] = env.db("DATABASE_REPLICA_URL")
+if env.str("DATABASE_DIRECT_URL", default=""):
+    # A named cursor lives in a session; the pooler hands each transaction any server one.
+    DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
+    DATABASES["direct"] = env.db("DATABASE_DIRECT_URL")
+for _alias in set(DATABASES) - {"default"}:
+    DATABASES[_alias].update(
+        ATOMIC_REQUESTS=False, CONN_MAX_AGE=DATABASES["default"]["CONN_MAX_AGE"],
+        CONN_HEALTH_CHECKS=DATABASES["default"]["CONN_HEALTH_CHECKS"],
+    )
+    if DATABASES[_alias]["ENGINE"] == "django.db.backends.postgresql":
+        DATABASES[_alias].setdefault("OPTIONS", {})["connect_timeout"] = env.int(
+            "DATABASE_CONNECT_TIMEOUT", default=3
+        )
+DATABASE_ROUTERS = ["config.db_routers.ReadRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # PostgreSQL: the role the application connects as (DATABASE_URL's user), when migrations run
 # as a separate owner role. After each migrate the owner grants it row rights on every table

@@ -54,9 +54,10 @@ if env.bool("DJANGO_INSECURE_LOOPBACK_HTTP", default=False):  # noqa: F405
     SECURE_HSTS_PRELOAD = False
 # In production a connection the database dropped (restart, failover) is checked before
 # each request's first query rather than failing that request: one round trip, for no 500s.
-DATABASES["default"]["CONN_HEALTH_CHECKS"] = env.bool(  # noqa: F405
-    "DATABASE_CONN_HEALTH_CHECKS", default=True
-)
+for _database in DATABASES.values():  # noqa: F405 (the replica and direct aliases too)
+    _database["CONN_HEALTH_CHECKS"] = env.bool(  # noqa: F405
+        "DATABASE_CONN_HEALTH_CHECKS", default=True
+    )
 
 # 5xx reports by mail to ADMINS (DJANGO_ADMINS), besides the log line.
 LOGGING = logging_configuration(level=LOG_LEVEL, admins_mail=True)  # noqa: F405

@@ -40,3 +40,12 @@ if CELERY_BROKER_URL.startswith("filesystem://"):  # noqa: F405
         "store_processed": False,
     }
     CELERY_RESULT_BACKEND = f"file://{tempfile.mkdtemp(prefix='vouchers-test-results-')}"
+
+# A configured replica or direct connection is a TEST MIRROR of the default in the tests: the
+# same test database, read through its own connection (tests/conftest.py points the mirrors'
+# own settings at the test database once it exists, for threads). The replica reads through
+# the default's own server: on a real replica the test database would lag behind.
+if "replica" in DATABASES:  # noqa: F405
+    DATABASES["replica"] = {**DATABASES["default"], "TEST": {"MIRROR": "default"}}  # noqa: F405
+if "direct" in DATABASES:  # noqa: F405
+    DATABASES["direct"]["TEST"] = {"MIRROR": "default"}  # noqa: F405

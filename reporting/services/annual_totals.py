@@ -6,6 +6,7 @@ from collections.abc import Callable
 from typing import Any
 
 from accounts.models import Region
+from config.db_routers import reading_reports
 from reporting import selectors
 from reporting.funnel import annual_funnel
 from reporting.selectors import FigureRow
@@ -20,8 +21,14 @@ def annual_totals_compute(
     plain JSON-ready data.
 
     `region` limits the figures to its business as issuer or as server (None: all regions);
-    its funnel has its own row only (the issuer's money).
+    its funnel has its own row only (the issuer's money). Reads on the replica, if any: the
+    figures may miss the last seconds of business (docs/scaling.md, "Read replicas").
     """
+    with reading_reports():
+        return _compute(year=year, region=region, progress=progress)
+
+
+def _compute(*, year: int, region: Region | None, progress: Progress | None) -> dict[str, Any]:
     labels = selectors.reference_labels()
     figures = selectors.annual_figures(year=year, region=region)  # each source read once
     if progress:

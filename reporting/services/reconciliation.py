@@ -25,6 +25,7 @@ from django.db.models import (
 from django.db.models.functions import Cast, Concat
 
 from accounts.models import Region
+from config.db_routers import reading_primary
 from reporting.models import Discrepancy, TreasuryPayment
 from reporting.selectors import local_day_start
 from reporting.services.annual_totals import Progress
@@ -67,12 +68,15 @@ def reconciliation_findings(
     *, region: Region, date_from: date, date_to: date, due_days: int,
     progress: Progress | None = None,
 ) -> list[Finding]:
-    """Every discrepancy of `region` for the period [date_from, date_to] (local dates)."""
+    """Every discrepancy of `region` for the period [date_from, date_to] (local dates).
+
+    Reads on the primary, never on a replica: the findings must match the ledger exactly."""
     checks = (_unpaid_overdue, _treasury_payments, _postings_without_record,
               _records_without_posting)
     findings: list[Finding] = []
     for index, check in enumerate(checks, start=1):
-        findings.extend(check(region, date_from, date_to, due_days))
+        with reading_primary():
+            findings.extend(check(region, date_from, date_to, due_days))
         if progress is not None:
             progress(index, len(checks))
     return sorted(findings, key=lambda finding: (finding.kind, finding.subject))

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
+from contextlib import AbstractContextManager
 from dataclasses import asdict
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -24,6 +25,7 @@ from accounts.audit import audit_record
 from accounts.errors import Conflict
 from accounts.models import Region, User
 from accounts.transactions import service_transaction
+from config.db_routers import reading_primary, reading_reports, replica_configured
 from reporting import selectors
 from reporting.models import Discrepancy, ReportRun
 from reporting.services.access import report_scope_region
@@ -133,7 +135,9 @@ def _compute(
     params, progress = run.parameters, _progress(lease)
     authority = run.region.authority_name if run.region else "长三角科技创新券通用通兑平台"
     if run.kind == Kind.ANNUAL_TOTALS:
-        result = annual_totals_compute(year=params["year"], region=run.region, progress=progress)
+        with _reads_for(run):
+            result = annual_totals_compute(year=params["year"], region=run.region,
+                                           progress=progress)
         return result, [], annual_document(
             result, authority=authority, region_name=run.region.name if run.region else "",
             generated_at=lease.now())
@@ -153,6 +157,16 @@ def _compute(
     document = reconciliation_document(run, authority=authority, rows=lambda: rows,
                                        counts=counts, generated_at=lease.now())
     return result, findings, document
+
+
+def _reads_for(run: ReportRun) -> AbstractContextManager[None]:
+    """The replica if it has the data the run was asked for (its fingerprint's version), else
+    the primary: a run computed on older data would be returned for that version forever."""
+    if not replica_configured():
+        return reading_reports()
+    with reading_reports():
+        replica_version = selectors.data_version()
+    return reading_reports() if replica_version == run.data_version else reading_primary()
 
 
 def _finish(

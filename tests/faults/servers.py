@@ -9,10 +9,12 @@ and start these freely; the session's Django test database on the shared server 
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Callable, Mapping
 from pathlib import Path
@@ -136,6 +138,106 @@ class PrivatePostgres:
     def drop(self) -> None:
         subprocess.run(["pg_dropcluster", "--stop", self.version, self.name],
                        check=False, capture_output=True)
+
+
+class PrivateReplica(PrivatePostgres):
+    """A hot standby of `primary`: a cluster of its own (configuration, port) whose data
+    directory is replaced by a base backup of the primary (`pg_basebackup -R`), so it
+    streams and replays the primary's WAL."""
+
+    def __init__(self, primary: PrivatePostgres) -> None:
+        super().__init__()
+        self.primary = primary
+
+    def create(self, settings: Mapping[str, str] | None = None) -> None:
+        super().create(settings)
+        data = Path(self.psql("SHOW data_directory"))
+        self.stop()
+        for entry in data.iterdir():  # emptied, not removed: its parent belongs to root
+            shutil.rmtree(entry) if entry.is_dir() else entry.unlink()
+        subprocess.run(
+            ["runuser", "-u", "postgres", "--", "pg_basebackup", "-h", "127.0.0.1",
+             "-p", str(self.primary.port), "-U", "postgres", "-D", str(data), "-R",
+             "-X", "stream", "-c", "fast"],
+            check=True, capture_output=True,
+        )
+        self.start()
+
+    def caught_up(self) -> bool:
+        """Whether the replica has replayed everything the primary has written so far."""
+        target = self.primary.psql("SELECT pg_current_wal_lsn()")
+        return self.psql(f"SELECT pg_last_wal_replay_lsn() >= '{target}'::pg_lsn") == "t"
+
+
+def ensure_debian_package(program: str, package: str) -> str:
+    """The path of `program`, installing Debian's `package` first if needed (as .ci/run)."""
+    found = shutil.which(program) or shutil.which(program, path="/usr/sbin")
+    if found is None:
+        environment = {**os.environ, "DEBIAN_FRONTEND": "noninteractive", "RUNLEVEL": "1"}
+        installed = subprocess.run(["apt-get", "install", "-y", "-qq", package],
+                                   env=environment, capture_output=True, check=False)
+        found = shutil.which(program) or shutil.which(program, path="/usr/sbin")
+        if found is None:
+            raise AssertionError(f"{program} is missing and `apt-get install {package}` failed: "
+                                 f"{installed.stderr.decode(errors='replace')[-500:]}")
+    return found
+
+
+class PgBouncer:
+    """PgBouncer in transaction mode on a spare port in front of a server on 127.0.0.1.
+
+    Trust authentication, as the private clusters; few server connections, so that clients
+    really share them. It runs as the postgres user (PgBouncer refuses root), from a folder
+    of its own."""
+
+    def __init__(self, *, server_port: int, pool_size: int = 4) -> None:
+        self.port = free_port()
+        self.server_port = server_port
+        self.pool_size = pool_size
+        self.folder = Path(tempfile.mkdtemp(prefix="pgbouncer-"))
+        self._process: subprocess.Popen[bytes] | None = None
+
+    def url(self, database: str, user: str = "postgres") -> str:
+        return f"postgres://{user}@127.0.0.1:{self.port}/{database}"
+
+    def start(self) -> None:
+        program = ensure_debian_package("pgbouncer", "pgbouncer")
+        (self.folder / "users.txt").write_text('"postgres" ""\n')
+        ini = self.folder / "pgbouncer.ini"
+        ini.write_text(
+            f"[databases]\n* = host=127.0.0.1 port={self.server_port}\n"
+            f"[pgbouncer]\nlisten_addr = 127.0.0.1\nlisten_port = {self.port}\n"
+            f"unix_socket_dir =\nauth_type = trust\nauth_file = {self.folder}/users.txt\n"
+            f"pool_mode = transaction\ndefault_pool_size = {self.pool_size}\n"
+            "max_client_conn = 500\nquery_wait_timeout = 60\nadmin_users = postgres\n"
+            "ignore_startup_parameters = extra_float_digits,options\n"
+            f"logfile = {self.folder}/pgbouncer.log\n"
+        )
+        shutil.chown(self.folder, "postgres")
+        for path in self.folder.iterdir():
+            shutil.chown(path, "postgres")
+        self._process = subprocess.Popen(
+            [program, "-u", "postgres", str(ini)],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        )
+        wait_until(lambda: _port_open(self.port), timeout=15, what="pgbouncer listening")
+
+    def show(self, what: str) -> list[dict[str, str]]:
+        """A SHOW command of the admin console (SHOW POOLS, SHOW STATS), as rows by column."""
+        result = subprocess.run(
+            ["psql", "-h", "127.0.0.1", "-p", str(self.port), "-U", "postgres", "-d",
+             "pgbouncer", "-F", "\t", "-Ac", f"SHOW {what}"],
+            check=True, capture_output=True, text=True,
+        )
+        header, *rows = [line.split("\t") for line in result.stdout.splitlines()[:-1]]
+        return [dict(zip(header, row, strict=True)) for row in rows]
+
+    def stop(self) -> None:
+        if self._process is not None:
+            self._process.terminate()
+            self._process.wait(timeout=15)
+            self._process = None
+        shutil.rmtree(self.folder, ignore_errors=True)
 
 
 class Process:

@@ -28,7 +28,8 @@ TOTALS = (
 
 
 def _server_url(database: str) -> str:
-    default = settings.DATABASES["default"]
+    # pg_dump and pg_restore need a session: behind a pooler, the direct address.
+    default = settings.DATABASES.get("direct", settings.DATABASES["default"])
     password = f":{default['PASSWORD']}" if default.get("PASSWORD") else ""
     return (f"postgres://{default['USER']}{password}@{default['HOST'] or '127.0.0.1'}:"
             f"{default['PORT'] or 5432}/{database}")

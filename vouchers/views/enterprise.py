@@ -14,6 +14,7 @@ from accounts.errors import ApplicationError
 from accounts.forms import add_application_error
 from accounts.models import User
 from accounts.selectors import audit_trail_for
+from config.db_routers import streaming
 from vouchers import selectors, visibility
 from vouchers.forms import ApplicationForm, CancelForm, DisputeForm, OrderForm
 from vouchers.models import Application, Delivery, Program, ServiceCategory
@@ -94,7 +95,7 @@ def application_list(request):
             header=["编号", "项目", "企业", "申领金额（元）", "批准金额（元）", "状态", "提交时间"],
             rows=((a.pk, str(a.program), a.enterprise.name, yuan_text(a.amount_fen),
                    yuan_text(a.approved_fen), a.get_state_display(), f"{a.submitted_at:%Y-%m-%d}")
-                  for a in items.select_related("enterprise").iterator()),
+                  for a in streaming(items.select_related("enterprise")).iterator()),
         )
     return render(request, "vouchers/enterprise/applications.html", {
         "page": paginate(request, items), "state": state, "sort": sort_key,

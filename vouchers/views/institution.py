@@ -13,6 +13,7 @@ from accounts.downloads import csv_response
 from accounts.errors import ApplicationError
 from accounts.forms import add_application_error, new_form_token
 from accounts.models import Region, User
+from config.db_routers import streaming
 from vouchers import selectors
 from vouchers.forms import CatalogueEntryForm
 from vouchers.models import Redemption
@@ -82,7 +83,7 @@ def redemption_list(request):
                    r.invoice_code, r.invoice_number, yuan_text(r.requested_fen),
                    yuan_text(r.approved_fen),
                    r.get_state_display(), r.batch.number if r.batch else "",
-                   f"{r.requested_at:%Y-%m-%d}") for r in items.iterator()),
+                   f"{r.requested_at:%Y-%m-%d}") for r in streaming(items).iterator()),
         )
     totals = None
     if user.role in (User.Role.ENTERPRISE, User.Role.INSTITUTION):

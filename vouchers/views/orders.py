@@ -17,6 +17,7 @@ from accounts.downloads import csv_response
 from accounts.errors import ApplicationError
 from accounts.forms import add_application_error, new_form_token
 from accounts.models import AuditEntry, User
+from config.db_routers import streaming
 from vouchers import selectors
 from vouchers.forms import CancelForm, DeliveryForm, EvidenceForm
 from vouchers.models import Delivery, Redemption, ServiceOrder
@@ -59,7 +60,7 @@ def order_list(request):
             rows=((o.pk, o.contract_number, o.enterprise.name, o.institution.name,
                    o.category.name, yuan_text(o.total_fee_fen), yuan_text(o.voucher_fen),
                    yuan_text(o.enterprise_share_fen), o.get_state_display(),
-                   f"{o.placed_at:%Y-%m-%d}") for o in orders.iterator()),
+                   f"{o.placed_at:%Y-%m-%d}") for o in streaming(orders).iterator()),
         )
     return render(request, "vouchers/orders/list.html", {
         "page": paginate(request, orders), "state": state, "sort": sort_key,
@@ -206,7 +207,7 @@ def history(request):
             header=["时间", "操作", "对象", "操作人", "金额（元）", "原因"],
             rows=((f"{e.created_at:%Y-%m-%d %H:%M}", action_label(e.action), _object_text(e),
                    actor_label(e), yuan_text(e.amount_fen), e.reason)
-                  for e in entries.iterator()),
+                  for e in streaming(entries).iterator()),
         )
     return render(request, "vouchers/orders/history.html", {"page": paginate(request, entries)})
 

@@ -15,6 +15,7 @@ from accounts.errors import ApplicationError
 from accounts.forms import add_application_error, new_form_token
 from accounts.models import Organisation, User
 from accounts.selectors import audit_trail_for
+from config.db_routers import streaming
 from vouchers import selectors
 from vouchers.forms import BatchCancelForm, BatchCreateForm, BatchPayForm
 from vouchers.models import PaymentBatch
@@ -58,7 +59,7 @@ def batch_list(request):
             header=["批次号", "地区", "收款方", "合计（元）", "状态", "创建日期", "国库支付凭证号"],
             rows=((b.number, b.region.name, b.payee.name, yuan_text(b.total_fen),
                    b.get_state_display(), f"{b.created_at:%Y-%m-%d}", b.payment_reference)
-                  for b in batches.iterator()),
+                  for b in streaming(batches).iterator()),
         )
     is_finance = user.role == User.Role.AUTHORITY_FINANCE
     return render(request, "vouchers/settlement/batches.html", {
