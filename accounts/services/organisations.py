@@ -19,6 +19,7 @@ from accounts.permissions import require_impartial, require_region
 from accounts.services.notifications import notify_registration_decided
 from accounts.states import ORGANISATION_TRANSITIONS, require_transition
 from accounts.text import clean_text
+from accounts.token_cache import forget_tokens_of
 from accounts.transactions import service_transaction
 
 ROLES_BY_KIND: dict[str, set[str]] = {
@@ -183,6 +184,7 @@ def organisation_move_status(
     )
     if updated != 1:
         raise Conflict("该机构已被他人审核，请刷新后查看", code="concurrent_review")
+    forget_tokens_of(organisation_id=organisation.pk)  # cached tokens carry the old status
     organisation.refresh_from_db()
     audit_record(
         actor=actor,
