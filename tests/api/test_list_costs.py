@@ -121,3 +121,11 @@ def test_a_voucher_shows_its_program_region_and_enterprise_names(parties):
         parties.enterprise.organisation.name,
     )
     assert (shown["available_fen"], shown["held_fen"], shown["spent_fen"]) == (1_000_00, 0, 0)
+
+
+def test_the_list_s_queryset_built_once_per_process_is_never_evaluated(enterprise_vouchers):
+    from vouchers.api.selectors import _vouchers_with_names
+
+    enterprise_vouchers.get(reverse("api:voucher-list"))
+
+    assert _vouchers_with_names()._result_cache is None
