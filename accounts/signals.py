@@ -44,6 +44,8 @@ def record_lockout(sender, request=None, username=None, ip_address=None, **kwarg
 @receiver(post_save, sender=User)
 @receiver(post_delete, sender=User)
 def forget_user_tokens(sender, instance: User, update_fields=None, **kwargs) -> None:
+    if kwargs.get("created"):
+        return  # a new user has no token yet
     if update_fields is not None and set(update_fields) <= {"last_login"}:
         return  # a sign-in changes nothing a token grants
     forget_tokens_of(user_ids=[instance.pk])
@@ -52,4 +54,5 @@ def forget_user_tokens(sender, instance: User, update_fields=None, **kwargs) -> 
 @receiver(post_save, sender=Organisation)
 @receiver(post_delete, sender=Organisation)
 def forget_organisation_tokens(sender, instance: Organisation, **kwargs) -> None:
-    forget_tokens_of(organisation_id=instance.pk)
+    if not kwargs.get("created"):
+        forget_tokens_of(organisation_id=instance.pk)
