@@ -22,6 +22,7 @@ BENCHMARKS = {
     "application_window": "bench.application_window",
     "api": "bench.api",
     "exports": "bench.exports",
+    "pages": "bench.pages",
 }
 
 

@@ -42,4 +42,5 @@ def test_the_benchmarks_run_in_smoke_mode_without_writing_the_docs(tmp_path):
     assert "Exports" in result.stdout
     assert "API under gunicorn" in result.stdout
     assert "Application window" in result.stdout
+    assert "Pages (" in result.stdout
     assert (doc.read_text() if doc.exists() else None) == before

@@ -93,7 +93,8 @@ def test_party_lists_are_one_query(busy, django_assert_num_queries, selector, wh
         ("authority_application_queue", ["program.name", "enterprise.city.name"], 3),
         (
             "authority_redemption_queue",
-            ["payee.region.name", "order.institution.region.name", "delivery.invoice_number"],
+            ["program.year", "order.enterprise.legal_representative",
+             "order.institution.region.name"],
             3,
         ),
         ("authority_batches_awaiting_payment", ["payee.name", "created_by.username"], 1),

@@ -65,7 +65,7 @@ def catalogue_remove(request, pk: int):
 def redemption_list(request):
     """Redemptions the user may see; a payee also sees its totals per issuing region."""
     user = request.user
-    items = selectors.redemptions_visible_to(actor=user)
+    items = selectors.redemption_list_rows(actor=user)
     state, region = request.GET.get("state", ""), request.GET.get("region", "")
     if state:
         items = items.filter(state=state)

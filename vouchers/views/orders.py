@@ -43,7 +43,7 @@ ORDER_SORTS = {"placed": "placed_at", "fee": "total_fee_fen", "voucher": "vouche
 
 @action_required("order.view")
 def order_list(request):
-    orders = selectors.orders_visible_to(actor=request.user)
+    orders = selectors.order_list_rows(actor=request.user)
     state = request.GET.get("state", "")
     todo = todo_item(request.user, request.GET.get("todo"), url_name="vouchers:order_list")
     if todo is not None:  # exactly what the home page counted
