@@ -43,7 +43,7 @@ TYPED := vouchers/ledger vouchers/services vouchers/movements.py vouchers/pricin
 	vouchers/states.py vouchers/invoices.py vouchers/evidence_preview.py \
 	accounts/services accounts/access.py accounts/selectors.py accounts/audit.py \
 	accounts/credit_codes.py accounts/amounts.py accounts/transactions.py \
-	accounts/idempotency.py accounts/notifications.py config/errors.py vouchers/notifications.py \
+	accounts/idempotency.py accounts/token_cache.py accounts/notifications.py config/errors.py vouchers/notifications.py \
 	vouchers/rating_selectors.py vouchers/record_selectors.py vouchers/review_warnings.py \
 	vouchers/charts.py vouchers/chart_selectors.py \
 	reporting/services \

@@ -37,6 +37,14 @@ class InvalidInput(ApplicationError):
     http_status = 422
 
 
+class ServiceUnavailable(ApplicationError):
+    """A backing service (the shared cache) cannot record what the action needs: nothing
+    changed, and the same action may be retried in a moment."""
+
+    code = "service_unavailable"
+    http_status = 503
+
+
 class AccessDenied(ApplicationError):
     code = "forbidden"
     http_status = 403

@@ -31,7 +31,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 
 from accounts.errors import Conflict, InvalidInput
 from accounts.models import IdempotencyRecord, User
@@ -76,15 +76,12 @@ def idempotency_claim(
     if not in_request_transaction():
         raise RuntimeError("idempotency_claim runs inside accounts.transactions."
                            "request_transaction(), or a claim would commit on its own")
-    try:
-        with transaction.atomic():
-            record = IdempotencyRecord.objects.create(
-                user=user, key=key, method=method, path=path[:512],
-                request_hash=request_hash, created_at=now,
-            )
+    record = IdempotencyRecord(
+        user=user, key=key, method=method, path=path[:512], request_hash=request_hash,
+        created_at=now,
+    )
+    if _insert_unless_taken(record):
         return Claim(record=record, first=True)
-    except IntegrityError:
-        pass
     record = IdempotencyRecord.objects.select_for_update().get(user=user, key=key)
     if record.request_hash == request_hash and _lease_lapsed(record, now=now):
         # Compare-and-set on the old claim's time: one retry takes it over.
@@ -144,6 +141,33 @@ def idempotency_purge(*, now: datetime) -> int:
     cutoff = now - timedelta(hours=settings.IDEMPOTENCY_RETENTION_HOURS)
     deleted, _by_model = IdempotencyRecord.objects.filter(created_at__lt=cutoff).delete()
     return deleted
+
+
+_CLAIM_COLUMNS = ("user_id", "key", "method", "path", "request_hash", "state", "created_at")
+
+
+def _insert_unless_taken(record: IdempotencyRecord) -> bool:
+    """Insert the claim unless its key is taken (then False). ON CONFLICT DO NOTHING, rather
+    than catching the unique violation, needs no savepoint; it waits on a concurrent claim
+    of the key just as the violation did, and inserts if that claim rolled back."""
+    quote = connection.ops.quote_name
+    table = quote(IdempotencyRecord._meta.db_table)
+    columns = ", ".join(quote(name) for name in _CLAIM_COLUMNS)
+    values = [getattr(record, name) for name in _CLAIM_COLUMNS]
+    values[-1] = connection.ops.adapt_datetimefield_value(record.created_at)
+    sql = (
+        f"INSERT INTO {table} ({columns}) VALUES ({', '.join(['%s'] * len(values))}) "  # noqa: S608 - fixed names
+        f"ON CONFLICT ({quote('user_id')}, {quote('key')}) DO NOTHING RETURNING {quote('id')}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, values)
+        row = cursor.fetchone()
+    if row is None:
+        return False
+    record.pk = row[0]
+    record._state.adding = False
+    record._state.db = connection.alias
+    return True
 
 
 def _lease_lapsed(record: IdempotencyRecord, *, now: datetime) -> bool:

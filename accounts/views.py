@@ -266,8 +266,12 @@ def api_tokens(request):
 @require_http_methods(["POST"])
 def api_token_revoke(request, pk: int):
     token = get_object_or_404(ApiToken, pk=pk, user=request.user)
-    services.api_token_revoke(actor=request.user, token=token, now=timezone.now())
-    messages.success(request, _("令牌已吊销。"))
+    try:
+        services.api_token_revoke(actor=request.user, token=token, now=timezone.now())
+    except ApplicationError as error:  # the shared cache down: nothing changed, try again
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("令牌已吊销。"))
     return redirect("accounts:api_tokens")
 
 

@@ -8,6 +8,7 @@ returning a small JSON document through the same middleware (`bench/urls.py`).
 
 from __future__ import annotations
 
+import os
 import tempfile
 import time
 from pathlib import Path
@@ -16,6 +17,9 @@ from bench.common import Table
 from bench.serving import WORKERS, gunicorn, server_cpu_seconds, wrk
 
 ENTERPRISES = 20
+# The server's cache, as in production (docs/operations.md): a shared Redis, which also
+# lets API tokens be cached (accounts/api/token_cache.py).
+CACHE_URL = os.environ.get("BENCH_CACHE_URL", "rediscache://127.0.0.1:6379/10")
 CONNECTIONS = 8
 WARM_UP_SECONDS = 2
 
@@ -97,7 +101,9 @@ def run(*, smoke: bool) -> list[Table]:
             "CPU ratio to floor",
         ],
     )
-    with tempfile.TemporaryDirectory() as directory, gunicorn() as base:
+    with tempfile.TemporaryDirectory() as directory, gunicorn(
+        {"CACHE_URL": CACHE_URL}
+    ) as base:
         get = _script(directory, "get.lua", GET_SCRIPT % {"token": data["tokens"][0]})
         post = _script(
             directory,

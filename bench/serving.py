@@ -16,6 +16,8 @@ from bench.common import ROOT
 
 WORKERS = 4
 UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60_000.0}
+# The master's process id of each running gunicorn, by base URL (for its CPU time).
+_MASTERS: dict[str, int] = {}
 
 
 def _free_port() -> int:
@@ -25,13 +27,17 @@ def _free_port() -> int:
 
 
 @contextmanager
-def gunicorn():
-    """A gunicorn with bench.settings on a free local port; yields its base URL."""
+def gunicorn(environment: dict[str, str] | None = None):
+    """A gunicorn with bench.settings on a free local port; yields its base URL.
+
+    `environment` adds variables (a benchmark's cache, say) to the server's.
+    """
     port = _free_port()
     environment = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "bench.settings",
         "API_WRITE_RATE": "1000000/min",  # the write throttle would cap the bench otherwise
+        **(environment or {}),
     }
     gunicorn_bin = str(Path(sys.executable).parent / "gunicorn")
     process = subprocess.Popen(  # noqa: S603 - fixed program, local address
@@ -49,10 +55,12 @@ def gunicorn():
         env=environment,
     )
     base = f"http://127.0.0.1:{port}"
+    _MASTERS[base] = process.pid
     try:
         _wait_until_up(base, process)
         yield base
     finally:
+        _MASTERS.pop(base, None)
         process.terminate()
         process.wait(timeout=30)
 
@@ -60,20 +68,20 @@ def gunicorn():
 def server_cpu_seconds(base: str) -> float:
     """User and system CPU seconds used so far by the gunicorn (master and workers) at `base`.
 
-    Workers are forks of the master, so they carry its command line with the bind address.
+    Workers are the master's children. (Their command lines cannot tell: with setproctitle
+    installed, gunicorn rewrites them to "gunicorn: worker [config.wsgi]".)
     """
-    bind = base.removeprefix("http://").encode()
+    master = _MASTERS[base]
     ticks = 0
     for process in Path("/proc").iterdir():
         if not process.name.isdigit():
             continue
         try:
-            command = (process / "cmdline").read_bytes()
             stat = (process / "stat").read_text()
         except OSError:  # ended meanwhile
             continue
-        if b"gunicorn" in command and bind in command.split(b"\0"):
-            fields = stat.rsplit(")", 1)[1].split()  # from field 3 (state) on
+        fields = stat.rsplit(")", 1)[1].split()  # from field 3 (state) on
+        if int(process.name) == master or int(fields[1]) == master:  # pid, or ppid
             ticks += int(fields[11]) + int(fields[12])  # utime, stime
     return ticks / os.sysconf("SC_CLK_TCK")
 

@@ -83,10 +83,13 @@ def applications_visible_to(
     )
 
 
-def vouchers_visible_to(*, actor: User, action: str = "voucher.view") -> QuerySet[Voucher]:
+def vouchers_visible_to(
+    *, actor: User, action: str = "voucher.view", vouchers: QuerySet[Voucher] | None = None
+) -> QuerySet[Voucher]:
+    """`vouchers` (default: all) narrowed to the actor's scope."""
     return scoped(
-        Voucher.objects.all(), actor=actor, action=action, own=("enterprise_id",),
-        issuer="program__region_id",
+        Voucher.objects.all() if vouchers is None else vouchers, actor=actor, action=action,
+        own=("enterprise_id",), issuer="program__region_id",
     )
 
 

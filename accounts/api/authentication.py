@@ -1,8 +1,12 @@
-"""`Authorization: Token yrd_…` (or `Bearer`) against the hashed, revocable API tokens."""
+"""`Authorization: Token yrd_…` (or `Bearer`) against the hashed, revocable API tokens.
+
+A token found valid is kept in the shared cache (accounts/token_cache.py), so a busy client's
+requests read no token row; revocation, deactivation and expiry still apply at once.
+"""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from django.db.models import Q
 from django.utils import timezone
@@ -12,10 +16,9 @@ from rest_framework import authentication, exceptions
 
 from accounts.models import ApiToken
 from accounts.services.tokens import hash_token_secret
+from accounts.token_cache import LAST_USED_INTERVAL, cached_token, remember_token
 
-# `last_used_at` is shown to the token's owner to the minute; writing it on every request
-# would make every read a write (and queue a busy token's requests on its row lock).
-LAST_USED_INTERVAL = timedelta(minutes=1)
+__all__ = ["LAST_USED_INTERVAL", "ApiTokenAuthentication", "record_token_use"]
 
 
 class ApiTokenAuthentication(authentication.BaseAuthentication):
@@ -27,15 +30,14 @@ class ApiTokenAuthentication(authentication.BaseAuthentication):
             return None
         if len(parts) != 2:
             raise exceptions.AuthenticationFailed(_("Authorization 头格式应为：Token <令牌>"))
-        raw = parts[1].decode(errors="replace")
-        # The secret has 256 random bits, so its SHA-256 is looked up through the unique index:
-        # a slow KDF would add nothing, and timing reveals nothing about an unknown secret.
-        try:
-            token = ApiToken.objects.select_related("user__organisation").get(
-                secret_hash=hash_token_secret(raw), revoked_at__isnull=True
-            )
-        except ApiToken.DoesNotExist:
-            token = None
+        # The secret has 256 random bits, so its SHA-256 is looked up through the unique index
+        # (or the cache): a slow KDF would add nothing, and timing reveals nothing about an
+        # unknown secret.
+        secret_hash = hash_token_secret(parts[1].decode(errors="replace"))
+        token = cached_token(secret_hash)
+        from_cache = token is not None
+        if token is None:
+            token = _token_from_database(secret_hash)
         if token is None or not token.user.is_active:
             raise exceptions.AuthenticationFailed(_("令牌无效或已吊销"))
         now = timezone.now()
@@ -44,17 +46,29 @@ class ApiTokenAuthentication(authentication.BaseAuthentication):
                 _("令牌已过期，请创建新令牌"), code="token_expired"
             )
         record_token_use(token, now=now)
+        if not from_cache:
+            remember_token(token, now=now)
         return token.user, token
 
     def authenticate_header(self, request) -> str:
         return "Token"
 
 
+def _token_from_database(secret_hash: str) -> ApiToken | None:
+    try:
+        return ApiToken.objects.select_related("user__organisation").get(
+            secret_hash=secret_hash, revoked_at__isnull=True
+        )
+    except ApiToken.DoesNotExist:
+        return None
+
+
 def record_token_use(token: ApiToken, *, now: datetime) -> None:
     """Set `last_used_at`, at most once per LAST_USED_INTERVAL (best effort, not audited).
 
     The read row usually shows a recent use already: then nothing is written. Otherwise a
-    compare-and-set lets one of several concurrent requests write it.
+    compare-and-set lets one of several concurrent requests write it; either way the token
+    in hand then counts as just used (a cached copy lives no longer than the interval).
     """
     stale = now - LAST_USED_INTERVAL
     if token.last_used_at is not None and token.last_used_at > stale:
@@ -62,6 +76,7 @@ def record_token_use(token: ApiToken, *, now: datetime) -> None:
     ApiToken.objects.filter(
         Q(last_used_at__isnull=True) | Q(last_used_at__lte=stale), pk=token.pk
     ).update(last_used_at=now)
+    token.last_used_at = now
 
 
 class ApiTokenScheme(OpenApiAuthenticationExtension):

@@ -78,7 +78,8 @@ def _run_once(
     now: datetime, *args: Any, **kwargs: Any,
 ) -> HttpResponseBase:
     """Claim, run and store the answer in one transaction: committed together or not at all."""
-    with request_transaction():
+    # An error of the view leaves this block, so the service needs no savepoint of its own.
+    with request_transaction(service_savepoint=False):
         claim = idempotency_claim(**keyed, now=now)
         if not claim.first:
             return _replay(view, claim, keyed["request_hash"])

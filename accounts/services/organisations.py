@@ -19,6 +19,7 @@ from accounts.permissions import require_impartial, require_region
 from accounts.services.notifications import notify_registration_decided
 from accounts.states import ORGANISATION_TRANSITIONS, require_transition
 from accounts.text import clean_text
+from accounts.token_cache import forget_tokens_of
 from accounts.transactions import service_transaction
 
 ROLES_BY_KIND: dict[str, set[str]] = {
@@ -183,6 +184,7 @@ def organisation_move_status(
     )
     if updated != 1:
         raise Conflict("该机构已被他人审核，请刷新后查看", code="concurrent_review")
+    forget_tokens_of(organisation_id=organisation.pk)  # cached actors carry the old status
     organisation.refresh_from_db()
     audit_record(
         actor=actor,
@@ -218,6 +220,7 @@ def organisation_set_city(
         raise InvalidInput(_("更改已确定的城市时必须填写原因"), extra={"field": "reason"})
     before = locked.city.code if locked.city is not None else None
     Organisation.objects.filter(pk=locked.pk).update(city=city)
+    forget_tokens_of(organisation_id=locked.pk)
     organisation.refresh_from_db()
     audit_record(
         actor=actor, action="organisation_city_set", target=organisation,
@@ -247,6 +250,7 @@ def organisation_set_actual_controller(
         actual_controller=controller.name, actual_controller_identifier=controller.identifier,
         actual_controller_key=controller.key,
     )
+    forget_tokens_of(organisation_id=locked.pk)  # the related-party rules read it from the actor
     organisation.refresh_from_db()
     audit_record(
         actor=actor, action="organisation_actual_controller_set", target=organisation,

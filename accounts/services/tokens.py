@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.audit import audit_record
 from accounts.errors import AccessDenied, Conflict, InvalidInput
 from accounts.models import ApiToken, User
+from accounts.token_cache import forget_tokens
 from accounts.transactions import service_transaction
 
 TOKEN_PREFIX = "yrd_"  # noqa: S105 - a public marker, not a secret
@@ -53,10 +54,14 @@ def api_token_create(
 
 @service_transaction
 def api_token_revoke(*, actor: User, token: ApiToken, now: datetime) -> ApiToken:
-    """Revoke one of the actor's own tokens (idempotent: revoking twice changes nothing)."""
+    """Revoke one of the actor's own tokens (idempotent: revoking twice changes nothing).
+
+    Its cached copy is tombstoned in the same transaction (refused at once on every process).
+    """
     if token.user_id != actor.pk:
         raise AccessDenied("只能吊销自己的令牌")
     if ApiToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(revoked_at=now):
+        forget_tokens([token.secret_hash])
         audit_record(actor=actor, action="api_token_revoke", target=token, now=now)
     token.refresh_from_db()
     return token

@@ -233,6 +233,14 @@ if CACHES["default"]["BACKEND"].endswith("RedisCache"):
         {"socket_connect_timeout": _cache_timeout, "socket_timeout": _cache_timeout}
     )
 
+# Seconds a valid API token stays in the cache (accounts/token_cache.py; 0: never cached). Only
+# a cache shared by every process can withdraw a token everywhere at once, so the default is
+# on with Redis or Memcached and off with the per-process local memory cache.
+_shared_cache = CACHES["default"]["BACKEND"].endswith(
+    ("RedisCache", "PyMemcacheCache", "PyLibMCCache")
+)
+API_TOKEN_CACHE_SECONDS = env.int("API_TOKEN_CACHE_SECONDS", default=60 if _shared_cache else 0)
+
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "accounts.api.authentication.ApiTokenAuthentication",

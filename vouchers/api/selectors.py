@@ -9,6 +9,8 @@ and region again on writes.
 
 from __future__ import annotations
 
+import functools
+
 from django.db.models import CharField, F, Q, QuerySet
 from django.db.models.functions import Cast
 
@@ -58,7 +60,16 @@ def vouchers_visible(*, actor: User) -> QuerySet[Voucher]:
     Annotated columns rather than select_related: a list page then builds one model per row
     from 18 columns instead of five from about 80, and the select costs half the Python.
     """
-    return visibility.with_voucher_balances(vouchers_in_scope(actor=actor)).annotate(
+    return visibility.vouchers_visible_to(actor=actor, vouchers=_vouchers_with_names())
+
+
+@functools.cache
+def _vouchers_with_names() -> QuerySet[Voucher]:
+    # Resolving these joins was a seventh of a list request's CPU: built once per process and
+    # never evaluated; each request filters a clone of it to its actor's scope.
+    return visibility.with_voucher_balances(
+        Voucher.objects.order_by("-issued_at", "-pk")
+    ).annotate(
         program_name=F("program__name"),
         region_code=F("program__region__short_code"),
         enterprise_name=F("enterprise__name"),

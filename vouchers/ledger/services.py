@@ -35,7 +35,6 @@ __all__ = [
 EXPIRY_CHUNK = 500
 
 
-@transaction.atomic
 def account_open(
     *,
     kind: str,
@@ -48,8 +47,10 @@ def account_open(
 ) -> Account:
     """Return the account of this kind and owner, creating it the first time.
 
-    Joins the caller's transaction. An existing account with other limits is refused
-    (`AccountConflict`): silently returning it would let a caller believe it is protected.
+    Joins the caller's transaction without a savepoint: the usual case is one SELECT, and
+    get_or_create's insert has a savepoint of its own for a racing creation. An existing
+    account with other limits is refused (`AccountConflict`) before any write: silently
+    returning it would let a caller believe it is protected.
     """
     limits = {
         "debits_must_not_exceed_credits": debits_must_not_exceed_credits,

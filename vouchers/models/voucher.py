@@ -42,7 +42,15 @@ class Voucher(models.Model):
                 name="voucher_returned_within_amount",
             ),
         ]
-        indexes = [models.Index(fields=["state", "expires_at"])]
+        # The lists' order (the API's and the pages'): an enterprise's own vouchers, and a
+        # region's or all vouchers walked newest first until the page is full.
+        indexes = [
+            models.Index(fields=["state", "expires_at"]),
+            models.Index(
+                fields=["enterprise", "-issued_at", "-id"], name="voucher_enterprise_newest"
+            ),
+            models.Index(fields=["-issued_at", "-id"], name="voucher_newest"),
+        ]
 
     def __str__(self) -> str:
         return self.code

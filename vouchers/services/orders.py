@@ -12,7 +12,6 @@ from accounts.access import require_action
 from accounts.amounts import fen_check
 from accounts.audit import audit_record
 from accounts.errors import AccessDenied, InvalidInput
-from accounts.identity import under_one_controller
 from accounts.models import Organisation, User
 from accounts.permissions import organisation_of
 from accounts.templatetags.money import format_yuan
@@ -21,13 +20,10 @@ from accounts.transactions import service_transaction
 from vouchers.errors import ConcurrentUpdate, Refused, refuse
 from vouchers.invoices import fold
 from vouchers.ledger.errors import InsufficientBalance
-from vouchers.ledger.models import Account
 from vouchers.ledger.services import ledger_post
-from vouchers.locks import lock_order, lock_voucher
+from vouchers.locks import lock_order, lock_voucher, lock_voucher_with_program
 from vouchers.models import (
-    InstitutionService,
     Program,
-    ProgramCategory,
     Redemption,
     ServiceCategory,
     ServiceOrder,
@@ -36,11 +32,11 @@ from vouchers.models import (
 from vouchers.movements import cancel_key, hold_spec, lapse_key, payable_account, release_hold
 from vouchers.notifications import notify_order_cancelled, notify_order_placed
 from vouchers.pricing import require_voucher_share, voucher_portion
-from vouchers.services.oversight import require_not_blacklisted
+from vouchers.services.order_checks import OPEN_STATES, OrderParties, order_facts, require_orderable
 from vouchers.services.records import record_refresh_after_commit
 from vouchers.states import ORDER_TRANSITIONS, move_state
 
-OPEN_STATES = (ServiceOrder.State.PLACED, ServiceOrder.State.DELIVERED)
+__all__ = ["OPEN_STATES", "order_cancel", "order_lapse", "order_place", "orders_lapse_due"]
 
 
 @service_transaction
@@ -73,20 +69,17 @@ def order_place(
     if not contract_number.strip():
         raise InvalidInput("请填写合同编号", extra={"field": "contract_number"})
     fee_justification = _require_fee_justification(total_fee_fen, fee_justification)
-    require_not_blacklisted(enterprise)
-    voucher = lock_voucher(voucher.pk)
+    voucher = lock_voucher_with_program(voucher.pk)
     program = voucher.program
-    _require_usable_voucher(voucher, now)
-    _require_eligible_institution(program, enterprise, institution)
-    rule = _require_eligible_category(program, institution, category)
     contract_key = fold(contract_number)
-    if ServiceOrder.objects.filter(
-        institution=institution, contract_key=contract_key, state__in=OPEN_STATES
-    ).exists():
-        refuse("contract_in_use", "该合同已有进行中的创新券订单")
+    parties = OrderParties(voucher=voucher, enterprise=enterprise, institution=institution,
+                           category=category, contract_key=contract_key)
+    # Every rule's facts in one read after the lock, refused in the rules' order.
+    facts = order_facts(parties)
+    rule = require_orderable(parties, facts, now)
     ratio_bp, portion = voucher_portion(program, enterprise, institution, rule, total_fee_fen)
     require_voucher_share(ratio_bp, portion, total_fee_fen)
-    portion = min(portion, Account.objects.get(pk=voucher.account_id).available_fen)
+    portion = min(portion, facts["available_fen"])
     if portion <= 0:
         refuse("voucher_exhausted", "创新券可用余额不足")
     # 通兑: the enterprise pays its share, the voucher pays the institution the rest.
@@ -245,45 +238,3 @@ def _hold(order: ServiceOrder, voucher: Voucher, *, now: datetime, actor: User) 
         ledger_post(transfers=[hold_spec(order, voucher)], now=now, actor=actor)
     except InsufficientBalance as error:
         raise Refused("创新券可用余额不足", code="voucher_exhausted") from error
-
-
-def _require_usable_voucher(voucher: Voucher, now: datetime) -> None:
-    if voucher.state != Voucher.State.ACTIVE:
-        refuse("voucher_not_active", f"创新券{voucher.code}已{voucher.get_state_display()}")
-    if now >= voucher.expires_at:
-        refuse("voucher_expired", f"创新券{voucher.code}已过使用截止时间")
-
-
-def _require_eligible_institution(
-    program: Program, enterprise: Organisation, institution: Organisation
-) -> None:
-    if institution.kind != Organisation.Kind.INSTITUTION or not institution.is_approved:
-        refuse("institution_not_eligible", f"{institution.name}不是已通过审核的服务机构")
-    require_not_blacklisted(institution)
-    if (
-        institution.city_id is None  # filtering on it would find no city either
-        or not program.serving_cities.filter(pk=institution.city_id).exists()
-    ):
-        refuse("outside_serving_area", f"{institution.name}不在本项目的服务区域内")
-    institution_code, enterprise_code = institution.credit_code, enterprise.credit_code
-    if institution_code is None or enterprise_code is None:  # a market party has one (DB check)
-        raise ValueError("an enterprise or institution without a credit code")
-    if institution_code[8:17] == enterprise_code[8:17]:
-        refuse("same_legal_entity", "企业与服务机构属于同一法人，不能使用创新券")
-    if enterprise.related_organisations.filter(pk=institution.pk).exists():
-        refuse("related_party", "企业与服务机构存在关联关系，不能使用创新券")
-    if under_one_controller(enterprise, institution):
-        refuse("related_party", "企业与服务机构为同一实际控制人，不能使用创新券")
-
-
-def _require_eligible_category(
-    program: Program, institution: Organisation, category: ServiceCategory
-) -> ProgramCategory:
-    rule = ProgramCategory.objects.filter(program=program, category=category).first()
-    if rule is None:
-        refuse("category_not_eligible", f"「{category.name}」不在本项目支持范围内")
-    if not InstitutionService.objects.filter(
-        institution=institution, category=category, is_active=True
-    ).exists():
-        refuse("service_not_offered", f"{institution.name}未登记提供「{category.name}」服务")
-    return rule

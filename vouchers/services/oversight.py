@@ -6,6 +6,7 @@ import math
 import random
 import secrets
 from datetime import date, datetime
+from typing import NoReturn
 
 from django.utils import timezone
 
@@ -169,10 +170,14 @@ def redemption_claw_back(
 def require_not_blacklisted(organisation: Organisation) -> None:
     """A blacklisted organisation (by any region) can no longer apply, order or redeem."""
     if Blacklisting.objects.filter(organisation=organisation).exists():
-        raise Blacklisted(
-            f"{organisation.name}已被列入黑名单，不能申领、使用或兑付创新券",
-            extra={"organisation": organisation.pk},
-        )
+        refuse_blacklisted(organisation)
+
+
+def refuse_blacklisted(organisation: Organisation) -> NoReturn:
+    raise Blacklisted(
+        f"{organisation.name}已被列入黑名单，不能申领、使用或兑付创新券",
+        extra={"organisation": organisation.pk},
+    )
 
 
 @service_transaction
