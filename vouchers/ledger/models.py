@@ -110,7 +110,9 @@ class Transfer(models.Model):
         POST_PENDING = "post_pending", _("预留转过账")
         VOID_PENDING = "void_pending", _("预留作废")
 
-    idempotency_key = models.CharField(_("幂等键"), max_length=200, unique=True)
+    # Unique by the constraint in Meta, not `unique=True`: on PostgreSQL that would add a
+    # second, varchar_pattern_ops index for LIKE queries, which no query runs (issue 22).
+    idempotency_key = models.CharField(_("幂等键"), max_length=200)
     debit_account = models.ForeignKey(
         Account, on_delete=models.PROTECT, related_name="debit_transfers"
     )
@@ -144,6 +146,10 @@ class Transfer(models.Model):
         verbose_name = _("转账流水")
         verbose_name_plural = _("转账流水")
         constraints = [
+            # The name PostgreSQL gave the column's UNIQUE when the table was created.
+            models.UniqueConstraint(
+                fields=["idempotency_key"], name="ledger_transfer_idempotency_key_key"
+            ),
             models.CheckConstraint(condition=Q(amount_fen__gt=0), name="ledger_transfer_positive"),
             models.CheckConstraint(
                 condition=~Q(debit_account=F("credit_account")),
