@@ -174,9 +174,13 @@ def ensure_debian_package(program: str, package: str) -> str:
     found = shutil.which(program) or shutil.which(program, path="/usr/sbin")
     if found is None:
         environment = {**os.environ, "DEBIAN_FRONTEND": "noninteractive", "RUNLEVEL": "1"}
-        installed = subprocess.run(["apt-get", "install", "-y", "-qq", package],
-                                   env=environment, capture_output=True, check=False)
-        found = shutil.which(program) or shutil.which(program, path="/usr/sbin")
+        # A fresh machine may have no package lists yet: then once more after an update.
+        for command in (["apt-get", "install", "-y", "-qq", package], ["apt-get", "update", "-qq"],
+                        ["apt-get", "install", "-y", "-qq", package]):
+            installed = subprocess.run(command, env=environment, capture_output=True, check=False)
+            found = shutil.which(program) or shutil.which(program, path="/usr/sbin")
+            if found is not None:
+                break
         if found is None:
             raise AssertionError(f"{program} is missing and `apt-get install {package}` failed: "
                                  f"{installed.stderr.decode(errors='replace')[-500:]}")

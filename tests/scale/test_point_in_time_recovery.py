@@ -23,6 +23,7 @@ from tests.faults.servers import (
     ROOT,
     PrivatePostgres,
     PrivateRedis,
+    ensure_debian_package,
     manage,
     stack_environment,
     wait_until,
@@ -53,21 +54,6 @@ ledger_post(transfers=[TransferSpec(idempotency_key={key!r}, debit_account_id=fu
 JOURNAL = "SELECT idempotency_key FROM ledger_transfer ORDER BY id"
 BALANCES = ("SELECT kind || ' ' || debits_posted_fen || ' ' || credits_posted_fen"
             " FROM ledger_account ORDER BY kind")
-
-
-def _install_pgbackrest() -> None:
-    """Debian's pgbackrest, installed as .ci/run's ensure_pgbackrest does when missing."""
-    if shutil.which("pgbackrest") is None and os.geteuid() == 0:
-        environment = os.environ | {"DEBIAN_FRONTEND": "noninteractive"}
-        for command in (["apt-get", "install", "-y", "-qq", "pgbackrest"],
-                        ["apt-get", "update", "-qq"],
-                        ["apt-get", "install", "-y", "-qq", "pgbackrest"]):
-            subprocess.run(command, env=environment, check=False, capture_output=True)  # noqa: S603
-            if shutil.which("pgbackrest"):
-                break
-    if shutil.which("pgbackrest") is None:
-        pytest.fail("the recovery drill needs Debian's pgbackrest (apt-get install pgbackrest, "
-                    "as root) and pg_createcluster")
 
 
 class Repository:
@@ -131,7 +117,7 @@ def archived() -> Iterator[tuple[PrivatePostgres, Repository]]:
     """A private cluster archiving into a fresh repository, with a first full backup."""
     if shutil.which("pg_createcluster") is None:
         pytest.fail("the recovery drill needs Debian's postgresql-common (pg_createcluster)")
-    _install_pgbackrest()
+    ensure_debian_package("pgbackrest", "pgbackrest")  # as .ci/run's ensure_pgbackrest
     # Not tmp_path: the server's postgres user must reach the folder, and pytest's base
     # folder is private to the user running the tests.
     repository = Repository(Path(tempfile.mkdtemp(prefix="vouchers-pitr-")))
