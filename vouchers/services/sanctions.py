@@ -15,6 +15,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.db.models import Q
+from django.utils.functional import Promise
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
 
 from accounts.access import require_action
 from accounts.audit import audit_record
@@ -36,7 +39,9 @@ from vouchers.movements import (
 )
 from vouchers.states import (
     BATCH_TRANSITIONS,
+    ORDER_SUSPENSION_LIFTS,
     ORDER_TRANSITIONS,
+    REDEMPTION_SUSPENSION_LIFTS,
     REDEMPTION_TRANSITIONS,
     move_state,
 )
@@ -51,7 +56,7 @@ OPEN_CLAIM_STATES = (_R.REQUESTED, _R.APPROVED, _R.SUSPENDED)
 OPEN_ORDER_STATES = (_O.PLACED, _O.DELIVERED, _O.SUSPENDED)
 
 
-def reason_required(reason: str, message: str) -> str:
+def reason_required(reason: str, message: str | Promise) -> str:
     if not reason.strip():
         raise InvalidInput(message, extra={"field": "reason"})
     return reason.strip()
@@ -59,7 +64,7 @@ def reason_required(reason: str, message: str) -> str:
 
 def destination_of(destination: str) -> str:
     if destination not in Destination.values:
-        raise InvalidInput("请选择款项去向", code="invalid_destination",
+        raise InvalidInput(_("请选择款项去向"), code="invalid_destination",
                            extra={"field": "destination"})
     return destination
 
@@ -262,7 +267,7 @@ def _require_decider(actor: User, program_region_id: int, *, now: datetime) -> N
 
 def _require_suspended(record: Redemption | ServiceOrder) -> None:
     if record.state != type(record).State.SUSPENDED:
-        refuse("not_suspended", f"{record}未处于暂停状态，无需处理")
+        refuse("not_suspended", format_lazy(_("{record}未处于暂停状态，无需处理"), record=record))
 
 
 @service_transaction
@@ -278,10 +283,10 @@ def redemption_suspension_lift(
     (redemption,) = locked.redemptions
     _require_suspended(redemption)
     if Blacklisting.objects.filter(organisation_id=redemption.payee_id).exists():
-        raise Blacklisted("收款方已被列入黑名单，不能恢复该兑付，请作出驳回决定",
+        raise Blacklisted(_("收款方已被列入黑名单，不能恢复该兑付，请作出驳回决定"),
                           extra={"organisation": redemption.payee_id})
     target = redemption.suspended_from
-    before = move_state(redemption, target=target, transitions=REDEMPTION_TRANSITIONS,
+    before = move_state(redemption, target=target, transitions=REDEMPTION_SUSPENSION_LIFTS,
                         suspended_from="", stopped_reason="")
     audit_record(actor=actor, action="redemption_suspension_lift", target=redemption,
                  region=redemption.program.region, now=now, before={"state": before},
@@ -298,7 +303,7 @@ def redemption_suspension_reject(
     hold released), an approved one withdrawn (its payable reversed); the money goes to
     `destination` (the voucher, or on to the program budget), and the order ends."""
     _require_decider(actor, redemption.program.region_id, now=now)
-    reason = reason_required(reason, "驳回暂停的兑付必须填写原因")
+    reason = reason_required(reason, _("驳回暂停的兑付必须填写原因"))
     destination = destination_of(destination)
     locked = lock_sanctioned(orders=[], redemptions=[redemption.pk])
     (redemption,) = locked.redemptions
@@ -321,8 +326,8 @@ def order_suspension_lift(*, actor: User, order: ServiceOrder, now: datetime) ->
     locked = lock_sanctioned(orders=[order.pk], redemptions=[])
     order = locked.orders[order.pk]
     _require_suspended(order)
-    before = move_state(order, target=order.suspended_from, transitions=ORDER_TRANSITIONS,
-                        suspended_from="")
+    before = move_state(order, target=order.suspended_from,
+                        transitions=ORDER_SUSPENSION_LIFTS, suspended_from="")
     audit_record(actor=actor, action="order_suspension_lift", target=order,
                  region=order.voucher.program.region, now=now, before={"state": before},
                  after={"state": order.state}, amount_fen=order.voucher_fen)
@@ -336,7 +341,7 @@ def order_suspension_reject(
     """The issuing reviewer ends a suspended order (作废终止): its hold is released to the
     voucher, or on to the program budget, as `destination` says."""
     _require_decider(actor, order.voucher.program.region_id, now=now)
-    reason = reason_required(reason, "终止暂停的订单必须填写原因")
+    reason = reason_required(reason, _("终止暂停的订单必须填写原因"))
     destination = destination_of(destination)
     locked = lock_sanctioned(orders=[order.pk], redemptions=[])
     order = locked.orders[order.pk]
@@ -358,13 +363,14 @@ def redemption_withdraw(
     already paid: claw it back instead).
     """
     _require_decider(actor, redemption.program.region_id, now=now)
-    reason = reason_required(reason, "撤回已批准的兑付必须填写原因")
+    reason = reason_required(reason, _("撤回已批准的兑付必须填写原因"))
     destination = destination_of(destination)
     locked = lock_sanctioned(orders=[], redemptions=[redemption.pk])
     (redemption,) = locked.redemptions
     if redemption.state != _R.APPROVED:
         refuse("not_withdrawable",
-               f"{redemption}{redemption.get_state_display()}，只有已批准且尚未支付的兑付可以撤回",
+               format_lazy(_("{record}{state}，只有已批准且尚未支付的兑付可以撤回"),
+                           record=redemption, state=redemption.get_state_display()),
                state=redemption.state)
     redemption_withdraw_locked(actor=actor, order=locked.orders[redemption.order_id],
                                redemption=redemption, reason=reason, destination=destination,

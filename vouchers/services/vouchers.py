@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
+
 from accounts.access import require_action
 from accounts.audit import audit_record
 from accounts.models import User
@@ -139,10 +142,10 @@ def voucher_revoke(*, actor: User, voucher: Voucher, reason: str, now: datetime)
     """
     require_action(actor, "application.review", now=now)
     require_region(actor, voucher.program.region_id)
-    reason = sanctions.reason_required(reason, "作废创新券必须填写原因")
+    reason = sanctions.reason_required(reason, _("作废创新券必须填写原因"))
     voucher = lock_voucher(voucher.pk)  # first: no order is placed on it meanwhile
     if voucher.state == Voucher.State.REVOKED:
-        refuse("already_revoked", f"创新券{voucher.code}已作废")
+        refuse("already_revoked", format_lazy(_("创新券{code}已作废"), code=voucher.code))
     orders = voucher.orders.filter(state__in=sanctions.OPEN_ORDER_STATES)
     claims = Redemption.objects.filter(order__voucher=voucher,
                                        state__in=sanctions.OPEN_CLAIM_STATES)
