@@ -101,8 +101,9 @@ DELIVERY_TRANSITIONS: Mapping[str, frozenset[str]] = {
 _R = Redemption.State
 # Sanctions: a blacklisting suspends a requested or approved claim; lifting it returns to
 # the state it came from (`suspended_from`, REDEMPTION_SUSPENSION_LIFTS), rejecting it voids
-# a requested claim or withdraws an approved one. A revoked voucher voids or withdraws directly; an approved claim may also
-# be withdrawn on its own before payment. Paid money is only ever clawed back.
+# a requested claim or withdraws an approved one. A revoked voucher voids or withdraws
+# directly; an approved claim may also be withdrawn on its own before payment. Paid money is
+# only ever clawed back.
 REDEMPTION_TRANSITIONS: Mapping[str, frozenset[str]] = {
     _R.REQUESTED: frozenset({_R.APPROVED, _R.REJECTED, _R.SUSPENDED, _R.VOIDED}),
     _R.APPROVED: frozenset({_R.PAID, _R.SUSPENDED, _R.WITHDRAWN}),

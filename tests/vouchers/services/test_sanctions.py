@@ -428,5 +428,5 @@ def test_only_the_authoritys_lift_leaves_a_suspension():
     # the end of the record; the way back is a table of its own.
     assert states.ORDER_TRANSITIONS[_O.SUSPENDED] == {_O.VOIDED}
     assert states.REDEMPTION_TRANSITIONS[_R.SUSPENDED] == {_R.VOIDED, _R.WITHDRAWN}
-    assert states.ORDER_SUSPENSION_LIFTS == {_O.SUSPENDED: {_O.PLACED, _O.DELIVERED}}
-    assert states.REDEMPTION_SUSPENSION_LIFTS == {_R.SUSPENDED: {_R.REQUESTED, _R.APPROVED}}
+    assert {_O.SUSPENDED: {_O.PLACED, _O.DELIVERED}} == states.ORDER_SUSPENSION_LIFTS
+    assert {_R.SUSPENDED: {_R.REQUESTED, _R.APPROVED}} == states.REDEMPTION_SUSPENSION_LIFTS
