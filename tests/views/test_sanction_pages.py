@@ -46,7 +46,8 @@ def test_the_reviewer_revokes_a_voucher_after_confirming(client, world, language
     assert texts[0] in page.content.decode()
 
     summary = client.post(url, {"form_token": token(page), "reason": "骗补"})
-    assert texts[1] in summary.content.decode() and texts[2] in summary.content.decode()
+    assert texts[1] in summary.content.decode()
+    assert texts[2] in summary.content.decode()
     voucher.refresh_from_db()
     assert voucher.state == Voucher.State.ACTIVE  # not before the confirmation
 
@@ -69,7 +70,8 @@ def test_revoking_without_a_reason_is_refused_on_the_page(client, world, languag
     url = reverse("vouchers:voucher_review", args=[voucher.pk])
     page = client.post(url, {"form_token": token(client.get(url)), "reason": "",
                              "confirmed": "1"})
-    assert page.status_code == 200 and message in page.content.decode()
+    assert page.status_code == 200
+    assert message in page.content.decode()
     voucher.refresh_from_db()
     assert voucher.state == Voucher.State.ACTIVE
 
@@ -118,7 +120,8 @@ def test_a_withdrawal_needs_a_destination(client, world):
     page = client.get(reverse("vouchers:redemption_detail", args=[redemption.pk]))
     answer = client.post(reverse("vouchers:redemption_withdraw", args=[redemption.pk]),
                          {"form_token": token(page), "reason": "x", "confirmed": "1"})
-    assert answer.status_code == 200 and 'class="error"' in answer.content.decode()
+    assert answer.status_code == 200
+    assert 'class="error"' in answer.content.decode()
     redemption.refresh_from_db()
     assert redemption.state == Redemption.State.APPROVED
 
@@ -162,7 +165,8 @@ def test_lifting_and_rejecting_from_the_suspensions_page(client, world):
     lift = {"form_token": token(client.get(url)), "kind": "redemption", "item": claim.pk,
             "decision": "lift", "confirmed": "1"}
     answer = client.post(url, lift)
-    assert answer.status_code == 200 and "收款方已被列入黑名单" in answer.content.decode()
+    assert answer.status_code == 200
+    assert "收款方已被列入黑名单" in answer.content.decode()
     claim.refresh_from_db()
     assert claim.state == Redemption.State.SUSPENDED
 
@@ -173,7 +177,8 @@ def test_a_rejection_on_the_suspensions_page_needs_a_reason(client, world):
     url = reverse("vouchers:suspensions")
     answer = client.post(url, {"form_token": token(client.get(url)), "kind": "redemption",
                                "item": claim.pk, "decision": "reject", "confirmed": "1"})
-    assert answer.status_code == 200 and "驳回时必须填写原因" in answer.content.decode()
+    assert answer.status_code == 200
+    assert "驳回时必须填写原因" in answer.content.decode()
     claim.refresh_from_db()
     assert claim.state == Redemption.State.SUSPENDED
 
