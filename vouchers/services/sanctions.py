@@ -200,7 +200,7 @@ def _audit_claim(
     actor: User | None, redemption: Redemption, before: str, *, action: str, reason: str,
     now: datetime, amount_fen: int, batch: PaymentBatch | None = None, order_state: str = "",
 ) -> None:
-    after: dict = {"state": redemption.state}
+    after: dict[str, object] = {"state": redemption.state}
     if redemption.returned_to:
         after["destination"] = redemption.returned_to
     if batch is not None:
