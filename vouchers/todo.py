@@ -31,7 +31,7 @@ from vouchers.models import (
 
 # A redemption in one of these states ends the order's claim (a rejected one refuses the order).
 CLAIMED = [Redemption.State.REQUESTED, Redemption.State.APPROVED, Redemption.State.PAID,
-           Redemption.State.CLAWED_BACK]
+           Redemption.State.CLAWED_BACK, Redemption.State.SUSPENDED]
 
 
 @dataclass(frozen=True)

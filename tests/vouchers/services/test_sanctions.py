@@ -430,3 +430,16 @@ def test_only_the_authoritys_lift_leaves_a_suspension():
     assert states.REDEMPTION_TRANSITIONS[_R.SUSPENDED] == {_R.VOIDED, _R.WITHDRAWN}
     assert {_O.SUSPENDED: {_O.PLACED, _O.DELIVERED}} == states.ORDER_SUSPENSION_LIFTS
     assert {_R.SUSPENDED: {_R.REQUESTED, _R.APPROVED}} == states.REDEMPTION_SUSPENSION_LIFTS
+
+
+def test_a_suspended_claim_keeps_its_hold_past_the_redemption_deadline(world, voucher,
+                                                                        ledger_clean):
+    from vouchers.services import orders
+
+    claim = requested(world, voucher)
+    blacklist(world, world.enterprise.organisation)
+    assert orders.orders_lapse_due(now=world.program.redemption_deadline_at) == 0
+    assert (state(claim), state(claim.order)) == (_R.SUSPENDED, _O.DELIVERED)
+    sanctions.redemption_suspension_lift(actor=world.reviewer, redemption=claim, now=NOW)
+    redemptions.redemption_approve(actor=world.reviewer, redemption=claim, now=NOW)
+    assert state(claim) == _R.APPROVED  # the hold was still there to capture
