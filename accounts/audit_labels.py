@@ -75,6 +75,14 @@ ACTION_LABELS: dict[str, Promise] = {
     "payment_batch_cancel": pgettext_lazy("audit action", "撤销支付批次"),
     "spot_check_draw": pgettext_lazy("audit action", "抽取抽查样本"),
     "spot_check_record": pgettext_lazy("audit action", "登记抽查结果"),
+    # Sanctions: what a revoked voucher or a blacklisting stops
+    "order_void": pgettext_lazy("audit action", "订单作废终止"),
+    "order_suspend": pgettext_lazy("audit action", "订单暂停"),
+    "order_suspension_lift": pgettext_lazy("audit action", "解除订单暂停"),
+    "redemption_voided": pgettext_lazy("audit action", "兑付申请作废"),
+    "redemption_suspended": pgettext_lazy("audit action", "兑付暂停"),
+    "redemption_suspension_lift": pgettext_lazy("audit action", "解除兑付暂停"),
+    "redemption_withdrawn": pgettext_lazy("audit action", "撤回已批准的兑付"),
     # Reports and reconciliation
     "report_request": pgettext_lazy("audit action", "申请生成报表"),
     "report_run_succeed": pgettext_lazy("audit action", "报表生成完成"),
@@ -155,6 +163,11 @@ FIELD_LABELS: dict[str, Promise] = {
 
     "payment_reference": pgettext_lazy("audit field", "国库支付凭证号"),
     "paid_on": pgettext_lazy("audit field", "支付日期"),
+    "claim_state": pgettext_lazy("audit field", "兑付状态"),
+    "destination": pgettext_lazy("audit field", "款项去向"),
+    "left_batch": pgettext_lazy("audit field", "移出的支付批次"),
+    "suspended_claims": pgettext_lazy("audit field", "暂停的兑付数"),
+    "suspended_orders": pgettext_lazy("audit field", "暂停的订单数"),
 }
 
 # A line's object, by object_type, in the singular (the models' verbose names are plural in

@@ -55,6 +55,14 @@ def _redemptions(value: Any) -> str:
     return "、".join(f"{noun} #{number}" for number in numbers)
 
 
+def _destination(value: Any) -> str:
+    return str(dict(Redemption.Destination.choices).get(value, value))
+
+
+def _claim_state(value: Any) -> str:
+    return str(dict(Redemption.State.choices).get(value, value))
+
+
 def register() -> None:
     register_object_link("vouchers.application", _application_pages)
     register_object_link("vouchers.serviceorder",
@@ -69,3 +77,5 @@ def register() -> None:
         visibility.evidence_visible_to, "", order_field="order_id"))
     VALUE_FORMATS["required_evidence"] = _evidence_kinds
     VALUE_FORMATS["sample"] = _redemptions
+    VALUE_FORMATS["destination"] = _destination
+    VALUE_FORMATS["claim_state"] = _claim_state

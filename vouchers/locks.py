@@ -63,6 +63,16 @@ def lock_order(pk: int) -> ServiceOrder:
     return _locked(ServiceOrder, [pk])[0]
 
 
+def lock_orders(pks: Iterable[int]) -> list[ServiceOrder]:
+    """Sanctions: every open order of a voucher or of a blacklisted party at once."""
+    return _locked(ServiceOrder, pks)
+
+
+def lock_batches(pks: Iterable[int]) -> list[PaymentBatch]:
+    """Sanctions: the open batches that stopped claims leave."""
+    return _locked(PaymentBatch, pks)
+
+
 def lock_redemptions(pks: Iterable[int]) -> list[Redemption]:
     return _locked(Redemption, pks)
 

@@ -137,6 +137,14 @@ def reject_key(redemption: Redemption) -> str:
     return f"redemption-reject:{redemption.pk}"
 
 
+def withdraw_key(redemption: Redemption) -> str:
+    return f"redemption-withdraw:{redemption.pk}"
+
+
+def void_key(order: ServiceOrder) -> str:
+    return f"order-void:{order.pk}"
+
+
 def pay_key(redemption: Redemption) -> str:
     return f"settlement-pay:{redemption.pk}"
 
@@ -233,6 +241,21 @@ def return_to_budget_spec(voucher: Voucher, *, amount_fen: int, key: str) -> Tra
         business_type="voucher",
         business_id=str(voucher.pk),
         memo=f"创新券{voucher.code}余额退回预算",
+    )
+
+
+def withdraw_spec(redemption: Redemption, voucher: Voucher) -> TransferSpec:
+    """An approved, unpaid redemption withdrawn: a compensating entry from the payee's payable
+    account back to the voucher (the capture itself is never edited)."""
+    return TransferSpec(
+        idempotency_key=withdraw_key(redemption),
+        debit_account_id=redemption.order.payable_account_id,
+        credit_account_id=voucher.account_id,
+        amount_fen=redemption.approved_fen,
+        phase=Phase.POSTED,
+        business_type="redemption",
+        business_id=str(redemption.pk),
+        memo=f"撤回已批准兑付 发票{redemption.invoice_label}",
     )
 
 

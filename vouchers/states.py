@@ -69,13 +69,26 @@ VOUCHER_TRANSITIONS: Mapping[str, frozenset[str]] = {
 
 _O = ServiceOrder.State
 # A disputed delivery sends the order back to PLACED: the institution may deliver again.
+# Sanctions: a blacklisting suspends an open order until the authority lifts the suspension
+# (back to the state it came from: ORDER_SUSPENSION_LIFTS) or voids it; a revoked voucher
+# voids its delivered orders, and a withdrawn approval its (redeemed) order. VOIDED keeps
+# deliveries and evidence.
 ORDER_TRANSITIONS: Mapping[str, frozenset[str]] = {
-    _O.PLACED: frozenset({_O.DELIVERED, _O.CANCELLED, _O.LAPSED}),
-    _O.DELIVERED: frozenset({_O.PLACED, _O.REDEEMED, _O.REFUSED, _O.LAPSED}),
-    _O.REDEEMED: frozenset(),
+    _O.PLACED: frozenset({_O.DELIVERED, _O.CANCELLED, _O.LAPSED, _O.SUSPENDED, _O.VOIDED}),
+    _O.DELIVERED: frozenset(
+        {_O.PLACED, _O.REDEEMED, _O.REFUSED, _O.LAPSED, _O.SUSPENDED, _O.VOIDED}
+    ),
+    _O.REDEEMED: frozenset({_O.VOIDED}),
     _O.REFUSED: frozenset(),
     _O.CANCELLED: frozenset(),
     _O.LAPSED: frozenset(),
+    _O.SUSPENDED: frozenset({_O.VOIDED}),
+    _O.VOIDED: frozenset(),
+}
+# Lifting a suspension is the authority's alone: its edges are kept out of ORDER_TRANSITIONS so
+# that no ordinary service (a delivery, a dispute) can move a suspended order.
+ORDER_SUSPENSION_LIFTS: Mapping[str, frozenset[str]] = {
+    _O.SUSPENDED: frozenset({_O.PLACED, _O.DELIVERED}),
 }
 
 _D = Delivery.State
@@ -86,12 +99,24 @@ DELIVERY_TRANSITIONS: Mapping[str, frozenset[str]] = {
 }
 
 _R = Redemption.State
+# Sanctions: a blacklisting suspends a requested or approved claim; lifting it returns to
+# the state it came from (`suspended_from`, REDEMPTION_SUSPENSION_LIFTS), rejecting it voids
+# a requested claim or withdraws an approved one. A revoked voucher voids or withdraws
+# directly; an approved claim may also be withdrawn on its own before payment. Paid money is
+# only ever clawed back.
 REDEMPTION_TRANSITIONS: Mapping[str, frozenset[str]] = {
-    _R.REQUESTED: frozenset({_R.APPROVED, _R.REJECTED}),
-    _R.APPROVED: frozenset({_R.PAID}),
+    _R.REQUESTED: frozenset({_R.APPROVED, _R.REJECTED, _R.SUSPENDED, _R.VOIDED}),
+    _R.APPROVED: frozenset({_R.PAID, _R.SUSPENDED, _R.WITHDRAWN}),
     _R.REJECTED: frozenset(),
     _R.PAID: frozenset({_R.CLAWED_BACK}),
     _R.CLAWED_BACK: frozenset(),
+    _R.SUSPENDED: frozenset({_R.VOIDED, _R.WITHDRAWN}),
+    _R.VOIDED: frozenset(),
+    _R.WITHDRAWN: frozenset(),
+}
+# As for orders: only the authority's lift returns a suspended claim (never an approval).
+REDEMPTION_SUSPENSION_LIFTS: Mapping[str, frozenset[str]] = {
+    _R.SUSPENDED: frozenset({_R.REQUESTED, _R.APPROVED}),
 }
 
 # Redemptions whose money is the payee's: approved, and every state after it. Paid: handed over.

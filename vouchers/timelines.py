@@ -33,6 +33,8 @@ TONES: dict[str, str] = {
     _O.PLACED: "info", _O.DELIVERED: "info", _O.REDEEMED: "success", _O.REFUSED: "danger",
     _O.CANCELLED: "neutral", _O.LAPSED: "warning",
     _R.REQUESTED: "info", _R.PAID: "success", _R.CLAWED_BACK: "danger",
+    # Sanctions (the order's and the claim's suspended and voided share their values)
+    _O.SUSPENDED: "warning", _O.VOIDED: "danger", _R.WITHDRAWN: "danger",
 }
 VIEWERS_OF_STAFF = frozenset({User.Role.AUTHORITY_REVIEWER, User.Role.AUTHORITY_FINANCE,
                               User.Role.OPERATOR})
@@ -102,7 +104,11 @@ def _order_upcoming(
     if order.state == _O.PLACED:
         return [_("等待服务机构提交交付材料"), _("等待企业确认交付"), request,
                 *_redemption_upcoming(_R.REQUESTED, authority)]
+    if order.state == _O.SUSPENDED:
+        return [_("等待%(authority)s对暂停事项作出决定") % {"authority": authority}]
     if order.state == _O.DELIVERED:
+        if latest is not None and latest.state == _R.SUSPENDED:
+            return _redemption_upcoming(latest.state, authority)
         if live is not None and live.state == _D.LOGGED:
             return [_("等待企业确认交付"), request, *_redemption_upcoming(_R.REQUESTED, authority)]
         if latest is not None and latest.state == _R.REQUESTED:
@@ -119,7 +125,10 @@ def _redemption_upcoming(state: str, authority: str) -> list[str]:
         return [_("等待%(authority)s审核兑付") % {"authority": authority}, pay]
     if state == _R.APPROVED:
         return [pay]
-    # Rejected and clawed back are final; after paid only a claw-back (a sanction) may follow.
+    if state == _R.SUSPENDED:
+        return [_("等待%(authority)s对暂停事项作出决定") % {"authority": authority}]
+    # Rejected, voided, withdrawn and clawed back are final; after paid only a claw-back (a
+    # sanction) may follow.
     return []
 
 

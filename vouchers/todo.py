@@ -31,7 +31,7 @@ from vouchers.models import (
 
 # A redemption in one of these states ends the order's claim (a rejected one refuses the order).
 CLAIMED = [Redemption.State.REQUESTED, Redemption.State.APPROVED, Redemption.State.PAID,
-           Redemption.State.CLAWED_BACK]
+           Redemption.State.CLAWED_BACK, Redemption.State.SUSPENDED]
 
 
 @dataclass(frozen=True)
@@ -100,6 +100,18 @@ def batches_to_pay(actor: User) -> QuerySet[PaymentBatch]:
     return selectors.authority_batches_awaiting_payment(actor=actor)
 
 
+def suspended_claims(actor: User) -> QuerySet[Redemption]:
+    """Claims a blacklisting suspended on the region's vouchers, for its reviewer to decide."""
+    return Redemption.objects.filter(state=Redemption.State.SUSPENDED,
+                                     program__region_id=organisation_of(actor).region_id)
+
+
+def suspended_orders(actor: User) -> QuerySet[ServiceOrder]:
+    return ServiceOrder.objects.filter(
+        state=ServiceOrder.State.SUSPENDED,
+        voucher__program__region_id=organisation_of(actor).region_id)
+
+
 TODO: dict[str, list[TodoItem]] = {
     User.Role.ENTERPRISE: [
         TodoItem("deliveries_to_confirm", _("待确认的交付"), "vouchers:order_list",
@@ -123,6 +135,10 @@ TODO: dict[str, list[TodoItem]] = {
                  notices_to_conclude, filtered=False),
         TodoItem("spot_checks_open", _("未完成的抽样核查"), "vouchers:spot_check_list",
                  spot_checks_open),
+        TodoItem("suspended_claims", _("暂停待决定的兑付"), "vouchers:suspensions",
+                 suspended_claims, filtered=False),
+        TodoItem("suspended_orders", _("暂停待决定的订单"), "vouchers:suspensions",
+                 suspended_orders, filtered=False),
     ],
     User.Role.AUTHORITY_FINANCE: [
         TodoItem("payees_to_batch", _("待编入批次的收款方"), "vouchers:batch_list",

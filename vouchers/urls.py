@@ -13,6 +13,7 @@ from vouchers.views import (
     programs,
     ratings,
     reviews,
+    sanctions,
     settlement,
 )
 
@@ -69,6 +70,10 @@ pages = [
     path("oversight/spot-checks/<int:pk>/", oversight.spot_check_detail,
          name="spot_check_detail"),
     path("oversight/blacklist/", oversight.blacklist, name="blacklist"),
+    path("oversight/suspensions/", sanctions.suspensions, name="suspensions"),
+    path("review/vouchers/<int:pk>/", sanctions.voucher_review, name="voucher_review"),
+    path("redemptions/<int:pk>/withdraw/", sanctions.redemption_withdraw,
+         name="redemption_withdraw"),
     # Authority finance
     path("batches/", settlement.batch_list, name="batch_list"),
     path("batches/new/", settlement.batch_create, name="batch_create"),

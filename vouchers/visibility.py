@@ -96,7 +96,8 @@ def vouchers_visible_to(
 def with_voucher_balances(queryset: QuerySet[Voucher]) -> QuerySet[Voucher]:
     """available, held and spent (fen) from the voucher's ledger account.
 
-    spent = posted debits of the voucher account less what went back to the budget.
+    spent = posted debits of the voucher account less what went back to the budget, less
+    what withdrawn claims brought back (credits beyond the issued amount).
     """
     account = "account__"
     return queryset.annotate(
@@ -104,7 +105,8 @@ def with_voucher_balances(queryset: QuerySet[Voucher]) -> QuerySet[Voucher]:
         - F(f"{account}debits_posted_fen")
         - F(f"{account}debits_pending_fen"),
         held_fen=F(f"{account}debits_pending_fen"),
-        spent_fen=F(f"{account}debits_posted_fen") - F("returned_fen"),
+        spent_fen=F(f"{account}debits_posted_fen") - F("returned_fen")
+        - (F(f"{account}credits_posted_fen") - F("amount_fen")),
     )
 
 

@@ -95,6 +95,19 @@ ENDPOINTS = [
     ("batch-create", None, "post", {}, expect(403, 403, 403, OK, 403)),
     ("batch-pay", "batch", "post", {}, expect(403, 403, 403, OK, 403, others={
         "sh_finance": 404})),
+    # Sanctions: bodies without a reason (400) or records not suspended (409) change nothing.
+    ("voucher-revoke", "voucher", "post", {},
+     expect(403, 403, OK, 403, 403, others={"sh_reviewer": 404})),
+    ("organisation-blacklist", "institution", "post", {}, expect(403, 403, OK, 403, 403)),
+    ("redemption-withdraw", "approved_redemption", "post", {},
+     expect(403, 403, OK, 403, 403, others={"sh_reviewer": 404})),
+    ("redemption-suspension-lift", "redemption", "post", {},
+     expect(403, 403, OK, 403, 403, others={"sh_reviewer": 404})),
+    ("redemption-suspension-reject", "redemption", "post", {},
+     expect(403, 403, OK, 403, 403, others={"sh_reviewer": 404})),
+    # Shanghai's reviewer sees the order its institution serves, but decides nothing on it.
+    ("order-suspension-lift", "order", "post", {},
+     expect(403, 403, OK, 403, 403, others={"sh_reviewer": 403})),
     ("ledger-account-list", None, "get", None, expect(403, 403, OK, OK, OK)),
     ("ledger-account-detail", "voucher_account", "get", None,
      expect(403, 403, OK, OK, OK, others=SHANGHAI_404)),

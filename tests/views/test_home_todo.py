@@ -153,7 +153,10 @@ def test_reviewer_counts_match_their_lists(client, world):
     client.force_login(world.reviewer)
 
     check_every_item(client, {"待审核的注册": 2, "待审核的申领": 2, "待审核的兑付": 1,
-                              "待办结的公示和异议": 1, "未完成的抽样核查": 1}, {
+                              "待办结的公示和异议": 1, "未完成的抽样核查": 1,
+                              "暂停待决定的兑付": 0, "暂停待决定的订单": 0}, {
+        "暂停待决定的兑付": r'href="/redemptions/(\d+)/"',
+        "暂停待决定的订单": r'href="/orders/(\d+)/"',
         "待审核的注册": RECORD["accounts:registration_queue"],
         "待审核的申领": RECORD["vouchers:application_queue"],
         "待审核的兑付": RECORD["vouchers:redemption_queue"],
@@ -191,6 +194,20 @@ def test_finance_counts_match_their_lists(client, world):
         "待支付的批次": r'href="/batches/(\d+)/"'})
     _, url = home_items(client)["待支付的批次"]
     assert listed(client, url, r'href="/batches/(\d+)/"') == {str(batch.pk)}
+
+
+def test_the_reviewer_is_told_what_a_blacklisting_suspended(client, world):
+    f.request_redemption(confirmed_order(world), world.institution)
+    f.place_order(issue(world), world.enterprise, world.institution.organisation)
+    oversight.organisation_blacklist(actor=world.reviewer, reason="伪造报告", now=timezone.now(),
+                                     organisation=world.institution.organisation)
+    client.force_login(world.reviewer)
+    items = home_items(client)
+    assert (items["暂停待决定的兑付"][0], items["暂停待决定的订单"][0]) == (1, 1)
+    for label, pattern in (("暂停待决定的兑付", r'href="/redemptions/(\d+)/"'),
+                           ("暂停待决定的订单", r'href="/orders/(\d+)/"')):
+        _count, url = items[label]
+        assert len(listed(client, url, pattern)) == 1
 
 
 @pytest.mark.parametrize("who", ["operator", "other_enterprise"])

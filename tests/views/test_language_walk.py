@@ -85,6 +85,7 @@ PAGES = {
         "accounts:audit_trail", "vouchers:directory", "vouchers:history", "accounts:messages",
         "accounts:message_preferences", "accounts:api_tokens", "accounts:password_change",
         "accounts:notices", "accounts:notice_detail", "vouchers:evidence_preview",
+        "vouchers:suspensions", "vouchers:voucher_review",
     },
     "finance": {
         "home", "vouchers:batch_list", "vouchers:batch_detail", "vouchers:redemption_list",

@@ -91,6 +91,8 @@ def test_the_keys_of_the_causes(records):
         movements.pay_key(redemption),
         movements.claw_back_key(redemption),
         movements.return_key("order-cancel:7"),
+        movements.void_key(order),
+        movements.withdraw_key(redemption),
     ] == [
         "program-fund:5:苏财教〔2024〕1号",
         "voucher-issue:12",
@@ -105,6 +107,8 @@ def test_the_keys_of_the_causes(records):
         "settlement-pay:13",
         "clawback:13",
         "order-cancel:7:return",
+        "order-void:7",
+        "redemption-withdraw:13",
     ]
 
 
@@ -212,6 +216,20 @@ def test_pay(records):
         business_type="redemption",
         business_id="13",
         memo="国库支付 批次17",
+    )
+
+
+def test_withdraw(records):
+    *_, voucher, _order, redemption, _application = records
+    assert movements.withdraw_spec(redemption, voucher) == TransferSpec(
+        idempotency_key="redemption-withdraw:13",
+        debit_account_id=31,
+        credit_account_id=21,
+        amount_fen=4_000_00,
+        phase="posted",
+        business_type="redemption",
+        business_id="13",
+        memo="撤回已批准兑付 发票3200241130-00012345",
     )
 
 

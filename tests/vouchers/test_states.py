@@ -44,6 +44,8 @@ LIFE_CYCLE = {
             "refused": "兑付被驳回",
             "cancelled": "已取消",
             "lapsed": "逾期未兑付",
+            "suspended": "暂停",
+            "voided": "作废终止",
         },
         {
             ("placed", "delivered"),
@@ -53,6 +55,15 @@ LIFE_CYCLE = {
             ("delivered", "redeemed"),
             ("delivered", "refused"),
             ("delivered", "lapsed"),
+            # Sanctions: a blacklisting suspends, the authority voids (or lifts: a table of
+            # its own, tests/vouchers/services/test_sanctions.py); a revoked
+            # voucher voids a delivered order, a withdrawn approval its redeemed order.
+            ("placed", "suspended"),
+            ("placed", "voided"),
+            ("delivered", "suspended"),
+            ("delivered", "voided"),
+            ("redeemed", "voided"),
+            ("suspended", "voided"),
         },
     ),
     "delivery": (
@@ -70,12 +81,21 @@ LIFE_CYCLE = {
             "rejected": "已驳回",
             "paid": "已支付",
             "clawed_back": "已追回",
+            "suspended": "暂停",
+            "voided": "已作废",
+            "withdrawn": "已撤回",
         },
         {
             ("requested", "approved"),
             ("requested", "rejected"),
             ("approved", "paid"),
             ("paid", "clawed_back"),
+            ("requested", "suspended"),
+            ("requested", "voided"),
+            ("approved", "suspended"),
+            ("approved", "withdrawn"),
+            ("suspended", "voided"),
+            ("suspended", "withdrawn"),
         },
     ),
     "batch": (

@@ -20,6 +20,7 @@ from vouchers.services import (
     oversight,
     redemptions,
     settlements,
+    vouchers,
 )
 from vouchers.states import APPLICATION_TRANSITIONS, ORDER_TRANSITIONS, REDEMPTION_TRANSITIONS
 from vouchers.timelines import application_timeline, order_timeline, redemption_timeline
@@ -321,13 +322,40 @@ def test_a_rejected_redemption_ends(world, voucher):
     assert upcoming(timeline) == []
 
 
+def test_a_suspended_redemption_and_order_wait_for_the_issuing_regions_decision(world, voucher):
+    redemption = requested(world, voucher)
+    order = placed(world, voucher)
+    oversight.organisation_blacklist(actor=world.reviewer, reason="伪造报告", now=NOW,
+                                     organisation=world.institution.organisation)
+    redemption.refresh_from_db()
+    order.refresh_from_db()
+
+    for timeline in (redemption_timeline(redemption=redemption, viewer=world.institution),
+                     order_timeline(order=order, viewer=world.enterprise)):
+        assert (timeline.state_label, timeline.tone) == ("暂停", "warning")
+        assert upcoming(timeline) == [f"等待{JIANGSU}对暂停事项作出决定"]
+    assert done(redemption_timeline(redemption=redemption, viewer=world.institution))[-1] == (
+        "兑付暂停")
+
+
+def test_an_order_of_a_revoked_voucher_ends_voided(world, voucher):
+    redemption = requested(world, voucher)
+    vouchers.voucher_revoke(actor=world.reviewer, voucher=voucher, reason="骗补", now=NOW)
+    order = ServiceOrder.objects.get(pk=redemption.order_id)
+
+    timeline = order_timeline(order=order, viewer=world.enterprise)
+
+    assert (timeline.state_label, timeline.tone, upcoming(timeline)) == ("作废终止", "danger", [])
+    assert {"创新券作废", "兑付申请作废", "订单作废终止"} <= set(done(timeline))
+
+
 def test_every_state_of_the_machines_is_covered_by_these_tests():
     # A new state in vouchers/states.py needs its timeline (and a test above).
     assert set(APPLICATION_TRANSITIONS) == {"submitted", "approved", "rejected"}
     assert set(ORDER_TRANSITIONS) == {"placed", "delivered", "redeemed", "refused", "cancelled",
-                                      "lapsed"}
+                                      "lapsed", "suspended", "voided"}
     assert set(REDEMPTION_TRANSITIONS) == {"requested", "approved", "rejected", "paid",
-                                           "clawed_back"}
+                                           "clawed_back", "suspended", "voided", "withdrawn"}
 
 
 # Queries and pages -------------------------------------------------------------------------

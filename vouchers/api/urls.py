@@ -14,6 +14,7 @@ from vouchers.api import (
     programs,
     ratings,
     redemptions,
+    sanctions,
     settlements,
     vouchers,
 )
@@ -176,5 +177,41 @@ urlpatterns = [
         "organisations/<int:organisation_id>/actual-controller/",
         organisations.OrganisationActualControllerSetApi.as_view(),
         name="organisation-actual-controller",
+    ),
+    # Sanctions
+    path(
+        "vouchers/<int:voucher_id>/revoke/",
+        sanctions.VoucherRevokeApi.as_view(),
+        name="voucher-revoke",
+    ),
+    path(
+        "organisations/<int:organisation_id>/blacklist/",
+        sanctions.OrganisationBlacklistApi.as_view(),
+        name="organisation-blacklist",
+    ),
+    path(
+        "redemptions/<int:redemption_id>/withdraw/",
+        sanctions.RedemptionWithdrawApi.as_view(),
+        name="redemption-withdraw",
+    ),
+    path(
+        "redemptions/<int:redemption_id>/suspension/lift/",
+        sanctions.RedemptionSuspensionLiftApi.as_view(),
+        name="redemption-suspension-lift",
+    ),
+    path(
+        "redemptions/<int:redemption_id>/suspension/reject/",
+        sanctions.RedemptionSuspensionRejectApi.as_view(),
+        name="redemption-suspension-reject",
+    ),
+    path(
+        "orders/<int:order_id>/suspension/lift/",
+        sanctions.OrderSuspensionLiftApi.as_view(),
+        name="order-suspension-lift",
+    ),
+    path(
+        "orders/<int:order_id>/suspension/reject/",
+        sanctions.OrderSuspensionRejectApi.as_view(),
+        name="order-suspension-reject",
     ),
 ]

@@ -16,7 +16,7 @@ from vouchers.forms.fields import (
     reason_field,
     yuan_initial,
 )
-from vouchers.models import EvidenceKind, Program, ServiceCategory
+from vouchers.models import EvidenceKind, Program, Redemption, ServiceCategory
 from vouchers.program_dates import china_date, whole_day
 
 OPENS_HELP = _("自当日0:00起（北京时间）")
@@ -243,3 +243,44 @@ def program_initial(program: Program) -> dict:
             initial[name] = china_date(value)
     initial["categories"] = list(program.categories.values_list("pk", flat=True))
     return initial
+
+
+class VoucherRevokeForm(OnceForm):
+    reason = reason_field(_("作废原因"))
+
+
+class StopForm(OnceForm):
+    """Withdraw an approved claim, or end a suspended claim or order: why, and where the
+    money goes."""
+
+    reason = reason_field(_("原因"))
+    destination = forms.ChoiceField(
+        label=_("款项去向"), choices=Redemption.Destination.choices,
+        initial=Redemption.Destination.BUDGET, widget=forms.RadioSelect,
+        help_text=_("退回创新券：企业可再用于其他订单（创新券已失效的仍退回项目预算）；"
+                    "退回项目预算：收回未发放预算。"),
+    )
+
+
+class SuspensionDecisionForm(StopForm):
+    """On a suspended item: lift (back where it was) or reject (reason and destination)."""
+
+    decision = forms.ChoiceField(
+        label=_("决定"), widget=forms.RadioSelect,
+        choices=[("lift", _("解除暂停，恢复原状态")), ("reject", _("驳回并终止"))],
+    )
+    field_order = ["decision", "reason", "destination"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["reason"].required = False
+        self.fields["destination"].required = False
+
+    def clean(self):
+        data = super().clean()
+        if data.get("decision") == "reject":
+            if not (data.get("reason") or "").strip():
+                self.add_error("reason", _("驳回时必须填写原因"))
+            if not data.get("destination"):
+                self.add_error("destination", _("请选择款项去向"))
+        return data

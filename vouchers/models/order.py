@@ -21,6 +21,10 @@ class ServiceOrder(models.Model):
         REFUSED = "refused", _("兑付被驳回")
         CANCELLED = "cancelled", _("已取消")
         LAPSED = "lapsed", _("逾期未兑付")
+        # Sanctions: a party blacklisted (suspended until the authority decides), a voucher
+        # revoked or a claim stopped (voided for good; deliveries and evidence are kept).
+        SUSPENDED = "suspended", _("暂停")
+        VOIDED = "voided", _("作废终止")
 
     voucher = models.ForeignKey(Voucher, on_delete=models.PROTECT, related_name="orders")
     enterprise = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
@@ -49,6 +53,9 @@ class ServiceOrder(models.Model):
     placed_at = models.DateTimeField(_("下单时间"))
     closed_at = models.DateTimeField(_("关闭时间"), null=True, blank=True)
     reason = models.TextField(_("取消或关闭原因"), blank=True)
+    suspended_from = models.CharField(
+        _("暂停前状态"), max_length=16, choices=State.choices, blank=True, default=""
+    )
     fee_justification = models.TextField(
         _("大额服务费说明"), blank=True, default="",
         help_text=_("服务费超过大额门槛时企业填写的理由"),

@@ -21,6 +21,18 @@ class Redemption(InvoiceDisplay, models.Model):
         REJECTED = "rejected", _("已驳回")
         PAID = "paid", _("已支付")
         CLAWED_BACK = "clawed_back", _("已追回")
+        # Sanctions: suspended while the authority decides on a blacklisted party's claim;
+        # voided (a requested claim stopped) or withdrawn (an approved one stopped before
+        # payment). Voided and withdrawn keep the invoice and contract claimed for good.
+        SUSPENDED = "suspended", _("暂停")
+        VOIDED = "voided", _("已作废")
+        WITHDRAWN = "withdrawn", _("已撤回")
+
+    class Destination(models.TextChoices):
+        """Where the money of a stopped claim goes."""
+
+        VOUCHER = "voucher", _("退回创新券")
+        BUDGET = "budget", _("退回项目预算")
 
     order = models.ForeignKey(ServiceOrder, on_delete=models.PROTECT, related_name="redemptions")
     delivery = models.ForeignKey(Delivery, on_delete=models.PROTECT, related_name="+")
@@ -45,6 +57,17 @@ class Redemption(InvoiceDisplay, models.Model):
     )
     reviewed_at = models.DateTimeField(_("审核时间"), null=True, blank=True)
     reason = models.TextField(_("审核意见"), blank=True)
+    suspended_from = models.CharField(
+        _("暂停前状态"), max_length=16, choices=State.choices, blank=True, default=""
+    )
+    stopped_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    stopped_at = models.DateTimeField(_("止付时间"), null=True, blank=True)
+    stopped_reason = models.TextField(_("止付原因"), blank=True, default="")
+    returned_to = models.CharField(
+        _("款项去向"), max_length=16, choices=Destination.choices, blank=True, default=""
+    )
     batch = models.ForeignKey(
         "vouchers.PaymentBatch",
         on_delete=models.PROTECT,

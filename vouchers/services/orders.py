@@ -38,6 +38,9 @@ from vouchers.states import ORDER_TRANSITIONS, move_state
 
 __all__ = ["OPEN_STATES", "order_cancel", "order_lapse", "order_place", "orders_lapse_due"]
 
+# A claim the authority still has to decide keeps its order's hold past the deadline.
+AWAITING_DECISION = (Redemption.State.REQUESTED, Redemption.State.SUSPENDED)
+
 
 @service_transaction
 def order_place(
@@ -178,7 +181,8 @@ def order_cancel(*, actor: User, order: ServiceOrder, reason: str, now: datetime
 def order_lapse(*, order: ServiceOrder, now: datetime) -> ServiceOrder:
     """At the redemption deadline an unredeemed hold is voided; its money returns (idempotent).
 
-    Orders with a redemption request made in time are left to the authority's review.
+    Orders with a redemption request made in time (or suspended by a sanction) are left to
+    the authority's decision.
     """
     voucher = lock_voucher(order.voucher_id)
     order = lock_order(order.pk)
@@ -186,7 +190,7 @@ def order_lapse(*, order: ServiceOrder, now: datetime) -> ServiceOrder:
     program = voucher.program
     if (
         order.state not in OPEN_STATES
-        or order.redemptions.filter(state=Redemption.State.REQUESTED).exists()
+        or order.redemptions.filter(state__in=AWAITING_DECISION).exists()
     ):
         return order
     if now < program.redemption_deadline_at:
@@ -220,7 +224,7 @@ def orders_lapse_due(*, now: datetime) -> int:
         ServiceOrder.objects.filter(
             state__in=OPEN_STATES, voucher__program__redemption_deadline_at__lte=now
         )
-        .exclude(redemptions__state=Redemption.State.REQUESTED)
+        .exclude(redemptions__state__in=AWAITING_DECISION)
         .order_by("pk")
     )
     lapsed = 0

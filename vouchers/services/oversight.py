@@ -22,6 +22,7 @@ from vouchers.locks import lock_redemptions
 from vouchers.models import Blacklisting, ClawBack, Redemption, SpotCheck, SpotCheckItem
 from vouchers.movements import claw_back_spec
 from vouchers.services.records import record_refresh_after_commit
+from vouchers.services.sanctions import suspend_for_blacklisting
 from vouchers.states import (
     REDEEMED_STATES,
     REDEMPTION_TRANSITIONS,
@@ -186,7 +187,9 @@ def organisation_blacklist(
 ) -> Blacklisting:
     """A region's reviewer blacklists an enterprise or institution anywhere in the area.
 
-    From then on it can no longer apply, order or redeem, under any region's program.
+    From then on it can no longer apply, order or redeem, under any region's program; what
+    is already in the pipeline (its open claims as payee or as the ordering enterprise, its
+    open orders) is suspended until each issuing region decides (vouchers.services.sanctions).
     """
     require_action(actor, "blacklist.manage", now=now)
     if organisation.kind not in (Organisation.Kind.ENTERPRISE, Organisation.Kind.INSTITUTION):
@@ -203,13 +206,16 @@ def organisation_blacklist(
         created_by=actor,
         created_at=now,
     )
+    claims, orders = suspend_for_blacklisting(
+        actor=actor, organisation=organisation, reason=reason.strip(), now=now
+    )
     audit_record(
         actor=actor,
         action="organisation_blacklist",
         target=organisation,
         region=region,
         now=now,
-        after={"blacklisted": True},
+        after={"blacklisted": True, "suspended_claims": claims, "suspended_orders": orders},
         reason=reason,
     )
     if organisation.kind == Organisation.Kind.INSTITUTION:

@@ -34,6 +34,9 @@ LIVE_STATES = (
     Redemption.State.APPROVED,
     Redemption.State.PAID,
     Redemption.State.CLAWED_BACK,
+    Redemption.State.SUSPENDED,
+    Redemption.State.VOIDED,
+    Redemption.State.WITHDRAWN,
 )
 
 
@@ -55,6 +58,7 @@ def redemption_request(*, actor: User, order: ServiceOrder, now: datetime) -> Re
         refuse("payee_not_approved", "收款方尚未通过审核")
     require_not_blacklisted(payee)
     order = lock_order(order.pk)
+    require_not_blacklisted(order.enterprise)  # after the lock: a blacklisting suspends it
     program = order.voucher.program
     if now > program.redemption_deadline_at:
         refuse("redemption_deadline_passed", "已过本项目的兑付截止时间")
@@ -120,6 +124,7 @@ def redemption_approve(
         submitted_by=redemption.requested_by,
     )
     voucher, order, redemption = _lock(redemption)
+    require_not_blacklisted(redemption.payee)
     approved = redemption.requested_fen if amount_fen is None else amount_fen
     if not 0 < approved <= redemption.requested_fen:
         raise InvalidInput("核定金额须大于0且不超过申请金额", extra={"field": "amount_fen"})

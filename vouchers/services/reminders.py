@@ -25,7 +25,8 @@ from vouchers.notifications import notify_rating_requested
 
 THRESHOLDS_DAYS = (1, 7, 30)  # tightest first
 RATING_REMINDER_DAYS = 7
-CLAIMED = (Redemption.State.REQUESTED, Redemption.State.APPROVED, Redemption.State.PAID)
+CLAIMED = (Redemption.State.REQUESTED, Redemption.State.APPROVED, Redemption.State.PAID,
+           Redemption.State.SUSPENDED)
 
 
 def reminders_send_due(*, now: datetime) -> int:

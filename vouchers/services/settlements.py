@@ -23,6 +23,7 @@ from vouchers.locks import lock_batch, lock_batch_counter, lock_redemptions
 from vouchers.models import PaymentBatch, PaymentBatchCounter, Redemption
 from vouchers.movements import pay_spec
 from vouchers.notifications import notify_batch_paid
+from vouchers.services.oversight import require_not_blacklisted
 from vouchers.states import BATCH_TRANSITIONS, REDEMPTION_TRANSITIONS, move_state
 
 # The scheme's calendar, whatever the server's TIME_ZONE: batch years are Shanghai years.
@@ -49,6 +50,7 @@ def payment_batch_create(
     sequence consecutive per region and year (batch_number_next).
     """
     require_action(actor, "batch.manage", now=now)
+    require_not_blacklisted(payee)
     region = organisation_of(actor).region
     pending = Redemption.objects.filter(
         program__region=region, payee=payee, state=Redemption.State.APPROVED, batch__isnull=True
@@ -144,8 +146,11 @@ def payment_batch_pay(
     if paid_on > timezone.localdate(now):  # today in Shanghai, not in UTC
         raise InvalidInput(_("国库支付日期不能晚于今天"), code="payment_date_in_future",
                            extra={"field": "paid_on", "today": timezone.localdate(now).isoformat()})
+    require_not_blacklisted(batch.payee)
     redemptions = lock_redemptions(batch.redemptions.values_list("pk", flat=True))
     batch = lock_batch(batch.pk)
+    # A claim withdrawn or suspended while this waited for its lock has left the batch.
+    redemptions = [redemption for redemption in redemptions if redemption.batch_id == batch.pk]
     if any(redemption.reviewed_by_id == actor.pk for redemption in redemptions):
         raise AccessDenied("审核兑付的人员不能登记同一批次的支付", code="separation_of_duties")
     before = move_state(

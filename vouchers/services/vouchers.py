@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
+
 from accounts.access import require_action
 from accounts.audit import audit_record
-from accounts.errors import InvalidInput
 from accounts.models import User
 from accounts.permissions import require_region
 from accounts.transactions import service_transaction
@@ -14,7 +16,7 @@ from vouchers.errors import ConcurrentUpdate, Refused, refuse
 from vouchers.ledger.errors import InsufficientBalance
 from vouchers.ledger.models import Account
 from vouchers.ledger.services import ledger_post
-from vouchers.locks import lock_order, lock_voucher
+from vouchers.locks import lock_voucher
 from vouchers.models import Application, Redemption, ServiceOrder, Voucher
 from vouchers.movements import (
     expire_key,
@@ -25,6 +27,7 @@ from vouchers.movements import (
     revoke_order_key,
     voucher_account_open,
 )
+from vouchers.services import sanctions
 from vouchers.states import ORDER_TRANSITIONS, VOUCHER_TRANSITIONS, move_state
 
 
@@ -129,46 +132,38 @@ def vouchers_expire_due(*, now: datetime) -> int:
 
 @service_transaction
 def voucher_revoke(*, actor: User, voucher: Voucher, reason: str, now: datetime) -> Voucher:
-    """A sanction: the issuing reviewer voids the voucher; its balance and open holds return.
+    """A sanction: the issuing reviewer voids the voucher and every open hold on it.
 
-    Orders already sent for redemption are left to the redemption review.
+    Its available balance returns to the budget; a placed order is cancelled; a delivered
+    (or suspended) order without a claim ends 作废终止 with its deliveries and evidence kept; a
+    requested claim is voided and an approved, unpaid one withdrawn (leaving its open batch);
+    each hold or payable amount returns to the budget. Paid claims are left to a claw-back.
+    Refusal codes: already_revoked.
     """
     require_action(actor, "application.review", now=now)
     require_region(actor, voucher.program.region_id)
-    if not reason.strip():
-        raise InvalidInput("作废创新券必须填写原因", extra={"field": "reason"})
-    voucher = lock_voucher(voucher.pk)
+    reason = sanctions.reason_required(reason, _("作废创新券必须填写原因"))
+    voucher = lock_voucher(voucher.pk)  # first: no order is placed on it meanwhile
+    if voucher.state == Voucher.State.REVOKED:
+        refuse("already_revoked", format_lazy(_("创新券{code}已作废"), code=voucher.code))
+    orders = voucher.orders.filter(state__in=sanctions.OPEN_ORDER_STATES)
+    claims = Redemption.objects.filter(order__voucher=voucher,
+                                       state__in=sanctions.OPEN_CLAIM_STATES)
+    locked = sanctions.lock_sanctioned(orders=orders.values_list("pk", flat=True),
+                                       redemptions=claims.values_list("pk", flat=True))
+    voucher = locked.vouchers.get(voucher.pk, voucher)
     available = Account.objects.get(pk=voucher.account_id).available_fen
     before = move_state(
         voucher, target=Voucher.State.REVOKED, transitions=VOUCHER_TRANSITIONS, closed_at=now
     )
     return_to_budget(
-        voucher=voucher,
-        amount_fen=available,
-        key=revoke_key(voucher),
-        now=now,
-        actor=actor,
+        voucher=voucher, amount_fen=available, key=revoke_key(voucher), now=now, actor=actor
     )
-    open_orders = voucher.orders.filter(
-        state__in=[ServiceOrder.State.PLACED, ServiceOrder.State.DELIVERED]
-    ).exclude(redemptions__state=Redemption.State.REQUESTED)
-    for order_pk in open_orders.order_by("pk").values_list("pk", flat=True):
-        order = lock_order(order_pk)
-        move_state(
-            order,
-            target=ServiceOrder.State.CANCELLED,
-            transitions=ORDER_TRANSITIONS,
-            closed_at=now,
-            reason=f"创新券作废：{reason.strip()}",
-        )
-        order.voucher = voucher
-        release_hold(
-            order=order,
-            key=revoke_order_key(voucher, order),
-            now=now,
-            actor=actor,
-            memo="创新券作废，释放预留",
-        )
+    note = f"创新券作废：{reason}"
+    stopped = _stop_claims(actor, locked, note, now)
+    for order in locked.orders.values():
+        if order.pk not in stopped:
+            _stop_order(actor, voucher, order, note, now)
     audit_record(
         actor=actor,
         action="voucher_revoke",
@@ -176,8 +171,43 @@ def voucher_revoke(*, actor: User, voucher: Voucher, reason: str, now: datetime)
         region=voucher.program.region,
         now=now,
         before={"state": before},
-        after={"state": voucher.state},
+        after={"state": voucher.state, "open_orders": len(locked.orders),
+               "redemptions": sorted(r.pk for r in locked.redemptions)},
         reason=reason,
         amount_fen=available,
     )
     return voucher
+
+
+def _stop_claims(actor: User, locked: sanctions.Locked, note: str, now: datetime) -> set[int]:
+    """Void requested claims, withdraw approved ones; returns the orders they ended."""
+    stopped = set()
+    for redemption in locked.redemptions:
+        was = redemption.suspended_from or redemption.state
+        if redemption.state not in sanctions.OPEN_CLAIM_STATES:
+            continue  # paid meanwhile: a claw-back's business
+        order = locked.orders[redemption.order_id]
+        if was == Redemption.State.APPROVED:
+            sanctions.redemption_withdraw_locked(
+                actor=actor, order=order, redemption=redemption, reason=note,
+                destination=Redemption.Destination.BUDGET, batches=locked.batches, now=now)
+        else:
+            sanctions.redemption_void(actor=actor, order=order, redemption=redemption,
+                                      reason=note, destination=Redemption.Destination.BUDGET,
+                                      now=now)
+        stopped.add(order.pk)
+    return stopped
+
+
+def _stop_order(
+    actor: User, voucher: Voucher, order: ServiceOrder, note: str, now: datetime
+) -> None:
+    """A placed order is cancelled as by the enterprise; a delivered or suspended one ends."""
+    if order.state == ServiceOrder.State.PLACED:
+        move_state(order, target=ServiceOrder.State.CANCELLED, transitions=ORDER_TRANSITIONS,
+                   closed_at=now, reason=note)
+        release_hold(order=order, key=revoke_order_key(voucher, order), now=now, actor=actor,
+                     memo="创新券作废，释放预留")
+    elif order.state in sanctions.OPEN_ORDER_STATES:
+        sanctions.order_void(actor=actor, order=order, reason=note,
+                             destination=Redemption.Destination.BUDGET, now=now)

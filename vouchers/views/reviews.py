@@ -12,7 +12,7 @@ from accounts.errors import ApplicationError
 from accounts.forms import add_application_error
 from accounts.selectors import audit_trail_for
 from vouchers import selectors
-from vouchers.forms import ClawBackForm, DecisionForm
+from vouchers.forms import ClawBackForm, DecisionForm, StopForm
 from vouchers.models import Redemption
 from vouchers.record_selectors import record_of
 from vouchers.review_warnings import redemption_warnings_for
@@ -165,15 +165,23 @@ def _decide(request, form, redemption):
     return None
 
 
-def _page(request, redemption, form, is_reviewer, claw_back_form=None):
+def redemption_page(request, redemption, *, withdraw_form):
+    """The page again, for the reviewer, with the withdrawal form and its errors."""
+    return _page(request, redemption, None, True, withdraw_form=withdraw_form)
+
+
+def _page(request, redemption, form, is_reviewer, claw_back_form=None, withdraw_form=None):
     order = redemption.order
     if claw_back_form is None and is_reviewer and redemption.state == Redemption.State.PAID:
         claw_back_form = ClawBackForm()
+    if withdraw_form is None and is_reviewer and redemption.state == Redemption.State.APPROVED:
+        withdraw_form = StopForm(auto_id="id_withdraw_%s")
     return render(request, "vouchers/reviews/redemption_detail.html", {
         "redemption": redemption,
         "order": order,
         "form": form if redemption.state == Redemption.State.REQUESTED else None,
         "claw_back_form": claw_back_form,
+        "withdraw_form": withdraw_form,
         "evidence": selectors.evidence_visible_to(actor=request.user).filter(order=order)
         .order_by("kind", "pk"),
         "payee_mode": redemption.program.payee_mode,

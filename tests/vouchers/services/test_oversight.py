@@ -130,5 +130,5 @@ def test_revoking_a_voucher_returns_its_balance_and_open_holds(world, voucher, l
 def test_a_revoked_voucher_cannot_expire_or_be_revoked_again(world, voucher, refused, state):
     vouchers.voucher_revoke(actor=world.reviewer, voucher=voucher, reason="x", now=NOW)
     assert vouchers.voucher_expire(voucher=voucher, now=voucher.expires_at).state == state
-    with refused("illegal_transition", voucher):
+    with refused("already_revoked", voucher):
         vouchers.voucher_revoke(actor=world.reviewer, voucher=voucher, reason="x", now=NOW)

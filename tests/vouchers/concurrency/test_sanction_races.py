@@ -1,0 +1,129 @@
+"""A sanction races the money it stops (real threads on PostgreSQL): whichever commits first,
+the other sees its result, and the ledger stays balanced."""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import date
+
+import pytest
+
+from accounts.models import User
+from devtools.factories import vouchers as build
+from devtools.factories.vouchers import NOW
+from tests.vouchers.concurrency.test_races import race
+from vouchers.ledger.models import Account
+from vouchers.ledger.selectors import ledger_verify
+from vouchers.models import PaymentBatch, Redemption, Voucher
+from vouchers.services import oversight, redemptions, settlements, vouchers
+
+pytestmark = [
+    pytest.mark.postgres,
+    pytest.mark.django_db(transaction=True),
+]
+
+ROUNDS = 4
+
+
+def _parties():
+    reviewer = build.authority("JS")
+    return (reviewer, build.make_program(actor=reviewer),
+            build.authority("JS", role=User.Role.AUTHORITY_FINANCE),
+            build.enterprise_user(), build.institution_user("SH"))
+
+
+def _claim(program, reviewer, enterprise, institution) -> tuple[Voucher, Redemption]:
+    voucher = build.issue_voucher(program, enterprise, 10_000_00, reviewer=reviewer)
+    order = build.place_order(voucher, enterprise, institution.organisation, 2_000_00)
+    build.delivered_and_confirmed(order, institution, enterprise)
+    return voucher, build.request_redemption(order, institution)
+
+
+def test_a_revocation_racing_an_approval_leaves_no_money_payable():
+    reviewer, program, _finance, enterprise, institution = _parties()
+    other_reviewer = build.authority("JS")
+    outcomes: Counter = Counter()
+    claims = []
+    for _ in range(ROUNDS):
+        voucher, claim = _claim(program, reviewer, enterprise, institution)
+        claims.append(claim)
+        outcomes += race([
+            lambda voucher=voucher: vouchers.voucher_revoke(
+                actor=reviewer, voucher=voucher, reason="骗补", now=NOW),
+            lambda claim=claim: redemptions.redemption_approve(
+                actor=other_reviewer, redemption=claim, now=NOW),
+        ])
+
+    # The revocation always succeeds; the approval only if it committed first.
+    assert outcomes["ok"] >= ROUNDS
+    assert outcomes["ok"] + outcomes["illegal_transition"] == 2 * ROUNDS
+    states = Counter(Redemption.objects.filter(pk__in=[c.pk for c in claims])
+                     .values_list("state", flat=True))
+    assert set(states) <= {"voided", "withdrawn"}
+    assert states["withdrawn"] == outcomes["ok"] - ROUNDS  # each approval that won, withdrawn
+    assert Voucher.objects.filter(state="revoked").count() == ROUNDS
+    budget = Account.objects.get(pk=program.budget_account_id)
+    assert budget.available_fen == program.budget_fen
+    assert ledger_verify().ok
+
+
+def test_a_revocation_racing_a_payment_either_pays_or_withdraws():
+    reviewer, program, finance, enterprise, institution = _parties()
+    outcomes: Counter = Counter()
+    rounds = []
+    for round_number in range(ROUNDS):
+        voucher, claim = _claim(program, reviewer, enterprise, institution)
+        redemptions.redemption_approve(actor=reviewer, redemption=claim, now=NOW)
+        batch = settlements.payment_batch_create(actor=finance, payee=institution.organisation,
+                                                 now=NOW)
+        rounds.append((batch, claim))
+        outcomes += race([
+            lambda voucher=voucher: vouchers.voucher_revoke(
+                actor=reviewer, voucher=voucher, reason="骗补", now=NOW),
+            lambda batch=batch, number=round_number: settlements.payment_batch_pay(
+                actor=finance, batch=batch, payment_reference=f"GK-{number}",
+                paid_on=date(2024, 3, 1), now=NOW),
+        ])
+
+    assert outcomes["ok"] + outcomes["illegal_transition"] == 2 * ROUNDS
+    paid = 0
+    for batch, claim in rounds:
+        batch.refresh_from_db()
+        claim.refresh_from_db()
+        if batch.state == PaymentBatch.State.PAID:
+            assert (claim.state, claim.batch_id) == ("paid", batch.pk)
+            paid += 1
+        else:  # revoked first: withdrawn, out of its batch, which was cancelled unpaid
+            assert (batch.state, claim.state, claim.batch_id) == (
+                PaymentBatch.State.CANCELLED, "withdrawn", None)
+    assert outcomes["ok"] == ROUNDS + paid
+    budget = Account.objects.get(pk=program.budget_account_id)
+    assert budget.available_fen == program.budget_fen - paid * 1_000_00
+    assert ledger_verify().ok
+
+
+def test_a_blacklisting_racing_a_payment_either_pays_or_suspends():
+    reviewer, program, finance, enterprise, institution = _parties()
+    _voucher, claim = _claim(program, reviewer, enterprise, institution)
+    redemptions.redemption_approve(actor=reviewer, redemption=claim, now=NOW)
+    batch = settlements.payment_batch_create(actor=finance, payee=institution.organisation,
+                                             now=NOW)
+
+    outcomes = race([
+        lambda: oversight.organisation_blacklist(
+            actor=reviewer, organisation=institution.organisation, reason="伪造", now=NOW),
+        lambda: settlements.payment_batch_pay(
+            actor=finance, batch=batch, payment_reference="GK-1", paid_on=date(2024, 3, 1),
+            now=NOW),
+    ])
+
+    batch.refresh_from_db()
+    claim.refresh_from_db()
+    if outcomes["ok"] == 2:  # the payment committed first: a paid claim is never suspended
+        assert (batch.state, claim.state) == (PaymentBatch.State.PAID, "paid")
+    else:
+        assert sum(outcomes.values()) == 2
+        assert set(outcomes) <= {"ok", "blacklisted", "illegal_transition"}
+        assert (batch.state, claim.state, claim.suspended_from) == (
+            PaymentBatch.State.CANCELLED, "suspended", "approved")
+    assert ledger_verify().ok
