@@ -12,6 +12,7 @@ from vouchers.views import (
     platform,
     programs,
     ratings,
+    recovery,
     reviews,
     settlement,
 )
@@ -69,6 +70,8 @@ pages = [
     path("oversight/spot-checks/<int:pk>/", oversight.spot_check_detail,
          name="spot_check_detail"),
     path("oversight/blacklist/", oversight.blacklist, name="blacklist"),
+    path("claw-backs/", recovery.claw_back_list, name="claw_back_list"),
+    path("claw-backs/<int:pk>/", recovery.claw_back_detail, name="claw_back_detail"),
     # Authority finance
     path("batches/", settlement.batch_list, name="batch_list"),
     path("batches/new/", settlement.batch_create, name="batch_create"),

@@ -82,6 +82,16 @@ class LineRefusal:
     reason: str
 
 
+@dataclass(frozen=True)
+class Applied:
+    """What `repayments_apply` did: repayments recorded now, lines recognised as recorded
+    before (same bank reference, claw-back and amount), and refusals (then nothing else)."""
+
+    created: list[ClawBackRepayment]
+    replayed: list[ClawBackRepayment]
+    refusals: list[LineRefusal]
+
+
 @service_transaction
 def claw_back_repay(
     *, actor: User, claw_back: ClawBack, amount_fen: int, received_on: date,
@@ -99,13 +109,13 @@ def claw_back_repay(
                          received_on=received_on, bank_reference=bank_reference.strip(),
                          note=note.strip())
     region = claw_back.redemption.program.region
-    recorded, refusals = repayments_apply(actor=actor, region=region, lines=[line],
-                                          source=Source.MANUAL, now=now)
-    if refusals:
-        refusal = refusals[0]
+    applied = repayments_apply(actor=actor, region=region, lines=[line], source=Source.MANUAL,
+                               now=now)
+    if applied.refusals:
+        refusal = applied.refusals[0]
         raise InvalidInput(refusal.reason, code=refusal.code,
                            extra={"field": _REFUSAL_FIELDS.get(refusal.code, "amount_fen")})
-    return recorded[0]
+    return (applied.created + applied.replayed)[0]
 
 
 _REFUSAL_FIELDS = {
@@ -119,13 +129,11 @@ _REFUSAL_FIELDS = {
 def repayments_apply(
     *, actor: User, region: Region, lines: Sequence[RepaymentLine], source: str, now: datetime,
     source_name: str = "",
-) -> tuple[list[ClawBackRepayment], list[LineRefusal]]:
+) -> Applied:
     """Check every line, then (only if none is refused) record and post them; joins the
     caller's transaction. A line whose bank reference is already recorded for the same
     claw-back and amount is the same repayment: it is returned, not recorded again.
-
-    Returns the repayments (new or already recorded) and the refusals; with any refusal
-    nothing is written."""
+    With any refusal nothing is written."""
     claw_backs = {c.pk: c for c in lock_claw_backs({line.claw_back_id for line in lines})}
     known = {r.bank_reference: r for r in ClawBackRepayment.objects.filter(
         region=region, bank_reference__in=[line.bank_reference for line in lines])}
@@ -148,10 +156,10 @@ def repayments_apply(
             planned.append((line, claw_back))
         seen.add(line.bank_reference)
     if refusals:
-        return [], refusals
-    return replayed + [_record(line, claw_back, actor=actor, region=region, source=source,
-                               source_name=source_name, now=now)
-                       for line, claw_back in planned], []
+        return Applied([], [], refusals)
+    created = [_record(line, claw_back, actor=actor, region=region, source=source,
+                       source_name=source_name, now=now) for line, claw_back in planned]
+    return Applied(created, replayed, [])
 
 
 def _line_refusal(
