@@ -30,7 +30,7 @@ from reporting.services import (
     runs,
     treasury_import,
 )
-from reporting.services.documents import annual_charts
+from reporting.services.documents import ageing_sections, annual_charts
 from vouchers.charts import chart_context
 
 
@@ -107,7 +107,16 @@ def _visible_run(request, pk: int, action: str = "report.view") -> ReportRun:
 def run_detail(request, pk: int):
     run = _visible_run(request, pk)
     return render(request, "reporting/run.html",
-                  {"run": run, "formats": CONTENT_TYPES, "charts": _run_charts(run)})
+                  {"run": run, "formats": CONTENT_TYPES, "charts": _run_charts(run),
+                   "ageing_tables": _ageing_tables(run)})
+
+
+def _ageing_tables(run: ReportRun) -> list[dict]:
+    """A finished reconciliation run's ageing tables (its stored result), titles translated."""
+    if run.kind != ReportRun.Kind.RECONCILIATION or not run.result:
+        return []
+    return [{"title": _(section.title), "rows": list(section.rows())}
+            for section in ageing_sections(run.result.get("ageing", {}))]
 
 
 def _run_charts(run: ReportRun) -> list[dict]:
