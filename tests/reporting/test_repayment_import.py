@@ -9,7 +9,6 @@ from accounts.errors import ApplicationError
 from accounts.models import AuditEntry
 from devtools.factories.vouchers import NOW
 from reporting.services.repayment_import import treasury_repayments_import
-from tests.vouchers.conftest import ledger_clean, voucher, world  # noqa: F401 - fixtures
 from tests.vouchers.services.test_recovery import clawed_back
 from vouchers.ledger.models import Transfer
 from vouchers.models import ClawBackRepayment

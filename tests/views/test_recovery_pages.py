@@ -38,7 +38,8 @@ def test_finance_records_a_partial_repayment_after_confirming(client, world):
     claw_back = _claw_back(world)
     client.force_login(world.finance)
     listing = client.get(reverse("vouchers:claw_back_list")).content.decode()
-    assert claw_back.reference in listing and "0–30天" in listing
+    assert claw_back.reference in listing
+    assert "0–30天" in listing
     url = reverse("vouchers:claw_back_detail", args=[claw_back.pk])
     page = client.get(url)
     summary = client.post(url, _repay_data(page)).content.decode()
