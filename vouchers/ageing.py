@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
@@ -44,7 +45,7 @@ def bucket_for(days: int) -> Bucket:
     raise ValueError(days)  # unreachable: the last bucket has no upper end
 
 
-def ageing_rows(items: list[tuple[int, int]]) -> list[dict]:
+def ageing_rows(items: list[tuple[int, int]]) -> list[dict[str, Any]]:
     """(age in days, amount in fen) pairs summed per bucket, every bucket listed once."""
     totals = {bucket.key: [0, 0] for bucket in BUCKETS}
     for days, amount_fen in items:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from django.db.models import F, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
@@ -12,6 +13,16 @@ from vouchers.ageing import age_in_days, ageing_rows
 from vouchers.models import ClawBack, ClawBackRepayment
 from vouchers.program_dates import day_end
 from vouchers.visibility import claw_backs_visible_to
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
+
+class Owed(TypedDict):
+    """What `outstanding_claw_backs` annotates: repaid by the day, and still owed then."""
+
+    repaid_by: int
+    owed_fen: int
 
 
 def claw_backs_visible(*, actor: User) -> QuerySet[ClawBack]:
@@ -28,7 +39,9 @@ def claw_back_repayments(*, claw_back: ClawBack) -> QuerySet[ClawBackRepayment]:
     return claw_back.repayments.select_related("recorded_by").order_by("received_on", "pk")
 
 
-def outstanding_claw_backs(*, region: Region, on: date) -> QuerySet[ClawBack]:
+def outstanding_claw_backs(
+    *, region: Region, on: date
+) -> QuerySet[WithAnnotations[ClawBack, Owed]]:
     """The region's claw-backs booked by the end of `on` (Beijing) and not fully repaid by
     then (repayments received on or before `on`), each with `owed_fen` as of that day."""
     return (
@@ -42,7 +55,7 @@ def outstanding_claw_backs(*, region: Region, on: date) -> QuerySet[ClawBack]:
     )
 
 
-def claw_back_ageing(*, region: Region, on: date) -> list[dict]:
+def claw_back_ageing(*, region: Region, on: date) -> list[dict[str, Any]]:
     """Outstanding claw-backs of `region` on the day `on`, by days since booked."""
     return ageing_rows([
         (age_in_days(claw_back.created_at, on=on), claw_back.owed_fen)

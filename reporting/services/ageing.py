@@ -17,6 +17,7 @@ what was open at its end.
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Any
 
 from django.db.models import CharField, Exists, OuterRef, Q, QuerySet, Value
 from django.db.models.functions import Cast, Concat
@@ -36,7 +37,7 @@ AGEING_TITLES = {
 }
 
 
-def reconciliation_ageing(*, region: Region, on: date) -> dict[str, list[dict]]:
+def reconciliation_ageing(*, region: Region, on: date) -> dict[str, list[dict[str, Any]]]:
     """The four ageing tables of `region` as of the end of `on` (Beijing)."""
     end = day_end(on)
     redemptions = Redemption.objects.filter(program__region=region, requested_at__lte=end)

@@ -207,12 +207,12 @@ AGEING_COLUMNS = [
 ]
 
 
-def ageing_sections(ageing: dict[str, list[dict]]) -> list[Section]:
+def ageing_sections(ageing: dict[str, list[dict[str, Any]]]) -> list[Section]:
     """The reconciliation's ageing tables (reporting.services.ageing), one section each.
     Runs stored before ageing existed have none and get no such sections."""
     labels = {bucket.key: str(bucket.label) for bucket in BUCKETS}
 
-    def rows(key: str) -> Callable[[], list[dict]]:
+    def rows(key: str) -> Callable[[], list[dict[str, Any]]]:
         return lambda: [{**row, "bucket_label": labels[row["bucket"]]} for row in ageing[key]]
 
     return [Section(f"ageing_{key}", title, AGEING_COLUMNS, rows=rows(key))
@@ -222,7 +222,7 @@ def ageing_sections(ageing: dict[str, list[dict]]) -> list[Section]:
 def reconciliation_document(
     run: ReportRun, *, authority: str, rows: Callable[[], Iterable[SectionRow]] | None = None,
     counts: dict[str, int] | None = None, generated_at: datetime | None = None,
-    ageing: dict[str, list[dict]] | None = None,
+    ageing: dict[str, list[dict[str, Any]]] | None = None,
 ) -> ReportDocument:
     """The findings of a reconciliation run: given (at the run's end) or read from the DB."""
     labels = dict(Discrepancy.Kind.choices)

@@ -44,7 +44,8 @@ EMAIL = re.compile(r"[\w.+-]+@[\w-]+(\.[\w-]+)+")
 # Words a Chinese page may show: formats and protocols, the language switcher's "English".
 CHINESE_PAGE_ALLOWED = {"API", "CSV", "XLSX", "PDF", "IP", "URL", "ID", "English", "JSON", "PNG",
                         "JPG", "JPEG", "HTTP", "HTTPS", "Bearer", "Authorization", "yrd",
-                        "Idempotency", "Key", "Token", "MB", "SHA"}
+                        "Idempotency", "Key", "Token", "MB", "SHA",
+                        "CB"}  # a claw-back's reference (CB-12), quoted by payees and treasury
 ENGLISH_PAGE_ALLOWED = {"简体中文"}  # the switcher names each language in itself
 SKIPPED_ROUTES = {"accounts:logout", "set_language", "vouchers:evidence_download",
                   "vouchers:batch_export", "reporting:run_download", "reporting:run_progress"}
