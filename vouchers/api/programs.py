@@ -157,6 +157,9 @@ class ProgramFieldsInputSerializer(InputSerializer):
         allow_empty=False, help_text="evidence kinds, each once, at least one",
     )
     categories = ProgramCategoryInputSerializer(many=True, required=False)
+    claw_back_due_days = serializers.IntegerField(
+        min_value=1, max_value=365, required=False,
+        help_text="Beijing days a payee has to repay a claw-back (default 30)")
     serving_city_codes = serializers.SlugRelatedField(
         slug_field="code", queryset=City.objects.all(), many=True, required=False
     )

@@ -155,3 +155,15 @@ def test_a_claw_back_not_yet_due_does_not_block(world, voucher, claw_back):
     build.delivered_and_confirmed(order, world.institution, world.enterprise)
     last_day = datetime(2024, 3, 31, 23, 0, tzinfo=NOW.tzinfo)
     assert redemptions.redemption_request(actor=world.institution, order=order, now=last_day)
+
+
+def test_the_region_sets_a_programs_days_to_repay_within_a_year(world, refused):
+    from vouchers.services import programs
+
+    with refused("claw_back_due_days_invalid", world.program):
+        programs.program_update(actor=world.reviewer, program=world.program, now=NOW,
+                                reason="x", claw_back_due_days=0)
+    programs.program_update(actor=world.reviewer, program=world.program, now=NOW,
+                            reason="追回期限延长", claw_back_due_days=90)
+    world.program.refresh_from_db()
+    assert world.program.claw_back_due_days == 90
