@@ -81,6 +81,7 @@ PAGES = {
         "vouchers:program_fund", "vouchers:program_deadlines", "vouchers:program_serving_area",
         "vouchers:order_list", "vouchers:order_detail", "vouchers:spot_check_list",
         "vouchers:rating_list", "vouchers:record_list", "vouchers:blacklist",
+        "vouchers:claw_back_list",
         "vouchers:batch_list", "vouchers:batch_detail", "vouchers:redemption_list",
         "vouchers:application_list", "vouchers:application_detail", "reporting:index",
         "accounts:audit_trail", "vouchers:directory", "vouchers:history", "accounts:messages",
@@ -89,6 +90,7 @@ PAGES = {
     },
     "finance": {
         "home", "vouchers:batch_list", "vouchers:batch_detail", "vouchers:redemption_list",
+        "vouchers:claw_back_list",
         "vouchers:redemption_detail", "vouchers:budget_use", "vouchers:program_fund",
         "vouchers:order_detail", "reporting:index", "accounts:audit_trail",
         "vouchers:directory", "vouchers:history", "accounts:messages",
