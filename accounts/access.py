@@ -115,6 +115,9 @@ MATRIX: dict[str, dict[str, Scope]] = {
     "batch.view": {_F: Scope.OWN_REGION_AS_ISSUER, _R: Scope.OWN_REGION_AS_ISSUER,
                    _O: Scope.ALL},
     "treasury.import": {_F: Scope.OWN_REGION_AS_ISSUER},
+    "clawback.repay": {_F: Scope.OWN_REGION_AS_ISSUER},
+    "clawback.view": {_F: Scope.OWN_REGION_AS_ISSUER, _R: Scope.OWN_REGION_AS_ISSUER,
+                      _O: Scope.ALL},
     "reconciliation.resolve": {_F: Scope.OWN_REGION_AS_ISSUER, _R: Scope.OWN_REGION_AS_ISSUER},
     # Oversight, reports, ledger
     "budget.view": {**_AUTHORITIES_AND_OPERATOR},

@@ -91,6 +91,8 @@ ACTION_LABELS: dict[str, Promise] = {
     "report_download": pgettext_lazy("audit action", "下载报表"),
     "treasury_import": pgettext_lazy("audit action", "导入国库支付记录"),
     "discrepancy_resolve": pgettext_lazy("audit action", "处理对账差异"),
+    "claw_back_repay": pgettext_lazy("audit action", "登记追回款退回"),
+    "treasury_repayments_import": pgettext_lazy("audit action", "导入国库追回款到账记录"),
 }
 
 # What an unknown code (a line written before its label existed) reads as: never the code.
@@ -141,6 +143,11 @@ FIELD_LABELS: dict[str, Promise] = {
     "population": pgettext_lazy("audit field", "抽样总数"),
     "sample": pgettext_lazy("audit field", "抽中的兑付"),
     "vouchers_follow": pgettext_lazy("audit field", "已发创新券随之调整"),
+    "repaid_fen": pgettext_lazy("audit field", "已退回金额"),
+    "bank_reference": pgettext_lazy("audit field", "银行流水号"),
+    "received_on": pgettext_lazy("audit field", "到账日期"),
+    "due_on": pgettext_lazy("audit field", "还款截止日"),
+    "source": pgettext_lazy("audit field", "来源"),
     "vouchers_changed": pgettext_lazy("audit field", "调整的创新券数"),
     "active_vouchers": pgettext_lazy("audit field", "有效创新券数"),
     "open_orders": pgettext_lazy("audit field", "未完结订单数"),
@@ -258,6 +265,7 @@ PERMISSION_VERBS: dict[str, Promise] = {
     "conclude": pgettext_lazy("permission verb", "办结"),
     "fund": pgettext_lazy("permission verb", "拨付"),
     "perform": pgettext_lazy("permission verb", "登记"),
+    "repay": pgettext_lazy("permission verb", "登记退回："),
     "import": pgettext_lazy("permission verb", "导入"),
     "resolve": pgettext_lazy("permission verb", "处理"),
     "download": pgettext_lazy("permission verb", "下载"),

@@ -53,6 +53,7 @@ NAVIGATION: dict[str, tuple[Group, ...]] = {
                          (_("信用与绩效"), "vouchers:record_list"),
                          (_("黑名单"), "vouchers:blacklist"),
                          (_("暂停事项"), "vouchers:suspensions"),
+                         (_("追回款"), "vouchers:claw_back_list"),
                          AUDIT)),
         Group(_("资金与统计"), ((_("项目与预算"), "vouchers:budget_use"),
                               (_("支付批次"), "vouchers:batch_list"),
@@ -60,7 +61,8 @@ NAVIGATION: dict[str, tuple[Group, ...]] = {
     ),
     "authority_finance": (
         Group(_("支付"), ((_("支付批次"), "vouchers:batch_list"),
-                         (_("兑付"), "vouchers:redemption_list"))),
+                         (_("兑付"), "vouchers:redemption_list"),
+                         (_("追回款"), "vouchers:claw_back_list"))),
         Group(_("统计"), ((_("预算使用"), "vouchers:budget_use"), REPORTS, AUDIT)),
     ),
     "operator": (

@@ -23,6 +23,7 @@ BENCHMARKS = {
     "api": "bench.api",
     "exports": "bench.exports",
     "pages": "bench.pages",
+    "as_of": "bench.as_of_balances",
 }
 
 

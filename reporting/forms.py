@@ -26,6 +26,10 @@ class TreasuryImportForm(PortalForm):
     file = forms.FileField(label=_("国库支付文件（CSV 或 XLSX）"))
 
 
+class RepaymentImportForm(PortalForm):
+    file = forms.FileField(label=_("追回款到账文件（CSV 或 XLSX）"))
+
+
 class ResolveForm(PortalForm):
     note = forms.CharField(label=_("处理说明"), max_length=2000,
                            widget=forms.Textarea({"rows": 2}))

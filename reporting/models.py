@@ -152,6 +152,7 @@ class Discrepancy(models.Model):
         DUPLICATE_PAYMENT = "duplicate_payment", _("重复支付")
         POSTING_WITHOUT_RECORD = "posting_without_record", _("总账记账无业务记录")
         RECORD_WITHOUT_POSTING = "record_without_posting", _("业务记录无总账记账")
+        CLAW_BACK_OVERDUE = "claw_back_overdue", _("追回款逾期未退回")
 
     run = models.ForeignKey(ReportRun, on_delete=models.PROTECT, related_name="discrepancies")
     region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+")

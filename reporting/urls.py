@@ -13,6 +13,7 @@ urlpatterns = [
     path("runs/<int:pk>/progress.json", views.run_progress, name="run_progress"),
     path("runs/<int:pk>/download/<str:fmt>/", views.run_download, name="run_download"),
     path("treasury/", views.treasury_upload, name="treasury_upload"),
+    path("treasury/repayments/", views.repayment_upload, name="repayment_upload"),
     path("discrepancies/<int:pk>/resolve/", views.discrepancy_resolve,
          name="discrepancy_resolve"),
 ]

@@ -14,10 +14,23 @@ from accounts.errors import ApplicationError
 from accounts.forms import add_application_error
 from reporting import selectors
 from reporting.exporters import CONTENT_TYPES
-from reporting.forms import AnnualReportForm, ReconciliationForm, ResolveForm, TreasuryImportForm
+from reporting.forms import (
+    AnnualReportForm,
+    ReconciliationForm,
+    RepaymentImportForm,
+    ResolveForm,
+    TreasuryImportForm,
+)
 from reporting.models import Discrepancy, ReportRun
-from reporting.services import access, discrepancies, files, runs, treasury_import
-from reporting.services.documents import annual_charts
+from reporting.services import (
+    access,
+    discrepancies,
+    files,
+    repayment_import,
+    runs,
+    treasury_import,
+)
+from reporting.services.documents import ageing_sections, annual_charts
 from vouchers.charts import chart_context
 
 
@@ -29,6 +42,7 @@ def _page(request, **forms):
         "annual_form": AnnualReportForm(initial={"year": timezone.localdate().year}),
         "reconciliation_form": ReconciliationForm(),
         "import_form": TreasuryImportForm(),
+        "repayment_form": RepaymentImportForm(),
         "resolve_form": ResolveForm(),
         "runs": selectors.runs_for(actor=request.user)[:30],
         "discrepancies": selectors.discrepancies_for(actor=request.user)[:200],
@@ -93,7 +107,16 @@ def _visible_run(request, pk: int, action: str = "report.view") -> ReportRun:
 def run_detail(request, pk: int):
     run = _visible_run(request, pk)
     return render(request, "reporting/run.html",
-                  {"run": run, "formats": CONTENT_TYPES, "charts": _run_charts(run)})
+                  {"run": run, "formats": CONTENT_TYPES, "charts": _run_charts(run),
+                   "ageing_tables": _ageing_tables(run)})
+
+
+def _ageing_tables(run: ReportRun) -> list[dict]:
+    """A finished reconciliation run's ageing tables (its stored result), titles translated."""
+    if run.kind != ReportRun.Kind.RECONCILIATION or not run.result:
+        return []
+    return [{"title": _(section.title), "rows": list(section.rows())}
+            for section in ageing_sections(run.result.get("ageing", {}))]
 
 
 def _run_charts(run: ReportRun) -> list[dict]:
@@ -144,6 +167,29 @@ def treasury_upload(request):
             messages.success(request, _("已导入%(count)s条国库支付记录。") % count)
             return redirect("reporting:index")
     return _page(request, import_form=form)
+
+
+@action_required("treasury.import")
+@require_POST
+def repayment_upload(request):
+    form = RepaymentImportForm(request.POST, request.FILES)
+    if form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            result = repayment_import.treasury_repayments_import(
+                actor=request.user, region=request.user.organisation.region, name=upload.name,
+                content=upload.read(), now=timezone.now(),
+            )
+        except ApplicationError as error:
+            add_application_error(form, error)
+            for row in error.extra.get("errors", []):
+                form.add_error("file", _("第%(line)s行：%(reason)s") % row)
+        else:
+            counts = {"count": len(result.recorded), "again": result.already_imported}
+            message = _("已登记%(count)s笔追回款退回（%(again)s笔此前已导入，未重复登记）。")
+            messages.success(request, message % counts)
+            return redirect("reporting:index")
+    return _page(request, repayment_form=form)
 
 
 @action_required("reconciliation.resolve")

@@ -1,8 +1,8 @@
 """Row locks of the voucher records, always taken in one fixed order.
 
 Every service that moves money locks in this order, each kind by ascending pk:
-programs → organisations → application → voucher → order → redemptions → batch → batch
-counter, and the ledger locks its accounts last (inside ledger_post). Two transactions that
+programs → organisations → application → voucher → order → redemptions → claw-backs → batch →
+batch counter, and the ledger locks its accounts last (inside ledger_post). Two transactions that
 need the same rows therefore queue instead of deadlocking. `no_key=True` (FOR NO KEY UPDATE)
 does not block inserts of rows that merely reference the locked ones (audit lines,
 transfers); `of=("self",)` keeps joined tables unlocked. SQLite ignores these locks: its
@@ -19,6 +19,7 @@ from django.db import models
 from accounts.models import Organisation
 from vouchers.models import (
     Application,
+    ClawBack,
     PaymentBatch,
     PaymentBatchCounter,
     Program,
@@ -75,6 +76,11 @@ def lock_batches(pks: Iterable[int]) -> list[PaymentBatch]:
 
 def lock_redemptions(pks: Iterable[int]) -> list[Redemption]:
     return _locked(Redemption, pks)
+
+
+def lock_claw_backs(pks: Iterable[int]) -> list[ClawBack]:
+    """Repayments: what is still outstanding is read and reduced one repayment at a time."""
+    return _locked(ClawBack, pks, related=("redemption__program", "redemption__payee"))
 
 
 def lock_batch(pk: int) -> PaymentBatch:

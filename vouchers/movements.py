@@ -6,8 +6,9 @@ every replay depend on them, so they never change shape (tests/vouchers/test_mov
 each one). The flow of a fen:
 
     funding ─fund→ budget ─issue→ voucher ─hold→ payable ─pay→ paid ─claw back→ clawback
-                      ↑              │  ↑                                         (owed back)
-                      └─return───────┘  └─release (void of the hold)
+       ↑              ↑              │  ↑                                         (owed back)
+       │              └─return───────┘  └─release (void of the hold)                 │
+       └──────────────────────────────── repay (the payee pays back) ────────────────┘
                                         capture: the hold posted, in full or in part
 
 Account openers and the two composite movements (release a hold, return to the budget) join
@@ -24,7 +25,14 @@ from accounts.models import Organisation, Region, User
 from vouchers.ledger.models import Account, Transfer
 from vouchers.ledger.services import account_open, ledger_post
 from vouchers.ledger.specs import TransferSpec
-from vouchers.models import Application, Program, Redemption, ServiceOrder, Voucher
+from vouchers.models import (
+    Application,
+    ClawBackRepayment,
+    Program,
+    Redemption,
+    ServiceOrder,
+    Voucher,
+)
 
 Phase = Transfer.Phase
 
@@ -91,6 +99,8 @@ def clawback_account(program: Program, payee: Organisation, *, now: datetime) ->
         owner_type="program_payee",
         owner_id=f"{program.pk}:{payee.pk}",
         name=f"{program.region.name}{program.year}应向{payee.name}追回"[:128],
+        # A receivable: repayments debit it, and never more than the claw-backs credited.
+        debits_must_not_exceed_credits=True,
     )
 
 
@@ -151,6 +161,10 @@ def pay_key(redemption: Redemption) -> str:
 
 def claw_back_key(redemption: Redemption) -> str:
     return f"clawback:{redemption.pk}"
+
+
+def repay_key(repayment: ClawBackRepayment) -> str:
+    return f"clawback-repay:{repayment.pk}"
 
 
 def return_key(cause_key: str) -> str:
@@ -285,6 +299,25 @@ def claw_back_spec(redemption: Redemption, *, now: datetime) -> TransferSpec:
         business_type="redemption",
         business_id=str(redemption.pk),
         memo=f"追回兑付款 发票{redemption.invoice_label}",
+    )
+
+
+def repay_spec(repayment: ClawBackRepayment, *, now: datetime) -> TransferSpec:
+    """The payee pays a claw-back back: what it owes drops, the region's treasury receives it.
+
+    Into the region's FUNDING account, not the program's budget: the program's year may be
+    over, and unused quota never carries over."""
+    redemption = repayment.claw_back.redemption
+    program = redemption.program
+    return TransferSpec(
+        idempotency_key=repay_key(repayment),
+        debit_account_id=clawback_account(program, redemption.payee, now=now).pk,
+        credit_account_id=funding_account(program.region, now=now).pk,
+        amount_fen=repayment.amount_fen,
+        phase=Phase.POSTED,
+        business_type="claw_back_repayment",
+        business_id=str(repayment.pk),
+        memo=f"追回款退回 {repayment.claw_back.reference} 流水{repayment.bank_reference}"[:255],
     )
 
 

@@ -12,6 +12,7 @@ from vouchers.views import (
     platform,
     programs,
     ratings,
+    recovery,
     reviews,
     sanctions,
     settlement,
@@ -74,6 +75,8 @@ pages = [
     path("review/vouchers/<int:pk>/", sanctions.voucher_review, name="voucher_review"),
     path("redemptions/<int:pk>/withdraw/", sanctions.redemption_withdraw,
          name="redemption_withdraw"),
+    path("claw-backs/", recovery.claw_back_list, name="claw_back_list"),
+    path("claw-backs/<int:pk>/", recovery.claw_back_detail, name="claw_back_detail"),
     # Authority finance
     path("batches/", settlement.batch_list, name="batch_list"),
     path("batches/new/", settlement.batch_create, name="batch_create"),

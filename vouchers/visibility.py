@@ -24,6 +24,7 @@ from accounts.models import Organisation, User
 from accounts.permissions import organisation_of
 from vouchers.models import (
     Application,
+    ClawBack,
     Delivery,
     EvidenceFile,
     InstitutionService,
@@ -185,3 +186,9 @@ def institutions_directory(
         .prefetch_related(Prefetch("catalogue_entries", queryset=active, to_attr="services"))
         .order_by("region__code", "city__code", "name", "pk")
     )
+
+
+def claw_backs_visible_to(*, actor: User, action: str = "clawback.view") -> QuerySet[ClawBack]:
+    """The issuing region's authorities see its claw-backs; the operator all."""
+    return scoped(ClawBack.objects.all(), actor=actor, action=action,
+                  issuer="redemption__program__region_id")

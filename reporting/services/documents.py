@@ -16,6 +16,8 @@ from zoneinfo import ZoneInfo
 from reporting import selectors
 from reporting.models import Discrepancy, ReportRun
 from reporting.selectors import FigureRow
+from reporting.services.ageing import AGEING_TITLES
+from vouchers.ageing import BUCKETS
 from vouchers.chart_selectors import by_category_chart, flow_matrix_chart, monthly_chart
 from vouchers.charts import Chart
 
@@ -199,9 +201,28 @@ def _stored_rows(result: dict[str, Any], name: str) -> Callable[[], list[FigureR
     return lambda: result[name]
 
 
+AGEING_COLUMNS = [
+    Column("bucket_label", "账龄"), Column("count", "笔数", COUNT),
+    Column("amount_fen", "金额（元）", MONEY),
+]
+
+
+def ageing_sections(ageing: dict[str, list[dict[str, Any]]]) -> list[Section]:
+    """The reconciliation's ageing tables (reporting.services.ageing), one section each.
+    Runs stored before ageing existed have none and get no such sections."""
+    labels = {bucket.key: str(bucket.label) for bucket in BUCKETS}
+
+    def rows(key: str) -> Callable[[], list[dict[str, Any]]]:
+        return lambda: [{**row, "bucket_label": labels[row["bucket"]]} for row in ageing[key]]
+
+    return [Section(f"ageing_{key}", title, AGEING_COLUMNS, rows=rows(key))
+            for key, title in AGEING_TITLES.items() if key in ageing]
+
+
 def reconciliation_document(
     run: ReportRun, *, authority: str, rows: Callable[[], Iterable[SectionRow]] | None = None,
     counts: dict[str, int] | None = None, generated_at: datetime | None = None,
+    ageing: dict[str, list[dict[str, Any]]] | None = None,
 ) -> ReportDocument:
     """The findings of a reconciliation run: given (at the run's end) or read from the DB."""
     labels = dict(Discrepancy.Kind.choices)
@@ -213,13 +234,15 @@ def reconciliation_document(
                    "status": "已处理" if row["resolved_at"] else "未处理"}
 
     counts = counts if counts is not None else (run.result or {}).get("counts", {})
+    ageing = ageing if ageing is not None else (run.result or {}).get("ageing", {})
     params = run.parameters
     return ReportDocument(
         title=f"{run.region.name if run.region else ''}创新券兑付对账报告",
         period=f"{params['date_from']} 至 {params['date_to']}",
         authority=authority,
         headline=[(str(label), counts.get(kind, 0), COUNT) for kind, label in labels.items()],
-        sections=[Section("discrepancies", "对账差异", DISCREPANCY_COLUMNS, rows=labelled)],
+        sections=[Section("discrepancies", "对账差异", DISCREPANCY_COLUMNS, rows=labelled),
+                  *ageing_sections(ageing)],
         kind=ReportRun.Kind.RECONCILIATION,
         region_name=run.region.name if run.region else "", generated_at=generated_at,
         cut_off_at=_cut_off(_end_of(date.fromisoformat(params["date_to"])), generated_at),

@@ -30,7 +30,8 @@ from reporting.models import Discrepancy, TreasuryPayment
 from reporting.selectors import local_day_start
 from reporting.services.annual_totals import Progress
 from vouchers.ledger.models import Account, Transfer
-from vouchers.models import PaymentBatch, Program, Redemption
+from vouchers.models import ClawBackRepayment, PaymentBatch, Program, Redemption
+from vouchers.recovery_selectors import outstanding_claw_backs
 from vouchers.states import PAID_STATES, REDEEMED_STATES
 
 if TYPE_CHECKING:
@@ -72,7 +73,7 @@ def reconciliation_findings(
 
     Reads on the primary, never on a replica: the findings must match the ledger exactly."""
     checks = (_unpaid_overdue, _treasury_payments, _postings_without_record,
-              _records_without_posting)
+              _records_without_posting, _claw_backs_overdue, _repayments_unmatched)
     findings: list[Finding] = []
     for index, check in enumerate(checks, start=1):
         with reading_primary():
@@ -252,5 +253,57 @@ def _records_without_posting(
                 details={"state": row.state})
         for rows, label, text in ((approved, "approve", "已批准"), (paid, "pay", "已支付"))
         for row in rows.annotate(amount=F("approved_fen")).order_by("pk")
+    ]
+    return findings
+
+
+def _claw_backs_overdue(
+    region: Region, date_from: date, date_to: date, due_days: int
+) -> list[Finding]:
+    """Claw-backs still owed at the period's end whose due date had passed by then (ageing
+    looks back past the period's start, as for unpaid redemptions)."""
+    return [
+        Finding(
+            Kind.CLAW_BACK_OVERDUE, f"claw_back:{row.pk}",
+            f"追回款CB-{row.pk}（{row.redemption.payee.name}）应于{row.due_on.isoformat()}前退回，"
+            "尚未退清",
+            expected_fen=row.amount_fen, actual_fen=row.amount_fen - row.owed_fen,
+            details={"due_on": row.due_on.isoformat(), "owed_fen": row.owed_fen},
+        )
+        for row in outstanding_claw_backs(region=region, on=date_to).filter(due_on__lt=date_to)
+    ]
+
+
+def _repayments_unmatched(
+    region: Region, date_from: date, date_to: date, due_days: int
+) -> list[Finding]:
+    """Repayments recorded in the period against their ledger postings, both ways: a
+    repayment whose `clawback-repay:<id>` transfer is missing or of another amount, and a
+    repayment posting with no such repayment."""
+    start, end = local_day_start(date_from), local_day_start(date_to + timedelta(days=1))
+    posted = Transfer.objects.filter(
+        idempotency_key=Concat(Value("clawback-repay:"), Cast(OuterRef("pk"), CharField())),
+        amount_fen=OuterRef("amount_fen"))
+    records = (ClawBackRepayment.objects.filter(region=region, recorded_at__gte=start,
+                                                recorded_at__lt=end)
+               .annotate(posted=Exists(posted)).filter(posted=False).order_by("pk"))
+    findings = [
+        Finding(Kind.RECORD_WITHOUT_POSTING, f"repayment:{row.pk}",
+                f"追回款退回（流水号{row.bank_reference}）已登记，但总账没有对应记账",
+                expected_fen=row.amount_fen, details={"claw_back": row.claw_back_id})
+        for row in records
+    ]
+    recorded = ClawBackRepayment.objects.annotate(text_pk=_text_pk()).filter(
+        text_pk=OuterRef("business_id"), amount_fen=OuterRef("amount_fen"))
+    funding = Account.objects.filter(kind=Account.Kind.FUNDING, owner_id=region.code)
+    postings = (Transfer.objects.filter(business_type="claw_back_repayment",
+                                        credit_account__in=funding, created_at__gte=start,
+                                        created_at__lt=end)
+                .annotate(has_record=Exists(recorded)).filter(has_record=False).order_by("pk"))
+    findings += [
+        Finding(Kind.POSTING_WITHOUT_RECORD, f"transfer:{row.idempotency_key}",
+                f"总账流水{row.idempotency_key}找不到金额一致的追回款退回记录",
+                actual_fen=row.amount_fen, details={"business_id": row.business_id})
+        for row in postings
     ]
     return findings

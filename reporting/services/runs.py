@@ -29,6 +29,7 @@ from config.db_routers import reading_primary, reading_reports, replica_configur
 from reporting import selectors
 from reporting.models import Discrepancy, ReportRun
 from reporting.services.access import report_scope_region
+from reporting.services.ageing import reconciliation_ageing
 from reporting.services.annual_totals import annual_totals_compute
 from reporting.services.dispatch import EXECUTE_TASK, report_run_dispatch
 from reporting.services.documents import (
@@ -151,11 +152,14 @@ def _compute(
     counts: dict[str, int] = {}
     for finding in findings:
         counts[finding.kind] = counts.get(finding.kind, 0) + 1
-    result = {"counts": counts, "total": len(findings)}
+    with reading_primary():
+        ageing = reconciliation_ageing(region=run.region,
+                                       on=date.fromisoformat(params["date_to"]))
+    result = {"counts": counts, "total": len(findings), "ageing": ageing}
     rows = [{**asdict(finding), "resolved_at": None, "resolution_note": ""}
             for finding in findings]
     document = reconciliation_document(run, authority=authority, rows=lambda: rows,
-                                       counts=counts, generated_at=lease.now())
+                                       counts=counts, generated_at=lease.now(), ageing=ageing)
     return result, findings, document
 
 

@@ -56,7 +56,7 @@ def treasury_payments_import(
     refuses the whole file (TreasuryFileInvalid naming each line and reason)."""
     require_action(actor, "treasury.import", now=now)
     require_region(actor, region)
-    rows = list(_read(name, content))
+    rows = list(file_rows(name, content))
     errors: list[RowError] = []
     payments = _validate(rows, region=region, today=timezone.localdate(now), errors=errors)
     if not rows:
@@ -77,8 +77,12 @@ def treasury_payments_import(
     return created
 
 
-def _read(name: str, content: bytes) -> Iterator[tuple[int, list[str]]]:
-    """(line number, cells) of each data row; the header row maps columns by name."""
+def file_rows(
+    name: str, content: bytes, *, columns: tuple[str, ...] = COLUMNS,
+    headers: dict[str, str] = HEADERS,
+) -> Iterator[tuple[int, list[str]]]:
+    """(line number, cells) of each data row; the header row maps `columns` by name
+    (`headers`: the names a column may carry). Shared with the repayments' file."""
     if name.lower().endswith(".xlsx"):
         lines = _xlsx_lines(content)
     else:
@@ -93,7 +97,7 @@ def _read(name: str, content: bytes) -> Iterator[tuple[int, list[str]]]:
         if not any(cells):
             continue
         if header is None:
-            header = _header(line, cells)
+            header = _header(line, cells, columns=columns, headers=headers)
             continue
         if line > MAX_ROWS + 1:
             raise TreasuryFileInvalid(f"文件超过{MAX_ROWS}行")
@@ -121,16 +125,18 @@ def _xlsx_cell(value: object) -> str:
     return "" if value is None else str(value)
 
 
-def _header(line: int, cells: list[str]) -> list[int]:
-    positions = {HEADERS.get(cell.strip().lower(), HEADERS.get(cell.strip())): index
+def _header(
+    line: int, cells: list[str], *, columns: tuple[str, ...], headers: dict[str, str]
+) -> list[int]:
+    positions = {headers.get(cell.strip().lower(), headers.get(cell.strip())): index
                  for index, cell in enumerate(cells)}
-    missing = [column for column in COLUMNS if column not in positions]
+    missing = [column for column in columns if column not in positions]
     if missing:
         raise TreasuryFileInvalid(
             f"第{line}行表头缺少列：{'、'.join(missing)}",
             extra={"errors": [{"line": line, "reason": f"表头缺少列：{'、'.join(missing)}"}]},
         )
-    return [positions[column] for column in COLUMNS]
+    return [positions[column] for column in columns]
 
 
 def _validate(
@@ -167,7 +173,7 @@ def _parse(cells: list[str], *, region: Region, today: date) -> TreasuryPayment:
     code = normalise_credit_code(raw_code)
     if not uscc.is_valid(code):
         raise ValueError(f"统一社会信用代码{raw_code or '（空）'}无效")
-    amount_fen = _amount_fen(raw_amount)
+    amount_fen = file_amount_fen(raw_amount)
     paid_on = _paid_on(raw_date, today)
     if not bank_reference or len(bank_reference) > 64:
         raise ValueError("银行流水号为空或超过64个字符")
@@ -177,7 +183,7 @@ def _parse(cells: list[str], *, region: Region, today: date) -> TreasuryPayment:
     )
 
 
-def _amount_fen(raw: str) -> int:
+def file_amount_fen(raw: str) -> int:
     """The file's amount in yuan, read by the one amount rule the web forms use."""
     try:
         return yuan_to_fen(raw)

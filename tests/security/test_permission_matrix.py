@@ -83,6 +83,8 @@ POLICY = {
     "batch.manage": "finance=issuer",
     "batch.view": "finance=issuer reviewer=issuer operator=all",
     "treasury.import": "finance=issuer",
+    "clawback.repay": "finance=issuer",
+    "clawback.view": "finance=issuer reviewer=issuer operator=all",
     "reconciliation.resolve": "finance=issuer reviewer=issuer",
     "budget.view": "reviewer=region finance=region operator=all",
     "report.view": "reviewer=region finance=region operator=all",

@@ -44,7 +44,8 @@ EMAIL = re.compile(r"[\w.+-]+@[\w-]+(\.[\w-]+)+")
 # Words a Chinese page may show: formats and protocols, the language switcher's "English".
 CHINESE_PAGE_ALLOWED = {"API", "CSV", "XLSX", "PDF", "IP", "URL", "ID", "English", "JSON", "PNG",
                         "JPG", "JPEG", "HTTP", "HTTPS", "Bearer", "Authorization", "yrd",
-                        "Idempotency", "Key", "Token", "MB", "SHA"}
+                        "Idempotency", "Key", "Token", "MB", "SHA",
+                        "CB"}  # a claw-back's reference (CB-12), quoted by payees and treasury
 ENGLISH_PAGE_ALLOWED = {"简体中文"}  # the switcher names each language in itself
 SKIPPED_ROUTES = {"accounts:logout", "set_language", "vouchers:evidence_download",
                   "vouchers:batch_export", "reporting:run_download", "reporting:run_progress"}
@@ -80,6 +81,7 @@ PAGES = {
         "vouchers:program_fund", "vouchers:program_deadlines", "vouchers:program_serving_area",
         "vouchers:order_list", "vouchers:order_detail", "vouchers:spot_check_list",
         "vouchers:rating_list", "vouchers:record_list", "vouchers:blacklist",
+        "vouchers:claw_back_list",
         "vouchers:batch_list", "vouchers:batch_detail", "vouchers:redemption_list",
         "vouchers:application_list", "vouchers:application_detail", "reporting:index",
         "accounts:audit_trail", "vouchers:directory", "vouchers:history", "accounts:messages",
@@ -89,6 +91,7 @@ PAGES = {
     },
     "finance": {
         "home", "vouchers:batch_list", "vouchers:batch_detail", "vouchers:redemption_list",
+        "vouchers:claw_back_list",
         "vouchers:redemption_detail", "vouchers:budget_use", "vouchers:program_fund",
         "vouchers:order_detail", "reporting:index", "accounts:audit_trail",
         "vouchers:directory", "vouchers:history", "accounts:messages",

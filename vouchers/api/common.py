@@ -7,11 +7,12 @@ from datetime import datetime
 from django.db.models import Model, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
-from drf_spectacular.utils import OpenApiResponse
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
 from rest_framework import serializers
 
 from accounts.amounts import MAX_AMOUNT_FEN, InvalidAmount, fen_check
 from accounts.api.problems import ProblemSerializer
+from vouchers.as_of import as_of_moment
 
 INVOICE_CODE_HELP = (
     "发票代码: 10 or 12 digits for an older VAT invoice; empty for a fully digital invoice "
@@ -64,3 +65,18 @@ PROBLEM = OpenApiResponse(ProblemSerializer, description="Problem details (RFC 9
 def responses(ok: dict, *statuses: int) -> dict:
     """`ok` (status → serializer) plus problem responses for `statuses`."""
     return {**ok, **{status: PROBLEM for status in statuses}}
+
+
+AS_OF_PARAMETER = OpenApiParameter(
+    "as_of", str, required=False,
+    description="Balances as of a past moment, from the journal: an ISO date (the end of that "
+    "day, 23:59:59.999999 Beijing time) or datetime (no offset: Beijing time); transfers "
+    "posted at or before it count, holds posted or voided later were still pending. Anything "
+    "else: 400 as_of_invalid.",
+)
+
+
+def as_of_or_none(request) -> datetime | None:
+    """The moment of the request's `?as_of=`, None without one; AsOfInvalid if unreadable."""
+    value = request.query_params.get("as_of")
+    return None if value is None else as_of_moment(value)

@@ -9,10 +9,11 @@ from rest_framework.views import APIView
 
 from accounts.api.permissions import ActionPermission
 from vouchers.api import selectors
-from vouchers.api.common import responses, visible_or_404
+from vouchers.api.common import AS_OF_PARAMETER, as_of_or_none, responses, visible_or_404
 from vouchers.api.filters import AccountFilter, TransferFilter
+from vouchers.ledger.as_of import account_balances_as_of
 from vouchers.ledger.models import Account, Transfer
-from vouchers.ledger.selectors import account_transfers
+from vouchers.ledger.selectors import BALANCE_FIELDS, account_transfers
 
 
 class LedgerAccountOutputSerializer(serializers.Serializer):
@@ -27,6 +28,9 @@ class LedgerAccountOutputSerializer(serializers.Serializer):
     credits_posted_fen = serializers.IntegerField()
     balance_fen = serializers.IntegerField(help_text="credits posted − debits posted")
     available_fen = serializers.IntegerField(help_text="balance − debits pending")
+    as_of = serializers.DateTimeField(
+        required=False, read_only=True,
+        help_text="Only with ?as_of= (detail): the moment the balances are as of")
 
 
 class LedgerTransferOutputSerializer(serializers.Serializer):
@@ -58,10 +62,20 @@ class LedgerAccountDetailApi(APIView):
     permission_classes = [ActionPermission]
     access_action = "ledger.view"
 
-    @extend_schema(responses=responses({200: LedgerAccountOutputSerializer}, 404))
+    @extend_schema(parameters=[AS_OF_PARAMETER],
+                   responses=responses({200: LedgerAccountOutputSerializer}, 400, 404))
     def get(self, request, account_id: int):
+        moment = as_of_or_none(request)
         queryset = selectors.ledger_accounts_visible(actor=request.user)
-        return Response(LedgerAccountOutputSerializer(visible_or_404(queryset, account_id)).data)
+        account = visible_or_404(queryset, account_id)
+        data = LedgerAccountOutputSerializer(account).data
+        if moment is not None:
+            balances = account_balances_as_of(account_ids=[account.pk], moment=moment)[account.pk]
+            data.update({name: getattr(balances, name) for name in (*BALANCE_FIELDS,
+                                                                    "balance_fen",
+                                                                    "available_fen")})
+            data["as_of"] = moment.isoformat()
+        return Response(data)
 
 
 class LedgerAccountTransferListApi(generics.ListAPIView):

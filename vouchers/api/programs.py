@@ -16,8 +16,17 @@ from accounts.api.permissions import ActionPermission
 from accounts.api.serializers import InputSerializer
 from accounts.models import City
 from vouchers.api import selectors
-from vouchers.api.common import basis_points_field, fen_field, now, responses, visible_or_404
+from vouchers.api.common import (
+    AS_OF_PARAMETER,
+    as_of_or_none,
+    basis_points_field,
+    fen_field,
+    now,
+    responses,
+    visible_or_404,
+)
 from vouchers.api.filters import ProgramFilter
+from vouchers.as_of import program_as_of
 from vouchers.models import EvidenceKind, Program, ServiceCategory
 from vouchers.program_dates import whole_day
 from vouchers.services import programs as services
@@ -73,6 +82,11 @@ class ProgramOutputSerializer(serializers.Serializer):
     required_evidence = serializers.ListField(child=serializers.CharField())
     categories = ProgramCategoryOutputSerializer(source="category_rules", many=True)
     created_at = serializers.DateTimeField()
+    claw_back_due_days = serializers.IntegerField(
+        help_text="Beijing days a payee has to repay a claw-back")
+    as_of = serializers.DictField(
+        required=False, read_only=True,
+        help_text="Only with ?as_of= (detail): the budget figures at that moment (fen)")
 
 
 class ProgramListApi(generics.ListAPIView):
@@ -90,10 +104,28 @@ class ProgramDetailApi(APIView):
     permission_classes = [ActionPermission]
     access_action = "program.view"
 
-    @extend_schema(responses=responses({200: ProgramOutputSerializer}, 404))
+    class ProgramAsOfOutputSerializer(serializers.Serializer):
+        moment = serializers.DateTimeField()
+        funded_fen = serializers.IntegerField()
+        allocated_fen = serializers.IntegerField()
+        held_fen = serializers.IntegerField()
+        redeemed_fen = serializers.IntegerField()
+        paid_fen = serializers.IntegerField()
+        clawed_back_fen = serializers.IntegerField()
+        returned_fen = serializers.IntegerField()
+        unallocated_fen = serializers.IntegerField()
+
+    @extend_schema(parameters=[AS_OF_PARAMETER],
+                   responses=responses({200: ProgramOutputSerializer}, 400, 404))
     def get(self, request, program_id: int):
+        moment = as_of_or_none(request)
         program = visible_or_404(selectors.programs_visible(actor=request.user), program_id)
-        return Response(ProgramOutputSerializer(program).data)
+        data = ProgramOutputSerializer(program).data
+        if moment is not None:
+            figures = program_as_of(program, moment=moment)
+            data["budget_available_fen"] = figures.unallocated_fen
+            data["as_of"] = self.ProgramAsOfOutputSerializer(figures).data
+        return Response(data)
 
 
 class ProgramCategoryInputSerializer(InputSerializer):
@@ -125,6 +157,9 @@ class ProgramFieldsInputSerializer(InputSerializer):
         allow_empty=False, help_text="evidence kinds, each once, at least one",
     )
     categories = ProgramCategoryInputSerializer(many=True, required=False)
+    claw_back_due_days = serializers.IntegerField(
+        min_value=1, max_value=365, required=False,
+        help_text="Beijing days a payee has to repay a claw-back (default 30)")
     serving_city_codes = serializers.SlugRelatedField(
         slug_field="code", queryset=City.objects.all(), many=True, required=False
     )

@@ -12,8 +12,9 @@ from rest_framework.views import APIView
 from accounts.api.permissions import ActionPermission
 from vouchers import visibility
 from vouchers.api import selectors
-from vouchers.api.common import responses, visible_or_404
+from vouchers.api.common import AS_OF_PARAMETER, as_of_or_none, responses, visible_or_404
 from vouchers.api.filters import InstitutionFilter, VoucherFilter
+from vouchers.as_of import voucher_as_of
 from vouchers.models import Voucher
 from vouchers.rating_selectors import RatingSummary, rating_summaries
 
@@ -36,6 +37,9 @@ class VoucherOutputSerializer(serializers.Serializer):
     issued_at = serializers.DateTimeField()
     expires_at = serializers.DateTimeField()
     closed_at = serializers.DateTimeField(allow_null=True)
+    as_of = serializers.DateTimeField(
+        required=False, read_only=True,
+        help_text="Only with ?as_of= (detail): the moment the balances are as of")
 
 
 class VoucherListApi(generics.ListAPIView):
@@ -53,10 +57,18 @@ class VoucherDetailApi(APIView):
     permission_classes = [ActionPermission]
     access_action = "voucher.view"
 
-    @extend_schema(responses=responses({200: VoucherOutputSerializer}, 404))
+    @extend_schema(parameters=[AS_OF_PARAMETER],
+                   responses=responses({200: VoucherOutputSerializer}, 400, 404))
     def get(self, request, voucher_id: int):
+        moment = as_of_or_none(request)
         voucher = visible_or_404(selectors.vouchers_visible(actor=request.user), voucher_id)
-        return Response(VoucherOutputSerializer(voucher).data)
+        data = VoucherOutputSerializer(voucher).data
+        if moment is not None:
+            figures = voucher_as_of(voucher, moment=moment)
+            data.update(available_fen=figures.available_fen, held_fen=figures.held_fen,
+                        spent_fen=figures.spent_fen, returned_fen=figures.returned_fen,
+                        as_of=moment.isoformat())
+        return Response(data)
 
 
 class InstitutionOutputSerializer(serializers.Serializer):

@@ -21,6 +21,7 @@ from vouchers.program_dates import china_date, whole_day
 
 OPENS_HELP = _("自当日0:00起（北京时间）")
 DEADLINE_HELP = _("截止到当日24:00（北京时间），当日全天有效")
+DEFAULT_CLAW_BACK_DUE_DAYS = 30
 DECISIONS = [("approve", _("批准")), ("reject", _("驳回"))]
 
 
@@ -108,6 +109,14 @@ class ProgramForm(OnceForm):
         required=False, widget=forms.CheckboxSelectMultiple,
         help_text=_("不选则为当前通用区域的全部城市"),
     )
+    claw_back_due_days = forms.IntegerField(
+        label=_("追回款还款期限（天）"), min_value=1, max_value=365, initial=30, required=False,
+        help_text=_("自登记追回之日起，收款方须在此天数内退回款项（北京时间，含当日）；"
+                    "不填为30天"),
+    )
+
+    def clean_claw_back_due_days(self) -> int:
+        return self.cleaned_data.get("claw_back_due_days") or DEFAULT_CLAW_BACK_DUE_DAYS
 
 
 class ProgramUpdateForm(ProgramForm):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organisation, Region
@@ -85,16 +85,73 @@ class ClawBack(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     created_at = models.DateTimeField(_("时间"))
+    # The last Beijing date on which the payee may repay without being overdue.
+    due_on = models.DateField(_("还款截止日"))
+    # The sum of the repayments, kept beside them (written only by the repayment service,
+    # under the claw-back's row lock) so that outstanding amounts and ageing are one query.
+    repaid_fen = models.BigIntegerField(_("已退回金额（分）"), default=0)
 
     class Meta:
         verbose_name = _("追回")
         verbose_name_plural = _("追回")
         constraints = [
             models.CheckConstraint(condition=Q(amount_fen__gt=0), name="claw_back_amount_gt_0"),
+            models.CheckConstraint(
+                condition=Q(repaid_fen__gte=0) & Q(repaid_fen__lte=F("amount_fen")),
+                name="claw_back_repaid_within_amount",
+            ),
         ]
+        indexes = [models.Index(fields=["due_on"], name="claw_back_due_on")]
 
     def __str__(self) -> str:
         return f"追回 兑付#{self.redemption_id}"
+
+    @property
+    def outstanding_fen(self) -> int:
+        return self.amount_fen - self.repaid_fen
+
+    @property
+    def reference(self) -> str:
+        """The number the payee quotes when repaying and the treasury's file carries."""
+        return f"CB-{self.pk}"
+
+
+class ClawBackRepayment(models.Model):
+    """Money a payee paid back on a claw-back: typed by the region's finance officer or read
+    from the treasury's receipts file. Append-only; the ledger moves it CLAWBACK → FUNDING."""
+
+    class Source(models.TextChoices):
+        MANUAL = "manual", _("财务人员登记")
+        TREASURY = "treasury", _("国库到账文件")
+
+    claw_back = models.ForeignKey(ClawBack, on_delete=models.PROTECT, related_name="repayments")
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+")
+    amount_fen = models.BigIntegerField(_("退回金额（分）"))
+    received_on = models.DateField(_("到账日期"))
+    bank_reference = models.CharField(_("银行流水号"), max_length=64)
+    source = models.CharField(_("来源"), max_length=16, choices=Source.choices)
+    source_name = models.CharField(_("来源文件"), max_length=200, blank=True)
+    line_number = models.PositiveIntegerField(_("行号"), null=True, blank=True)
+    note = models.CharField(_("备注"), max_length=255, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(_("登记时间"))
+
+    class Meta:
+        ordering = ["received_on", "pk"]
+        verbose_name = _("追回款退回")
+        verbose_name_plural = _("追回款退回")
+        constraints = [
+            models.CheckConstraint(condition=Q(amount_fen__gt=0), name="repayment_amount_gt_0"),
+            # One bank transfer is one repayment: a file imported twice records nothing twice.
+            models.UniqueConstraint(
+                fields=["region", "bank_reference"], name="repayment_bank_reference_once"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.claw_back} {self.bank_reference}"
 
 
 class Blacklisting(models.Model):

@@ -54,6 +54,11 @@ class Program(models.Model):
         City, related_name="serving_programs", verbose_name=_("服务区域（城市）")
     )
     required_evidence = models.JSONField(_("兑付所需材料"), default=all_evidence_kinds)
+    # Days a payee has to repay a claw-back, counted in Beijing dates from the claw-back.
+    claw_back_due_days = models.PositiveSmallIntegerField(
+        _("追回款还款期限（天）"), default=30,
+        help_text=_("自登记追回之日起，收款方须在此天数内退回款项（北京时间，含当日）"),
+    )
     # Opened right after the row exists (its ledger owner is the program's pk); never null
     # once program_create has returned.
     budget_account = models.OneToOneField(

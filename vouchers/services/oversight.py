@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 import random
 import secrets
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import NoReturn
 
 from django.utils import timezone
@@ -21,6 +21,7 @@ from vouchers.ledger.services import ledger_post
 from vouchers.locks import lock_redemptions
 from vouchers.models import Blacklisting, ClawBack, Redemption, SpotCheck, SpotCheckItem
 from vouchers.movements import claw_back_spec
+from vouchers.program_dates import china_date
 from vouchers.services.records import record_refresh_after_commit
 from vouchers.services.sanctions import suspend_for_blacklisting
 from vouchers.states import (
@@ -152,6 +153,7 @@ def redemption_claw_back(
         reason=reason.strip(),
         created_by=actor,
         created_at=now,
+        due_on=china_date(now) + timedelta(days=program.claw_back_due_days),
     )
     audit_record(
         actor=actor,
@@ -160,7 +162,7 @@ def redemption_claw_back(
         region=program.region,
         now=now,
         before={"state": before},
-        after={"state": locked.state},
+        after={"state": locked.state, "due_on": claw_back.due_on.isoformat()},
         reason=reason,
         amount_fen=claw_back.amount_fen,
     )

@@ -9,6 +9,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db.models import Sum
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.access import require_action
 from accounts.audit import audit_record
@@ -32,6 +33,7 @@ from vouchers.services.program_checks import (
 # says and decides what happens to the vouchers and orders already there.
 DATED_FIELDS = frozenset({"use_by_at", "redemption_deadline_at"})
 
+MAX_CLAW_BACK_DUE_DAYS = 365
 UPDATABLE_FIELDS = frozenset(
     {
         "name",
@@ -44,6 +46,7 @@ UPDATABLE_FIELDS = frozenset(
         "same_region_ratio_bp",
         "other_region_ratio_bp",
         "small_order_threshold_fen",
+        "claw_back_due_days",
         "applications_open_at",
         "applications_close_at",
         "use_by_at",
@@ -187,6 +190,10 @@ def program_check(program: Program) -> None:
     check_dates_in_order(program)
     check_dates_within_year(program)
     program.required_evidence = check_required_evidence(program.required_evidence)
+    if not 1 <= program.claw_back_due_days <= MAX_CLAW_BACK_DUE_DAYS:
+        raise InvalidInput(gettext_lazy("追回款还款期限须在1–365天之间"),
+                           code="claw_back_due_days_invalid",
+                           extra={"field": "claw_back_due_days"})
     _clean(program)
 
 

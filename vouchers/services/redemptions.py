@@ -27,6 +27,7 @@ from vouchers.movements import (
 from vouchers.notifications import notify_redemption_decided, notify_redemption_requested
 from vouchers.services.oversight import require_not_blacklisted
 from vouchers.services.records import record_refresh_after_commit
+from vouchers.services.recovery import require_no_overdue_claw_back
 from vouchers.states import ORDER_TRANSITIONS, REDEMPTION_TRANSITIONS, move_state
 
 LIVE_STATES = (
@@ -44,9 +45,9 @@ LIVE_STATES = (
 def redemption_request(*, actor: User, order: ServiceOrder, now: datetime) -> Redemption:
     """The payee asks the issuing region to redeem a confirmed delivery.
 
-    Refusal codes: payee_not_approved, redemption_deadline_passed, delivery_not_confirmed,
-    order_not_redeemable, evidence_missing; DuplicateClaim (invoice_already_redeemed,
-    contract_already_redeemed).
+    Refusal codes: payee_not_approved, claw_back_overdue, redemption_deadline_passed,
+    delivery_not_confirmed, order_not_redeemable, evidence_missing; DuplicateClaim
+    (invoice_already_redeemed, contract_already_redeemed).
     """
     if order.payee_id != actor.organisation_id or actor.role not in (
         User.Role.INSTITUTION,
@@ -57,6 +58,7 @@ def redemption_request(*, actor: User, order: ServiceOrder, now: datetime) -> Re
     if not payee.is_approved:
         refuse("payee_not_approved", "收款方尚未通过审核")
     require_not_blacklisted(payee)
+    require_no_overdue_claw_back(payee, now=now)
     order = lock_order(order.pk)
     require_not_blacklisted(order.enterprise)  # after the lock: a blacklisting suspends it
     program = order.voucher.program

@@ -16,9 +16,11 @@ from accounts.models import User
 from accounts.selectors import audit_trail_for
 from config.db_routers import streaming
 from vouchers import selectors, visibility
+from vouchers.as_of import voucher_as_of
 from vouchers.forms import ApplicationForm, CancelForm, DisputeForm, OrderForm
 from vouchers.models import Application, Delivery, Program, ServiceCategory
 from vouchers.services import applications, deliveries, orders
+from vouchers.views.as_of import as_of_choice
 from vouchers.views.common import (
     Row,
     Summary,
@@ -123,8 +125,13 @@ def voucher_list(request):
                    yuan_text(v.held_fen), yuan_text(v.spent_fen), v.get_state_display(),
                    f"{v.expires_at:%Y-%m-%d}") for v in vouchers),
         )
-    return render(request, "vouchers/enterprise/vouchers.html",
-                  {"page": paginate(request, vouchers)})
+    page, as_of = paginate(request, vouchers), as_of_choice(request)
+    if as_of.moment is not None:  # the page's vouchers, from the journal up to that moment
+        for voucher in page.object_list:
+            figures = voucher_as_of(voucher, moment=as_of.moment)
+            voucher.available_fen, voucher.held_fen, voucher.spent_fen = (
+                figures.available_fen, figures.held_fen, figures.spent_fen)
+    return render(request, "vouchers/enterprise/vouchers.html", {"page": page, "as_of": as_of})
 
 
 @action_required("order.place")

@@ -15,6 +15,7 @@ from accounts.forms import add_application_error
 from accounts.models import Region, User
 from accounts.selectors import audit_trail_for
 from vouchers import chart_selectors, program_selectors, selectors
+from vouchers.as_of import program_as_of
 from vouchers.charts import chart_context
 from vouchers.forms import (
     ProgramDeadlinesForm,
@@ -29,6 +30,7 @@ from vouchers.forms import (
 from vouchers.models import Program
 from vouchers.program_dates import china_date
 from vouchers.services import program_changes, programs
+from vouchers.views.as_of import as_of_choice
 from vouchers.views.common import (
     Row,
     Summary,
@@ -43,6 +45,8 @@ from vouchers.views.common import (
     yuan_text,
 )
 
+BUDGET_AS_OF_FIELDS = ("funded_fen", "allocated_fen", "held_fen", "redeemed_fen", "paid_fen",
+                       "clawed_back_fen", "returned_fen")
 BUDGET_FIELDS = ["budget_fen", "funded_fen", "allocated_fen", "held_fen", "redeemed_fen",
                  "paid_fen", "clawed_back_fen", "returned_fen"]
 
@@ -66,13 +70,20 @@ def budget_use(request):
                    yuan_text(p.budget_account.available_fen)] for p in rows),
         )
     rows = list(rows)  # the table and the chart share one query
+    as_of = as_of_choice(request)
+    for row in rows:
+        row.unallocated_fen = row.budget_account.available_fen  # type: ignore[attr-defined]
+        if as_of.moment is not None:  # the same figures, from the journal up to that moment
+            figures = program_as_of(row, moment=as_of.moment)
+            for name in (*BUDGET_AS_OF_FIELDS, "unallocated_fen"):
+                setattr(row, name, getattr(figures, name))
     charts = [
         chart_context(chart_selectors.budget_per_program_chart(rows), element_id="chart-budget"),
         chart_context(chart_selectors.budget_use_by_month_chart(region_id=region.pk, year=year),
                       element_id="chart-budget-months"),
     ]
     return render(request, "vouchers/programs/budget.html", {
-        "rows": rows, "charts": charts, "region": region, "year": year,
+        "rows": rows, "charts": charts, "region": region, "year": year, "as_of": as_of,
         "regions": Region.objects.order_by("code"),
         "can_manage": scope_for(user, "program.manage") is not None,
         "can_fund": scope_for(user, "program.fund") is not None,
