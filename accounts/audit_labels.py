@@ -75,6 +75,9 @@ ACTION_LABELS: dict[str, Promise] = {
     "payment_batch_cancel": pgettext_lazy("audit action", "撤销支付批次"),
     "spot_check_draw": pgettext_lazy("audit action", "抽取抽查样本"),
     "spot_check_record": pgettext_lazy("audit action", "登记抽查结果"),
+    "spot_check_sweep_draw": pgettext_lazy("audit action", "按抽查计划自动抽取样本"),
+    "oversight_case_open": pgettext_lazy("audit action", "抽查发现问题，立案核查"),
+    "oversight_case_close": pgettext_lazy("audit action", "核查问题结案"),
     # Reports and reconciliation
     "report_request": pgettext_lazy("audit action", "申请生成报表"),
     "report_run_succeed": pgettext_lazy("audit action", "报表生成完成"),
@@ -170,6 +173,7 @@ OBJECT_LABELS: dict[str, Promise] = {
     "vouchers.program": pgettext_lazy("audit object", "创新券项目"),
     "vouchers.spotcheck": pgettext_lazy("audit object", "抽查"),
     "vouchers.spotcheckitem": pgettext_lazy("audit object", "抽查明细"),
+    "vouchers.oversightcase": pgettext_lazy("audit object", "核查问题"),
     "vouchers.servicerating": pgettext_lazy("audit object", "服务评价"),
     "vouchers.institutionservice": pgettext_lazy("audit object", "服务目录条目"),
     "accounts.organisation": pgettext_lazy("audit object", "机构"),

@@ -3,7 +3,13 @@
 from vouchers.models.application import Application
 from vouchers.models.delivery import Delivery, EvidenceFile
 from vouchers.models.order import ServiceOrder
-from vouchers.models.oversight import Blacklisting, ClawBack, SpotCheck, SpotCheckItem
+from vouchers.models.oversight import (
+    Blacklisting,
+    ClawBack,
+    OversightCase,
+    SpotCheck,
+    SpotCheckItem,
+)
 from vouchers.models.program import BASIS_POINTS, Program, ProgramCategory
 from vouchers.models.rating import ServiceRating
 from vouchers.models.record import InstitutionRecord
@@ -22,6 +28,7 @@ __all__ = [
     "EvidenceKind",
     "InstitutionRecord",
     "InstitutionService",
+    "OversightCase",
     "PaymentBatch",
     "PaymentBatchCounter",
     "Program",
