@@ -11,7 +11,7 @@ same moment — find the first one's row, or wait for it and draw nothing.
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -28,11 +28,20 @@ from vouchers.services.spot_check_sampling import (
 )
 
 
+def spot_check_periods(program: Program) -> list[tuple[date, date]]:
+    """The program's periods: its year's, and the next year's up to its redemption deadline
+    (redemptions may be approved until then)."""
+    # A deadline at 00:00 ends the day before: the last day a redemption can be approved.
+    last_day = timezone.localdate(program.redemption_deadline_at - timedelta(microseconds=1))
+    return [(start, end) for year in range(program.year, last_day.year + 1)
+            for start, end in cadence_periods(year=year, cadence=program.spot_check_cadence)
+            if start <= last_day]
+
+
 def spot_check_periods_due(*, program: Program, today: date) -> list[tuple[date, date]]:
     """The program's periods that have closed (ended before `today`) and have no draw."""
     drawn = set(SpotCheck.objects.filter(program=program).values_list("period_start", flat=True))
-    return [(start, end) for start, end in
-            cadence_periods(year=program.year, cadence=program.spot_check_cadence)
+    return [(start, end) for start, end in spot_check_periods(program)
             if end < today and start not in drawn]
 
 

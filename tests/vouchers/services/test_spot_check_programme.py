@@ -15,7 +15,11 @@ from devtools.factories.vouchers import NOW, TZ
 from tests.vouchers.services.test_settlements import approved_redemption, pay
 from vouchers.models import OversightCase, Program, SpotCheck, SpotCheckItem
 from vouchers.services import oversight, oversight_cases, programs, settlements
-from vouchers.services.spot_check_programme import spot_check_draw_for_period, spot_checks_sweep
+from vouchers.services.spot_check_programme import (
+    spot_check_draw_for_period,
+    spot_check_periods,
+    spot_checks_sweep,
+)
 from vouchers.services.spot_check_sampling import (
     cadence_periods,
     rate_bp_from_percent,
@@ -117,6 +121,17 @@ def test_the_sweep_draws_each_closed_period_once(world, voucher):
     assert SpotCheck.objects.filter(program=world.program).count() == 1
     assert AuditEntry.objects.filter(action="spot_check_sweep_draw").count() == 1
     assert [d.period_start for d in spot_checks_sweep(now=AFTER_H1)] == [date(2024, 4, 1)]
+
+
+def test_a_programs_periods_run_to_its_redemption_deadline(world):
+    # The factory's program: 2024, redemption deadline 1 January 2025 00:00 (Beijing).
+    assert spot_check_periods(world.program) == [
+        (date(2024, 1, 1), date(2024, 6, 30)), (date(2024, 7, 1), date(2024, 12, 31))]
+    Program.objects.filter(pk=world.program.pk).update(
+        spot_check_cadence="quarter", redemption_deadline_at=datetime(2025, 3, 31, 23, tzinfo=TZ))
+    world.program.refresh_from_db()
+    assert spot_check_periods(world.program)[-2:] == [
+        (date(2024, 10, 1), date(2024, 12, 31)), (date(2025, 1, 1), date(2025, 3, 31))]
 
 
 def test_a_second_draw_of_the_same_period_draws_nothing(world, voucher):
