@@ -8,6 +8,7 @@ and a blacklisting by when they were made (Beijing time).
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django.db.models import Count, Max, Q, QuerySet
@@ -19,12 +20,15 @@ from vouchers.models import Blacklisting, ClawBack, OversightCase, SpotCheck, Sp
 _I = SpotCheckItem.State
 
 
-def draws(*, year: int, region: Region | None) -> QuerySet[SpotCheck]:
+def draws(*, year: int, region: Region | None) -> Iterable[Mapping[str, Any]]:
     """The year's draws with their item counts, by region and period."""
     rows = SpotCheck.objects.filter(period_end__year=year)
     if region is not None:
         rows = rows.filter(region=region)
-    return rows.select_related("region", "program").annotate(
+    return rows.values(
+        "pk", "region__name", "program__name", "period_start", "period_end", "rate_bp",
+        "population_count",
+    ).annotate(
         sample=Count("items"),
         passed=Count("items", filter=Q(items__state=_I.PASSED)),
         failed=Count("items", filter=Q(items__state=_I.FAILED)),

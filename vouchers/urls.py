@@ -9,6 +9,7 @@ from vouchers.views import (
     institution,
     orders,
     oversight,
+    oversight_cases,
     platform,
     programs,
     ratings,
@@ -68,6 +69,9 @@ pages = [
     path("oversight/spot-checks/", oversight.spot_check_list, name="spot_check_list"),
     path("oversight/spot-checks/<int:pk>/", oversight.spot_check_detail,
          name="spot_check_detail"),
+    path("oversight/spot-checks/queue/", oversight.spot_check_queue, name="spot_check_queue"),
+    path("oversight/cases/", oversight_cases.case_list, name="case_list"),
+    path("oversight/cases/<int:pk>/", oversight_cases.case_detail, name="case_detail"),
     path("oversight/blacklist/", oversight.blacklist, name="blacklist"),
     # Authority finance
     path("batches/", settlement.batch_list, name="batch_list"),

@@ -9,8 +9,8 @@ amounts, blacklistings). Definitions: docs/reporting.md.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
 from datetime import date, datetime
-from decimal import Decimal
 from typing import Any
 
 from django.utils import timezone
@@ -23,10 +23,12 @@ from reporting.services.documents import (
     Column,
     ReportDocument,
     Section,
+    SectionRow,
     cut_off,
     end_of,
 )
 from vouchers.models import OversightCase, SpotCheckItem
+from vouchers.services.spot_check_sampling import rate_percent_text
 
 HEADLINE = [  # key, label, kind
     ("draws", "抽查批次", COUNT),
@@ -77,9 +79,8 @@ BLACKLISTING_COLUMNS = [
 
 
 def rate_text(rate_bp: int) -> str:
-    """250 basis points as "2.5%", 500 as "5%": the exact rate, no float."""
-    percent = (Decimal(rate_bp) / 100).normalize()
-    return f"{percent:f}%"
+    """250 basis points as "2.5%", 500 as "5%" (vouchers' rate_percent_text)."""
+    return rate_percent_text(rate_bp)
 
 
 def _period(start: date, end: date) -> str:
@@ -93,11 +94,13 @@ def _moment(value: datetime | None) -> str:
 def spot_check_report_compute(*, year: int, region: Region | None) -> dict[str, Any]:
     """The figures of report set 5 for a year (all regions when `region` is None)."""
     draws = [{
-        "region_name": row.region.name, "period": _period(row.period_start, row.period_end),
-        "program_name": row.program.name if row.program else "", "rate_bp": row.rate_bp,
-        "population": row.population_count, "sample": row.sample,
-        "checked": row.passed + row.failed, "passed": row.passed, "failed": row.failed,
-        "pending": row.pending, "without_checker": row.without_checker,
+        "region_name": row["region__name"],
+        "period": _period(row["period_start"], row["period_end"]),
+        "program_name": row["program__name"] or "", "rate_bp": row["rate_bp"],
+        "population": row["population_count"], "sample": row["sample"],
+        "checked": row["passed"] + row["failed"], "passed": row["passed"],
+        "failed": row["failed"], "pending": row["pending"],
+        "without_checker": row["without_checker"],
     } for row in read.draws(year=year, region=region)]
     findings = [{
         "region_name": item.spot_check.region.name,
@@ -106,8 +109,7 @@ def spot_check_report_compute(*, year: int, region: Region | None) -> dict[str, 
         "approved_fen": item.redemption.approved_fen,
         "checked_by": item.checked_by.get_username() if item.checked_by else "",
         "checked_at": _moment(item.checked_at), "note": item.note,
-        "case_state": _case(item).state if _case(item) else "",
-        "outcome": _case(item).outcome if _case(item) else "",
+        **_case_fields(item),
     } for item in read.findings(year=year, region=region)]
     cases = [{
         "case": f"#{case.pk}", "region_name": case.region.name,
@@ -134,15 +136,19 @@ def spot_check_report_compute(*, year: int, region: Region | None) -> dict[str, 
     }
 
 
-def _case(item: SpotCheckItem) -> OversightCase | None:
+def _case_fields(item: SpotCheckItem) -> dict[str, str]:
+    """A finding's case: its state and outcome (none for a failure recorded before cases)."""
     try:
-        return item.case
+        case = item.case
     except OversightCase.DoesNotExist:
-        return None
+        return {"case_state": "", "outcome": ""}
+    return {"case_state": case.state, "outcome": case.outcome}
 
 
-def _headline(draws: list[dict], cases: list[dict], claw_backs: list[dict],
-              blacklistings: list[dict]) -> dict[str, int]:
+Rows = list[dict[str, Any]]
+
+
+def _headline(draws: Rows, cases: Rows, claw_backs: Rows, blacklistings: Rows) -> dict[str, int]:
     totals = {key: sum(row[key] for row in draws) for key in (
         "population", "sample", "checked", "passed", "failed", "pending", "without_checker")}
     closed = sum(1 for case in cases if case["state"] == OversightCase.State.CLOSED)
@@ -162,14 +168,14 @@ def spot_check_document(
     states = dict(OversightCase.State.choices)
     outcomes = dict(OversightCase.Outcome.choices)
 
-    def labelled(name: str, **fields: dict[str, Any]):
-        def rows():
+    def labelled(name: str, **fields: dict[str, Any]) -> Callable[[], Iterator[SectionRow]]:
+        def rows() -> Iterator[SectionRow]:
             for row in result[name]:
                 yield {**row, **{field: str(labels.get(row[field], row[field]))
                                  for field, labels in fields.items()}}
         return rows
 
-    def draw_rows():
+    def draw_rows() -> Iterator[SectionRow]:
         for row in result["draws"]:
             yield {**row, "rate": rate_text(row["rate_bp"]),
                    "program_name": row["program_name"] or "人工抽取（本地区全部项目）"}
@@ -186,7 +192,8 @@ def spot_check_document(
                     rows=labelled("findings", case_state=states, outcome=outcomes)),
             Section("cases", "后续处理（核查问题）", CASE_COLUMNS,
                     rows=labelled("cases", state=states, outcome=outcomes)),
-            Section("claw_backs", "处罚：追回", CLAW_BACK_COLUMNS, rows=lambda: result["claw_backs"]),
+            Section("claw_backs", "处罚：追回", CLAW_BACK_COLUMNS,
+                    rows=lambda: result["claw_backs"]),
             Section("blacklistings", "处罚：列入黑名单", BLACKLISTING_COLUMNS,
                     rows=lambda: result["blacklistings"]),
         ],

@@ -45,6 +45,11 @@ def _rate_invalid() -> InvalidInput:
                         code="spot_check_rate_invalid", extra={"field": "percentage"})
 
 
+def rate_percent_text(rate_bp: int) -> str:
+    """250 basis points as "2.5%", 500 as "5%": the exact rate, no float."""
+    return f"{(Decimal(rate_bp) / 100).normalize():f}%"
+
+
 def sample_size(population: int, rate_bp: int) -> int:
     """ceil(population × rate), in integers: 2.5 % of 41 is 2 (1.025 rounded up)."""
     return -(-population * rate_bp // BASIS_POINTS)

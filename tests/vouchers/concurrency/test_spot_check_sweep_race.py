@@ -48,7 +48,7 @@ def test_two_concurrent_sweeps_draw_each_period_once():
             made = spot_checks_sweep(now=AFTER_Q1)
             with guard:
                 drawn.append(len(made))
-        except BaseException as error:  # noqa: BLE001 - reported by the assertion below
+        except BaseException as error:
             errors.append(error)
         finally:
             connection.close()
