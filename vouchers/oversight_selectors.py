@@ -18,7 +18,7 @@ def spot_checks_with_counts(checks: QuerySet[SpotCheck]) -> QuerySet[SpotCheck]:
         sample=Count("items", distinct=True),
         without_checker=Count("items", distinct=True,
                               filter=Q(items__state=_I.PENDING, items__needs_checker=True)),
-    )
+    ).order_by("-drawn_at", "-pk")  # an aggregate drops the model's ordering
 
 
 def spot_check_queue(*, actor: User) -> QuerySet[SpotCheckItem]:
