@@ -200,3 +200,22 @@ def test_the_three_formats_carry_the_figures(checked_year):
     assert "2024年度创新券兑付抽查结果与处罚报告" in text
     assert "附录：指标定义" in text
     assert "报告伪造" in text
+
+
+def test_the_english_pdf_translates_its_labels(checked_year):
+    from django.utils import translation
+
+    from reporting.exporters import render_pdf
+    from reporting.services.documents import run_document
+
+    _approver, checker = checked_year
+    run = _report(checker)
+    output = io.BytesIO()
+    with translation.override("en"):
+        render_pdf(run_document(run), output)
+    text = "".join(page.extract_text() for page in pypdf.PdfReader(
+        io.BytesIO(output.getvalue())).pages)
+    for words in ("Innovation voucher spot-check results and sanctions, 2024",
+                  "Spot checks by region and period", "Findings", "Follow-ups (cases)",
+                  "Sanctions: claw-backs", "Sanctions: blacklistings", "Claw-back"):
+        assert words in text
