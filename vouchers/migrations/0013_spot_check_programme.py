@@ -62,6 +62,11 @@ class Migration(migrations.Migration):
             name='rate_bp',
             field=models.PositiveIntegerField(null=True, verbose_name='抽查比例（基点）'),
         ),
+        migrations.AlterField(
+            model_name='spotcheck',
+            name='percentage',
+            field=models.PositiveSmallIntegerField(null=True, verbose_name='抽查比例（%）'),
+        ),
         migrations.RunPython(percent_to_basis_points, basis_points_to_percent),
         migrations.AlterField(
             model_name='spotcheck',
