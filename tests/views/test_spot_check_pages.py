@@ -161,3 +161,14 @@ def test_the_pages_read_in_english(client, world, drawn, url_name, words):
 def test_market_users_cannot_open_the_oversight_pages(client, world, url_name):
     client.force_login(world.enterprise)
     assert client.get(reverse(url_name)).status_code == 403
+
+
+def test_the_to_do_list_of_draws_counts_every_sampled_item(client, world, drawn):
+    draw, checker = drawn
+    first = draw.items.first()
+    oversight.spot_check_record(actor=checker, item=first, passed=True, note="齐全",
+                                now=timezone.now())
+    client.force_login(world.reviewer)
+    response = client.get(reverse("vouchers:spot_check_list"), {"todo": "spot_checks_open"})
+    (listed,) = list(response.context["page"])
+    assert (listed.pk, listed.sample) == (draw.pk, 2)

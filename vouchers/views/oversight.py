@@ -50,8 +50,9 @@ def spot_check_list(request):
             add_application_error(form, error)
     checks = SpotCheck.objects.filter(region_id=region_id)
     todo = todo_item(request.user, request.GET.get("todo"), url_name="vouchers:spot_check_list")
-    if todo is not None:  # exactly what the home page counted
-        checks = todo.items(request.user)
+    if todo is not None:  # exactly what the home page counted (a subquery: the counts
+        # below must see every item, not only the pending ones the to-do filters on)
+        checks = SpotCheck.objects.filter(pk__in=todo.items(request.user).values("pk"))
     checks = oversight_selectors.spot_checks_with_counts(checks)
     return render(request, "vouchers/oversight/spot_checks.html", {
         "form": form, "page": paginate(request, checks), "todo": todo,
