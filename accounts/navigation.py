@@ -49,6 +49,8 @@ NAVIGATION: dict[str, tuple[Group, ...]] = {
                          (_("公示与异议"), "accounts:notice_review"))),
         Group(_("监管"), ((_("订单"), "vouchers:order_list"),
                          (_("抽查"), "vouchers:spot_check_list"),
+                         (_("我的核查任务"), "vouchers:spot_check_queue"),
+                         (_("核查问题"), "vouchers:case_list"),
                          (_("服务评价"), "vouchers:rating_list"),
                          (_("信用与绩效"), "vouchers:record_list"),
                          (_("黑名单"), "vouchers:blacklist"),

@@ -13,6 +13,11 @@ class AnnualReportForm(PortalForm):
     year = forms.IntegerField(label=_("年度"), min_value=2000, max_value=2100)
 
 
+class SpotCheckReportForm(PortalForm):
+    year = forms.IntegerField(label=_("年度"), min_value=2000, max_value=2100,
+                              help_text=_("按抽查期间的结束日期计入年度"))
+
+
 class ReconciliationForm(PortalForm):
     region = forms.ModelChoiceField(label=_("地区"), queryset=Region.objects.order_by("code"),
                                     required=False, help_text=_("主管部门只能选择本地区"))

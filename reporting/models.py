@@ -26,6 +26,7 @@ class ReportRun(models.Model):
     class Kind(models.TextChoices):
         ANNUAL_TOTALS = "annual_totals", _("年度统计")
         RECONCILIATION = "reconciliation", _("对账")
+        SPOT_CHECKS = "spot_checks", _("抽查结果与处罚")
 
     class Status(models.TextChoices):
         QUEUED = "queued", _("排队中")

@@ -19,6 +19,7 @@ from reporting.forms import (
     ReconciliationForm,
     RepaymentImportForm,
     ResolveForm,
+    SpotCheckReportForm,
     TreasuryImportForm,
 )
 from reporting.models import Discrepancy, ReportRun
@@ -41,6 +42,7 @@ def _page(request, **forms):
         "latest_annual": latest, "charts": _run_charts(latest) if latest else [],
         "annual_form": AnnualReportForm(initial={"year": timezone.localdate().year}),
         "reconciliation_form": ReconciliationForm(),
+        "spot_check_form": SpotCheckReportForm(initial={"year": timezone.localdate().year}),
         "import_form": TreasuryImportForm(),
         "repayment_form": RepaymentImportForm(),
         "resolve_form": ResolveForm(),
@@ -71,6 +73,25 @@ def request_annual(request):
         else:
             return redirect("reporting:run", pk=run.pk)
     return _page(request, annual_form=form)
+
+
+@action_required("report.request")
+@require_POST
+def request_spot_checks(request):
+    """Report set 5: spot-check results and sanctions of a year (the actor's region, or all
+    regions for the operator)."""
+    form = SpotCheckReportForm(request.POST)
+    if form.is_valid():
+        try:
+            run = runs.report_request(
+                actor=request.user, kind=ReportRun.Kind.SPOT_CHECKS, region=None,
+                parameters=form.cleaned_data, now=timezone.now(),
+            )
+        except ApplicationError as error:
+            add_application_error(form, error)
+        else:
+            return redirect("reporting:run", pk=run.pk)
+    return _page(request, spot_check_form=form)
 
 
 @action_required("report.request")

@@ -87,7 +87,12 @@ class PaymentBatchAdmin(ReadOnlyAdmin):
 
 @admin.register(models.SpotCheck)
 class SpotCheckAdmin(ReadOnlyAdmin):
-    list_display = ["pk", "region", "period_start", "period_end", "percentage", "seed"]
+    list_display = ["pk", "region", "program", "period_start", "period_end", "rate_bp", "seed"]
+
+
+@admin.register(models.OversightCase)
+class OversightCaseAdmin(ReadOnlyAdmin):
+    list_display = ["pk", "region", "redemption", "state", "outcome", "opened_at", "closed_at"]
 
 
 @admin.register(models.Blacklisting)

@@ -14,6 +14,7 @@ from vouchers.errors import ConcurrentUpdate
 from vouchers.models import (
     Application,
     Delivery,
+    OversightCase,
     PaymentBatch,
     Redemption,
     ServiceOrder,
@@ -26,6 +27,7 @@ __all__ = ["move_state", "require_transition"]
 # The records with a state machine, each moved only by move_state.
 StatefulRecord = (
     Application | Voucher | ServiceOrder | Delivery | Redemption | PaymentBatch | SpotCheckItem
+    | OversightCase
 )
 
 
@@ -135,4 +137,11 @@ SPOT_CHECK_ITEM_TRANSITIONS: Mapping[str, frozenset[str]] = {
     _S.PENDING: frozenset({_S.PASSED, _S.FAILED}),
     _S.PASSED: frozenset(),
     _S.FAILED: frozenset(),
+}
+
+_C = OversightCase.State
+# A failed spot check opens a case; it is closed once, with an outcome and a reason.
+OVERSIGHT_CASE_TRANSITIONS: Mapping[str, frozenset[str]] = {
+    _C.OPEN: frozenset({_C.CLOSED}),
+    _C.CLOSED: frozenset(),
 }

@@ -5,7 +5,7 @@ from __future__ import annotations
 from celery import shared_task
 from django.utils import timezone
 
-from vouchers.services import orders, records, reminders, vouchers
+from vouchers.services import orders, records, reminders, spot_check_programme, vouchers
 
 
 @shared_task(acks_late=True)
@@ -40,3 +40,9 @@ def refresh_institution_records() -> int:
     year = timezone.localdate(now).year
     return sum(records.institution_records_refresh(year=each, now=now)
                for each in (year - 1, year))
+
+
+@shared_task(acks_late=True)
+def draw_due_spot_checks() -> int:
+    """Each program's closed spot-check periods without a draw are drawn, once each."""
+    return len(spot_check_programme.spot_checks_sweep(now=timezone.now()))

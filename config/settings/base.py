@@ -369,6 +369,12 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
         "task": "vouchers.tasks.send_deadline_reminders",
         "schedule": crontab(hour=9, minute=0),  # Asia/Shanghai, the start of the working day
     },
+    # The spot-check programme: each program's closed periods drawn once (a unique row per
+    # program and period; a re-run or a second beat draws nothing).
+    "vouchers-draw-spot-checks": {
+        "task": "vouchers.tasks.draw_due_spot_checks",
+        "schedule": crontab(hour=1, minute=30),  # Asia/Shanghai, the night after a period
+    },
     "ledger-void-expired-pending": {
         "task": "vouchers.ledger.tasks.void_expired_pending_transfers",
         "schedule": 5 * 60,

@@ -49,7 +49,7 @@ PDF_ROWS_LIMIT = 500  # longer lists are in the CSV and XLSX files
 MARGIN = 15 * mm
 PORTRAIT_WIDTH = A4[0] - 2 * MARGIN
 LANDSCAPE_WIDTH = landscape(A4)[0] - 2 * MARGIN
-ANNUAL, RECONCILIATION = "annual_totals", "reconciliation"
+ANNUAL, RECONCILIATION, SPOT_CHECKS = "annual_totals", "reconciliation", "spot_checks"
 TITLE_ROOM = 35 * mm  # a section title, its table's header and a few rows
 
 
@@ -78,6 +78,8 @@ def title_of(document: ReportDocument) -> str:
         return _("%(year)s年度长三角科技创新券统计报告") % {"year": document.year}
     if document.kind == RECONCILIATION:
         return _("%(region)s创新券兑付对账报告") % {"region": document.region_name}
+    if document.kind == SPOT_CHECKS and document.year:
+        return _("%(year)s年度创新券兑付抽查结果与处罚报告") % {"year": document.year}
     return document.title
 
 
@@ -228,11 +230,12 @@ def _section(section: Section, headers: list[str], rows: list[list[str]],
 
 
 def _appendix(document: ReportDocument) -> list:
-    if document.kind not in (ANNUAL, RECONCILIATION):
+    if document.kind not in (ANNUAL, RECONCILIATION, SPOT_CHECKS):
         return []
     style = styles()
-    headers, rows = (pdf_appendix.annual_rows() if document.kind == ANNUAL
-                     else pdf_appendix.reconciliation_rows())
+    headers, rows = {ANNUAL: pdf_appendix.annual_rows, RECONCILIATION:
+                     pdf_appendix.reconciliation_rows,
+                     SPOT_CHECKS: pdf_appendix.spot_check_rows}[document.kind]()
     table, _fits = fitted_table(headers, rows, [True] * len(headers), PORTRAIT_WIDTH)
     return [PageBreak(), Paragraph(_("附录：指标定义"), style["h1"]), table,
             Spacer(1, 4 * mm), Paragraph(_("统计口径"), style["h2"]),

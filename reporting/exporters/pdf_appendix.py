@@ -69,6 +69,33 @@ RECONCILIATION_RULES = [
 ]
 
 
+# figure, definition, unit (report set 5, spot-check results and sanctions)
+SPOT_CHECK_FIGURES = [
+    (N_("抽查批次"), N_("统计年度内期间结束的抽查：按抽查计划自动抽取（每个项目每期一次）"
+        "或审核员人工抽取"), N_("次")),
+    (N_("总体数量"), N_("抽查期间内审核批准且仍为已批准、已支付或已追回状态的兑付数"), N_("笔")),
+    (N_("样本数量"), N_("按抽查比例抽取的兑付数：总体数量乘以比例，向上取整"), N_("笔")),
+    (N_("已核查"), N_("已登记核查结果的样本数，即核查通过与发现问题之和"), N_("笔")),
+    (N_("待核查"), N_("尚未登记核查结果的样本数"), N_("笔")),
+    (N_("无合格核查人"), N_("待核查样本中，本地区没有既未审批该兑付、又与其无利益关联的审核员的"),
+     N_("笔")),
+    (N_("核查问题"), N_("核查发现问题而立案的事项，及其状态和处理结果"), N_("件")),
+    (N_("追回金额"), N_("统计年度内对本地区兑付执行的追回金额（冲正分录，不修改原记录）"),
+     N_("元")),
+    (N_("列入黑名单"), N_("统计年度内本地区主管部门列入黑名单的企业和服务机构"), N_("家")),
+]
+SPOT_CHECK_RULES = [
+    N_("抽查按期间结束日期计入年度；追回和列入黑名单按办理时间计入年度，均为北京时间。"),
+    N_("抽查比例以基点精确保存（1基点 = 0.01%），抽取所用的随机种子记录在案，可复核。"),
+    N_("批准该兑付的审核员不能核查该兑付。"),
+]
+
+
+def spot_check_rows() -> tuple[list[str], list[list[str]]]:
+    headers = [_("指标"), _("定义"), _("单位")]
+    return headers, [[_(text) for text in row] for row in SPOT_CHECK_FIGURES]
+
+
 def annual_rows() -> tuple[list[str], list[list[str]]]:
     headers = [_("指标"), _("定义"), _("单位"), _("计入年度和月份的日期")]
     return headers, [[_(text) for text in row] for row in ANNUAL_FIGURES]
@@ -81,5 +108,6 @@ def reconciliation_rows() -> tuple[list[str], list[list[str]]]:
 
 
 def rules(kind: str) -> list[str]:
-    chosen = ANNUAL_RULES if kind == "annual_totals" else RECONCILIATION_RULES
+    chosen = {"annual_totals": ANNUAL_RULES, "spot_checks": SPOT_CHECK_RULES}.get(
+        kind, RECONCILIATION_RULES)
     return [_(text) for text in chosen]

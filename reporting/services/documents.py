@@ -128,6 +128,14 @@ DISCREPANCY_COLUMNS = [
 
 def run_document(run: ReportRun) -> ReportDocument:
     """The document of a finished run (its stored figures, and its findings from the DB)."""
+    if run.kind == ReportRun.Kind.SPOT_CHECKS:
+        from reporting.services.spot_check_report import spot_check_document  # uses this module
+
+        if run.result is None:
+            raise ValueError(f"report run {run.pk} has no result")
+        return spot_check_document(run.result, authority=_authority(run),
+                                   region_name=run.region.name if run.region else "",
+                                   generated_at=run.finished_at)
     if run.kind == ReportRun.Kind.ANNUAL_TOTALS:
         if run.result is None:  # a finished annual run has stored its figures
             raise ValueError(f"report run {run.pk} has no result")
@@ -163,16 +171,16 @@ def annual_document(
         charts={"by_month": result["by_month"], "by_flow": result["by_flow"]},
         kind=ReportRun.Kind.ANNUAL_TOTALS, chart_series=annual_charts(result),
         year=result["year"], region_name=region_name, generated_at=generated_at,
-        cut_off_at=_cut_off(_end_of(date(result["year"], 12, 31)), generated_at),
+        cut_off_at=cut_off(end_of(date(result["year"], 12, 31)), generated_at),
     )
 
 
-def _end_of(day: date) -> datetime:
+def end_of(day: date) -> datetime:
     """The first instant after `day` in Beijing time (the reports' dates are Shanghai's)."""
     return datetime.combine(day + timedelta(days=1), time.min, tzinfo=SHANGHAI)
 
 
-def _cut_off(period_end: datetime, generated_at: datetime | None) -> datetime:
+def cut_off(period_end: datetime, generated_at: datetime | None) -> datetime:
     """Data is counted up to the period's end, or up to the computation if that is earlier
     (a year in progress: nothing is dated later than the computation)."""
     return period_end if generated_at is None else min(period_end, generated_at)
@@ -245,5 +253,5 @@ def reconciliation_document(
                   *ageing_sections(ageing)],
         kind=ReportRun.Kind.RECONCILIATION,
         region_name=run.region.name if run.region else "", generated_at=generated_at,
-        cut_off_at=_cut_off(_end_of(date.fromisoformat(params["date_to"])), generated_at),
+        cut_off_at=cut_off(end_of(date.fromisoformat(params["date_to"])), generated_at),
     )

@@ -22,7 +22,7 @@ def report_parameters_clean(
     *, kind: str, region: Region | None, parameters: dict[str, Any], now: datetime
 ) -> dict[str, Any]:
     """The parameters a run of `kind` keeps, or InvalidInput naming the field."""
-    if kind == Kind.ANNUAL_TOTALS:
+    if kind in (Kind.ANNUAL_TOTALS, Kind.SPOT_CHECKS):
         return _annual(parameters, now)
     if kind == Kind.RECONCILIATION:
         if region is None:

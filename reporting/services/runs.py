@@ -41,6 +41,8 @@ from reporting.services.files import StoredFile, report_files_record, report_fil
 from reporting.services.leases import Lease, LeaseLost, report_run_claim
 from reporting.services.parameters import report_fingerprint, report_parameters_clean
 from reporting.services.reconciliation import Finding, reconciliation_findings
+from reporting.services.spot_check_report import spot_check_document, spot_check_report_compute
+from reporting.spot_check_selectors import spot_check_data_version
 
 Kind, Status = ReportRun.Kind, ReportRun.Status
 __all__ = ["EXECUTE_TASK", "LeaseLost", "report_request", "report_run_execute",
@@ -60,7 +62,7 @@ def report_request(
     region = report_scope_region(actor, region, now=now)
     parameters = report_parameters_clean(kind=kind, region=region, parameters=parameters,
                                          now=now)
-    version = selectors.data_version()
+    version = data_version(kind)
     fingerprint = report_fingerprint(kind=kind, region=region, parameters=parameters,
                                      data_version=version)
     run = ReportRun.objects.filter(fingerprint=fingerprint).first()
@@ -80,6 +82,15 @@ def report_request(
     if dispatch:
         transaction.on_commit(lambda: report_run_dispatch(run_id=run_id, now=now))
     return run
+
+
+def data_version(kind: str) -> str:
+    """The version of the data a run of `kind` reads: the journal's, deliveries' and
+    treasury's; for spot checks also the draws', results', cases' and sanctions'."""
+    version = selectors.data_version()
+    if kind == Kind.SPOT_CHECKS:
+        version = f"{version}|{spot_check_data_version()}"
+    return version
 
 
 def _create(
@@ -142,6 +153,13 @@ def _compute(
         return result, [], annual_document(
             result, authority=authority, region_name=run.region.name if run.region else "",
             generated_at=lease.now())
+    if run.kind == Kind.SPOT_CHECKS:
+        with _reads_for(run):
+            result = spot_check_report_compute(year=params["year"], region=run.region)
+        progress(1, 1)
+        return result, [], spot_check_document(
+            result, authority=authority, region_name=run.region.name if run.region else "",
+            generated_at=lease.now())
     if run.region is None:  # report_parameters_clean gives every reconciliation a region
         raise ValueError(f"reconciliation run {run.pk} has no region")
     findings = reconciliation_findings(
@@ -169,7 +187,7 @@ def _reads_for(run: ReportRun) -> AbstractContextManager[None]:
     if not replica_configured():
         return reading_reports()
     with reading_reports():
-        replica_version = selectors.data_version()
+        replica_version = data_version(run.kind)
     return reading_reports() if replica_version == run.data_version else reading_primary()
 
 

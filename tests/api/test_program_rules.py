@@ -260,3 +260,24 @@ def test_a_second_pending_application_is_refused_with_its_code(parties):
     assert problem["extra"]["application_id"] == Application.objects.get(
         enterprise=parties.other_enterprise.organisation).pk
     assert Application.objects.filter(enterprise=parties.other_enterprise.organisation).count() == 1
+
+
+def test_the_spot_check_programme_is_set_and_read_over_the_api(parties):
+    client = parties.client("reviewer")
+    created = client.post(reverse("api:program-create"),
+                          _program_body(spot_check_rate_bp=250, spot_check_cadence="quarter"),
+                          format="json")
+    assert created.status_code == 201, created.json()
+    assert (created.json()["spot_check_rate_bp"], created.json()["spot_check_cadence"]) == (
+        250, "quarter")
+    program_id = created.json()["id"]
+    updated = client.post(reverse("api:program-update", args=[program_id]),
+                          {"spot_check_rate_bp": 1, "reason": "抽查比例调整"}, format="json")
+    assert updated.status_code == 200, updated.json()
+    assert Program.objects.get(pk=program_id).spot_check_rate_bp == 1
+    for rate in (0, 10_001):
+        refused = client.post(reverse("api:program-update", args=[program_id]),
+                              {"spot_check_rate_bp": rate, "reason": "x"}, format="json")
+        assert refused.status_code == 400
+        assert refused.json()["errors"][0]["field"] == "spot_check_rate_bp"
+    assert Program.objects.get(pk=program_id).spot_check_rate_bp == 1

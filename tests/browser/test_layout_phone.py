@@ -22,7 +22,8 @@ MAIN_PAGES = {
     "enterprise": ["/", "/orders/", "/vouchers/", "/applications/", "/directory/"],
     "institution": ["/", "/orders/", "/redemptions/", "/ratings/"],
     "reviewer": ["/", "/review/applications/", "/review/redemptions/", "/orders/",
-                 "/accounts/registrations/", "/batches/", "/records/"],
+                 "/accounts/registrations/", "/batches/", "/records/", "/oversight/spot-checks/",
+                 "/oversight/spot-checks/queue/", "/oversight/cases/"],
     "finance": ["/", "/batches/", "/redemptions/", "/budget/"],
     "operator": ["/", "/platform/overview/", "/orders/", "/ratings/"],
 }

@@ -25,6 +25,7 @@ EXPECTED_QUEUE = {
     "accounts.tasks.conclude_due_notices": "default",
     "accounts.tasks.purge_idempotency_keys": "default",
     "accounts.tasks.ping": "default",
+    "vouchers.tasks.draw_due_spot_checks": "default",
 }
 
 

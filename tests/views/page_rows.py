@@ -14,7 +14,14 @@ from devtools.factories import vouchers as f
 from devtools.factories.accounts import OrganisationFactory
 from reporting.models import Discrepancy, ReportRun
 from tests.views.conftest import World
-from vouchers.models import Application, InstitutionService, Program, ServiceCategory, ServiceOrder
+from vouchers.models import (
+    Application,
+    InstitutionService,
+    Program,
+    ServiceCategory,
+    ServiceOrder,
+    SpotCheckItem,
+)
 from vouchers.services import (
     applications,
     oversight,
@@ -207,6 +214,32 @@ def sample_of(world: World, count: int) -> None:
     today = timezone.localdate()
     oversight.spot_check_draw(actor=world.reviewer, period_start=today - timedelta(days=1),
                               period_end=today, percentage=100, now=_now())
+
+
+def _drawn_for_the_reviewer(world: World, count: int):
+    """`count` redemptions approved by another reviewer, drawn (all of today's) and given to
+    world.reviewer to check."""
+    approver = f.authority("JS")
+    for redemption in requested(world, count, enterprise_own=False):
+        redemptions.redemption_approve(actor=approver, redemption=redemption, now=_now())
+    today = timezone.localdate()
+    draw = oversight.spot_check_draw(actor=approver, period_start=today, period_end=today,
+                                     percentage=100, now=_now())
+    SpotCheckItem.objects.filter(spot_check=draw, state="pending").exclude(
+        redemption__reviewed_by=world.reviewer).update(assigned_to=world.reviewer)
+    return draw
+
+
+def checker_queue(world: World, count: int) -> None:
+    _drawn_for_the_reviewer(world, count)
+
+
+def oversight_cases(world: World, count: int) -> None:
+    """`count` failed checks, each opening a case."""
+    draw = _drawn_for_the_reviewer(world, count)
+    for item in draw.items.filter(state="pending", assigned_to=world.reviewer):
+        oversight.spot_check_record(actor=world.reviewer, item=item, passed=False,
+                                    note="材料不符", now=_now())
 
 
 def latest(model: type[Model]) -> list[int]:

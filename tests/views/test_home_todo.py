@@ -147,8 +147,9 @@ def test_reviewer_counts_match_their_lists(client, world):
                                            period_end=today, percentage=100, now=timezone.now())
     done = oversight.spot_check_draw(actor=world.reviewer, period_start=today, period_end=today,
                                      percentage=100, now=timezone.now())
+    checker = f.authority("JS")  # not the reviewer who approved the redemptions
     for item in done.items.all():
-        oversight.spot_check_record(actor=world.reviewer, item=item, passed=True, note="齐全",
+        oversight.spot_check_record(actor=checker, item=item, passed=True, note="齐全",
                                     now=timezone.now())
     client.force_login(world.reviewer)
 

@@ -36,7 +36,7 @@ from vouchers.models import (
     ServiceRating,
     Voucher,
 )
-from vouchers.services import applications, redemptions, settlements
+from vouchers.services import applications, oversight, redemptions, settlements
 
 CJK = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f]+")
 ENGLISH_WORD = re.compile(r"(?<![A-Za-z0-9_])[A-Za-z]{2,}(?![A-Za-z0-9_])")
@@ -80,6 +80,8 @@ PAGES = {
         "vouchers:budget_use", "vouchers:program_create", "vouchers:program_update",
         "vouchers:program_fund", "vouchers:program_deadlines", "vouchers:program_serving_area",
         "vouchers:order_list", "vouchers:order_detail", "vouchers:spot_check_list",
+        "vouchers:spot_check_detail", "vouchers:spot_check_queue", "vouchers:case_list",
+        "vouchers:case_detail",
         "vouchers:rating_list", "vouchers:record_list", "vouchers:blacklist",
         "vouchers:claw_back_list",
         "vouchers:batch_list", "vouchers:batch_detail", "vouchers:redemption_list",
@@ -246,6 +248,11 @@ def walk_world(world):
                                     notice_ends_at=now + timedelta(days=7))
     Objection.objects.create(organisation=in_notice, lodged_by="张先生",
                              contact="13800000000", text="该机构成立不满两年", created_at=now)
+    today = timezone.localdate(now)  # a spot check of today, failed by another reviewer: a case
+    draw = oversight.spot_check_draw(actor=world.reviewer, period_start=today,
+                                     period_end=today, percentage=100, now=now)
+    oversight.spot_check_record(actor=f.authority("JS"), item=draw.items.first(), passed=False,
+                                note="发票与合同不符", now=now)
     return world
 
 

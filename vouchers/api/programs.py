@@ -80,6 +80,8 @@ class ProgramOutputSerializer(serializers.Serializer):
     use_by_at = serializers.DateTimeField()
     redemption_deadline_at = serializers.DateTimeField()
     required_evidence = serializers.ListField(child=serializers.CharField())
+    spot_check_rate_bp = serializers.IntegerField()
+    spot_check_cadence = serializers.ChoiceField(choices=Program.SpotCheckCadence.choices)
     categories = ProgramCategoryOutputSerializer(source="category_rules", many=True)
     created_at = serializers.DateTimeField()
     claw_back_due_days = serializers.IntegerField(
@@ -156,6 +158,12 @@ class ProgramFieldsInputSerializer(InputSerializer):
         child=serializers.ChoiceField(choices=EvidenceKind.choices), required=False,
         allow_empty=False, help_text="evidence kinds, each once, at least one",
     )
+    spot_check_rate_bp = serializers.IntegerField(
+        min_value=1, max_value=10_000, required=False,
+        help_text="share of each period's approved redemptions spot-checked, in basis points "
+                  "(250 = 2.5 %)")
+    spot_check_cadence = serializers.ChoiceField(
+        choices=Program.SpotCheckCadence.choices, required=False)
     categories = ProgramCategoryInputSerializer(many=True, required=False)
     claw_back_due_days = serializers.IntegerField(
         min_value=1, max_value=365, required=False,

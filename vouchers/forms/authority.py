@@ -16,7 +16,13 @@ from vouchers.forms.fields import (
     reason_field,
     yuan_initial,
 )
-from vouchers.models import EvidenceKind, Program, Redemption, ServiceCategory
+from vouchers.models import (
+    EvidenceKind,
+    OversightCase,
+    Program,
+    Redemption,
+    ServiceCategory,
+)
 from vouchers.program_dates import china_date, whole_day
 
 OPENS_HELP = _("自当日0:00起（北京时间）")
@@ -103,6 +109,13 @@ class ProgramForm(OnceForm):
         error_messages={"required": _("请至少选择一种兑付所需材料"),
                         "invalid_choice": _("未知的材料类型：%(value)s")},
     )
+    spot_check_rate_bp = PercentField(
+        label=_("抽查比例（%）"), required=False,
+        help_text=_("每期抽查审核通过的兑付的比例，可带两位小数（如 2.5）；不填为 5%"))
+    spot_check_cadence = forms.ChoiceField(
+        label=_("抽查周期"), required=False,
+        choices=[("", _("每半年（默认）")), *Program.SpotCheckCadence.choices],
+        help_text=_("每期结束后的次日凌晨自动抽取样本"))
     serving_cities = forms.ModelMultipleChoiceField(
         label=_("服务区域（接受本项目创新券的服务机构所在城市）"),
         queryset=City.objects.select_related("region").order_by("code"),
@@ -188,8 +201,15 @@ class ProgramFundForm(OnceForm):
 class SpotCheckDrawForm(OnceForm):
     period_start = DayField(label=_("期间开始"))
     period_end = DayField(label=_("期间结束"))
-    percentage = forms.IntegerField(label=_("抽查比例（%）"), min_value=1, max_value=100,
-                                    initial=5)
+    percentage = forms.DecimalField(
+        label=_("抽查比例（%）"), min_value=Decimal("0.01"), max_value=100, max_digits=5,
+        decimal_places=2, initial=5, help_text=_("可带两位小数，如 2.5"),
+        widget=forms.TextInput(attrs={"inputmode": "decimal"}),
+        error_messages={"invalid": _("请输入百分比，例如 2.5"),
+                        "min_value": _("抽查比例须大于0"),
+                        "max_value": _("抽查比例不能超过%(limit_value)s%%"),
+                        "max_decimal_places": _("比例最多保留两位小数")},
+    )
 
     def clean(self):
         data = super().clean()
@@ -205,6 +225,12 @@ class SpotCheckRecordForm(OnceForm):
         coerce=lambda value: value == "1", widget=forms.RadioSelect,
     )
     note = reason_field(_("核查结果"))
+
+
+class OversightCaseCloseForm(OnceForm):
+    outcome = forms.ChoiceField(label=_("处理结果"), choices=OversightCase.Outcome.choices,
+                                widget=forms.RadioSelect)
+    reason = reason_field(_("结案说明"))
 
 
 class ClawBackForm(OnceForm):
@@ -226,6 +252,9 @@ def program_fields(data: dict, program: Program | None = None) -> dict:
     date left on the day the program already has is not sent: the instant stored stays."""
     fields = {name: value for name, value in data.items()
               if name not in ("form_token", "categories", "reason", "serving_cities")}
+    for name in ("spot_check_rate_bp", "spot_check_cadence"):  # left empty: kept as it is
+        if fields.get(name) in (None, ""):
+            fields.pop(name, None)
     for name in DATE_FIELDS:
         day = fields.pop(name)
         if program is None or china_date(getattr(program, name)) != day:

@@ -7,6 +7,7 @@ from vouchers.models.oversight import (
     Blacklisting,
     ClawBack,
     ClawBackRepayment,
+    OversightCase,
     SpotCheck,
     SpotCheckItem,
 )
@@ -29,6 +30,7 @@ __all__ = [
     "EvidenceKind",
     "InstitutionRecord",
     "InstitutionService",
+    "OversightCase",
     "PaymentBatch",
     "PaymentBatchCounter",
     "Program",

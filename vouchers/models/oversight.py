@@ -8,20 +8,30 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organisation, Region
+from vouchers.models.program import BASIS_POINTS, Program
 from vouchers.models.redemption import Redemption
 
 
 class SpotCheck(models.Model):
-    """A reproducible random sample: the same seed over the same population draws the same."""
+    """A reproducible random sample: the same seed over the same population draws the same.
+
+    A draw of the programme (`program` set, `drawn_by` empty) is made by the sweep once per
+    program and period; a manual draw (`program` empty) covers the region's redemptions.
+    """
 
     region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="spot_checks")
+    program = models.ForeignKey(
+        Program, on_delete=models.PROTECT, null=True, blank=True, related_name="spot_checks",
+        verbose_name=_("项目"),
+    )
     period_start = models.DateField(_("期间开始"))
     period_end = models.DateField(_("期间结束"))
-    percentage = models.PositiveSmallIntegerField(_("抽查比例（%）"))
+    rate_bp = models.PositiveIntegerField(_("抽查比例（基点）"))
     seed = models.BigIntegerField(_("随机种子"))
     population_count = models.PositiveIntegerField(_("总体数量"))
     drawn_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+        related_name="+",
     )
     drawn_at = models.DateTimeField(_("抽取时间"))
 
@@ -31,17 +41,32 @@ class SpotCheck(models.Model):
         verbose_name_plural = _("抽查")
         constraints = [
             models.CheckConstraint(
-                condition=Q(percentage__gte=1) & Q(percentage__lte=100),
-                name="spot_check_percentage_range",
+                condition=Q(rate_bp__gt=0) & Q(rate_bp__lte=BASIS_POINTS),
+                name="spot_check_rate_range",
             ),
             models.CheckConstraint(
                 condition=Q(period_end__gte=models.F("period_start")),
                 name="spot_check_period_in_order",
             ),
+            # The sweep draws a program's period once: a re-run, or a second worker, finds
+            # this row (or waits for it and then fails to insert) and draws nothing.
+            models.UniqueConstraint(
+                fields=["program", "period_start"], condition=Q(program__isnull=False),
+                name="spot_check_once_per_program_period",
+            ),
+            # Who drew: a reviewer's manual draw, or the sweep for a program.
+            models.CheckConstraint(
+                condition=Q(program__isnull=False) | Q(drawn_by__isnull=False),
+                name="spot_check_drawn_by_reviewer_or_sweep",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"抽查#{self.pk} {self.period_start}–{self.period_end}"
+
+    @property
+    def is_automatic(self) -> bool:
+        return self.program_id is not None
 
 
 class SpotCheckItem(models.Model):
@@ -58,6 +83,13 @@ class SpotCheckItem(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     checked_at = models.DateTimeField(_("核查时间"), null=True, blank=True)
+    # The checker the draw chose among the region's reviewers who did not approve the
+    # redemption; empty when nobody qualified (`needs_checker`: a reviewer must be found).
+    assigned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+        related_name="spot_check_items", verbose_name=_("核查人"),
+    )
+    needs_checker = models.BooleanField(_("无合格核查人"), default=False)
 
     class Meta:
         ordering = ["spot_check_id", "redemption_id"]
@@ -71,6 +103,51 @@ class SpotCheckItem(models.Model):
 
     def __str__(self) -> str:
         return f"抽查#{self.spot_check_id} 兑付#{self.redemption_id}"
+
+
+class OversightCase(models.Model):
+    """核查问题: a failed spot check, followed up until it is closed with an outcome."""
+
+    class State(models.TextChoices):
+        OPEN = "open", _("处理中")
+        CLOSED = "closed", _("已结案")
+
+    class Outcome(models.TextChoices):
+        NO_ACTION = "no_action", _("不予处理")
+        CLAW_BACK = "claw_back", _("追回资金")
+        BLACKLISTING = "blacklisting", _("列入黑名单")
+
+    item = models.OneToOneField(
+        SpotCheckItem, on_delete=models.PROTECT, related_name="case", verbose_name=_("抽查明细")
+    )
+    redemption = models.ForeignKey(Redemption, on_delete=models.PROTECT, related_name="+")
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+")
+    state = models.CharField(_("状态"), max_length=16, choices=State.choices)
+    outcome = models.CharField(_("处理结果"), max_length=16, choices=Outcome.choices, blank=True)
+    reason = models.TextField(_("结案说明"), blank=True)
+    opened_at = models.DateTimeField(_("立案时间"))
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    closed_at = models.DateTimeField(_("结案时间"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-opened_at", "-pk"]
+        verbose_name = _("核查问题")
+        verbose_name_plural = _("核查问题")
+        constraints = [
+            # Open: no outcome yet; closed: an outcome, a reason and who closed it, when.
+            models.CheckConstraint(
+                condition=(Q(state="open") & Q(outcome="") & Q(closed_at__isnull=True))
+                | (Q(state="closed") & ~Q(outcome="") & ~Q(reason="")
+                   & Q(closed_at__isnull=False) & Q(closed_by__isnull=False)),
+                name="oversight_case_closed_with_outcome",
+            ),
+        ]
+        indexes = [models.Index(fields=["region", "state"])]
+
+    def __str__(self) -> str:
+        return f"核查问题#{self.pk} 兑付#{self.redemption_id}"
 
 
 class ClawBack(models.Model):

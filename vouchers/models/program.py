@@ -20,6 +20,11 @@ class Program(models.Model):
         INSTITUTION = "institution", _("通兑（兑付给服务机构）")
         ENTERPRISE = "enterprise", _("通用（兑付给企业）")
 
+    class SpotCheckCadence(models.TextChoices):
+        QUARTER = "quarter", _("每季度")
+        HALF_YEAR = "half_year", _("每半年")
+        YEAR = "year", _("每年")
+
     region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="programs")
     year = models.PositiveSmallIntegerField(_("年度"))
     name = models.CharField(_("名称"), max_length=128)
@@ -58,6 +63,15 @@ class Program(models.Model):
     claw_back_due_days = models.PositiveSmallIntegerField(
         _("追回款还款期限（天）"), default=30,
         help_text=_("自登记追回之日起，收款方须在此天数内退回款项（北京时间，含当日）"),
+    )
+    # The spot-check programme: the share of each period's approved redemptions re-checked
+    # (basis points, so 2.5 % is 250, stored exactly) and how long a period is.
+    spot_check_rate_bp = models.PositiveIntegerField(
+        _("抽查比例（基点）"), default=500, help_text=_("1基点 = 0.01%；如 2.5% 即 250 基点")
+    )
+    spot_check_cadence = models.CharField(
+        _("抽查周期"), max_length=16, choices=SpotCheckCadence.choices,
+        default=SpotCheckCadence.HALF_YEAR,
     )
     # Opened right after the row exists (its ledger owner is the program's pk); never null
     # once program_create has returned.
@@ -105,6 +119,11 @@ class Program(models.Model):
                 ),
                 name="program_ratios_at_most_100_percent",
                 violation_error_message=_("补贴比例不能超过100%%（10000基点）"),
+            ),
+            models.CheckConstraint(
+                condition=Q(spot_check_rate_bp__gt=0) & Q(spot_check_rate_bp__lte=BASIS_POINTS),
+                name="program_spot_check_rate_range",
+                violation_error_message=_("抽查比例须大于0且不超过100%%（10000基点）"),
             ),
             models.CheckConstraint(
                 condition=Q(applications_close_at__gt=F("applications_open_at"))

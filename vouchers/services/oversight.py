@@ -1,29 +1,46 @@
-"""Oversight: reproducible spot checks, claw-backs and blacklisting."""
+"""Oversight: reproducible spot checks, claw-backs and blacklisting.
+
+The programme's sweep (one draw per program and period) is in spot_check_programme.py, the
+cases a failed check opens in oversight_cases.py; the draw's building blocks (exact rate,
+sample, checkers) in spot_check_sampling.py.
+"""
 
 from __future__ import annotations
 
-import math
-import random
 import secrets
 from datetime import date, datetime, timedelta
+from decimal import Decimal
 from typing import NoReturn
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.access import require_action
 from accounts.audit import audit_record
-from accounts.errors import InvalidInput
+from accounts.errors import AccessDenied, InvalidInput
 from accounts.models import Organisation, User
 from accounts.permissions import organisation_of, require_region
 from accounts.transactions import service_transaction
 from vouchers.errors import Blacklisted, refuse
 from vouchers.ledger.services import ledger_post
 from vouchers.locks import lock_redemptions
-from vouchers.models import Blacklisting, ClawBack, Redemption, SpotCheck, SpotCheckItem
+from vouchers.models import (
+    Blacklisting,
+    ClawBack,
+    OversightCase,
+    Redemption,
+    SpotCheck,
+    SpotCheckItem,
+)
 from vouchers.movements import claw_back_spec
 from vouchers.program_dates import china_date
 from vouchers.services.records import record_refresh_after_commit
 from vouchers.services.sanctions import suspend_for_blacklisting
+from vouchers.services.spot_check_sampling import (
+    items_create,
+    rate_bp_from_percent,
+    spot_check_sample,
+)
 from vouchers.states import (
     REDEEMED_STATES,
     REDEMPTION_TRANSITIONS,
@@ -31,14 +48,8 @@ from vouchers.states import (
     move_state,
 )
 
+__all__ = ["spot_check_sample"]
 SAMPLED_STATES = REDEEMED_STATES
-
-
-def spot_check_sample(*, population: list[int], percentage: int, seed: int) -> list[int]:
-    """The same population (sorted pks), percentage and seed always draw the same sample."""
-    size = math.ceil(len(population) * percentage / 100)
-    rng = random.Random(seed)  # noqa: S311 - reproducibility, not secrecy, is the point
-    return sorted(rng.sample(sorted(population), size))
 
 
 @service_transaction
@@ -47,14 +58,16 @@ def spot_check_draw(
     actor: User,
     period_start: date,
     period_end: date,
-    percentage: int,
+    percentage: Decimal | int | str,
     now: datetime,
     seed: int | None = None,
 ) -> SpotCheck:
-    """Draw `percentage` % of the region's redemptions reviewed in the period; record the seed."""
+    """Draw `percentage` % (two decimals at most: 2.5) of the region's redemptions approved
+    in the period; record the seed; give each sampled redemption a checker."""
     require_action(actor, "spotcheck.manage", now=now)
-    if not 1 <= percentage <= 100 or period_end < period_start:
-        raise InvalidInput("抽查比例须在1–100之间，期间须有效", extra={"field": "percentage"})
+    rate_bp = rate_bp_from_percent(percentage)
+    if period_end < period_start:
+        raise InvalidInput("期间结束不能早于期间开始", extra={"field": "period_end"})
     region = organisation_of(actor).region
     seed = secrets.randbits(62) if seed is None else seed
     population = list(
@@ -69,24 +82,23 @@ def spot_check_draw(
         region=region,
         period_start=period_start,
         period_end=period_end,
-        percentage=percentage,
+        rate_bp=rate_bp,
         seed=seed,
         population_count=len(population),
         drawn_by=actor,
         drawn_at=now,
     )
-    chosen = spot_check_sample(population=population, percentage=percentage, seed=seed)
-    SpotCheckItem.objects.bulk_create(
-        SpotCheckItem(spot_check=spot_check, redemption_id=pk, state=SpotCheckItem.State.PENDING)
-        for pk in chosen
-    )
+    chosen = spot_check_sample(population=population, rate_bp=rate_bp, seed=seed)
+    items = items_create(spot_check, chosen)
     audit_record(
         actor=actor,
         action="spot_check_draw",
         target=spot_check,
         region=region,
         now=now,
-        after={"seed": seed, "population": len(population), "sample": chosen},
+        after={"seed": seed, "rate_bp": rate_bp, "population": len(population),
+               "sample": chosen, "without_checker": [
+                   item.redemption_id for item in items if item.needs_checker]},
     )
     return spot_check
 
@@ -95,12 +107,17 @@ def spot_check_draw(
 def spot_check_record(
     *, actor: User, item: SpotCheckItem, passed: bool, note: str, now: datetime
 ) -> SpotCheckItem:
-    """Record the result of re-checking one sampled redemption."""
+    """Record the result of re-checking one sampled redemption. The reviewer who approved
+    the redemption may not check it (approver_cannot_check). A failed check opens a case
+    (OversightCase, 核查问题) in the same transaction."""
     require_action(actor, "spotcheck.manage", now=now)
     require_region(actor, item.spot_check.region_id)
     if not note.strip():
         raise InvalidInput("请填写核查结果", extra={"field": "note"})
     item.refresh_from_db()
+    if item.redemption.reviewed_by_id == actor.pk:
+        raise AccessDenied(_("审核批准该兑付的人员不能核查该兑付，请由其他审核员核查"),
+                           code="approver_cannot_check", extra={"item": item.pk})
     target = SpotCheckItem.State.PASSED if passed else SpotCheckItem.State.FAILED
     before = move_state(
         item,
@@ -110,16 +127,25 @@ def spot_check_record(
         checked_by=actor,
         checked_at=now,
     )
+    region = item.spot_check.region
     audit_record(
         actor=actor,
         action="spot_check_record",
         target=item,
-        region=item.spot_check.region,
+        region=region,
         now=now,
         before={"state": before},
         after={"state": item.state, "redemption": item.redemption_id},
         reason=note,
     )
+    if not passed:
+        case = OversightCase.objects.create(
+            item=item, redemption=item.redemption, region=region,
+            state=OversightCase.State.OPEN, opened_at=now,
+        )
+        audit_record(actor=actor, action="oversight_case_open", target=case, region=region,
+                     now=now, after={"state": case.state, "redemption": item.redemption_id},
+                     reason=note)
     record_refresh_after_commit(institution_id=item.redemption.institution_id,
                                 year=item.redemption.program.year)
     return item

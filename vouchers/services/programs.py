@@ -52,6 +52,8 @@ UPDATABLE_FIELDS = frozenset(
         "use_by_at",
         "redemption_deadline_at",
         "required_evidence",
+        "spot_check_rate_bp",
+        "spot_check_cadence",
     }
 )
 

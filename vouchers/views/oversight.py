@@ -12,6 +12,7 @@ from accounts.decorators import action_required
 from accounts.errors import ApplicationError
 from accounts.forms import add_application_error
 from accounts.models import Organisation
+from vouchers import oversight_selectors
 from vouchers.forms import BlacklistForm, SpotCheckDrawForm, SpotCheckRecordForm
 from vouchers.models import Blacklisting, SpotCheck, SpotCheckItem
 from vouchers.services import oversight
@@ -47,12 +48,16 @@ def spot_check_list(request):
             return submit_once(request, perform, success=_("已抽取样本。"))
         except ApplicationError as error:
             add_application_error(form, error)
-    checks = SpotCheck.objects.filter(region_id=region_id).select_related("drawn_by")
+    checks = SpotCheck.objects.filter(region_id=region_id)
     todo = todo_item(request.user, request.GET.get("todo"), url_name="vouchers:spot_check_list")
-    if todo is not None:  # exactly what the home page counted
-        checks = todo.items(request.user)
-    return render(request, "vouchers/oversight/spot_checks.html",
-                  {"form": form, "page": paginate(request, checks), "todo": todo})
+    if todo is not None:  # exactly what the home page counted (a subquery: the counts
+        # below must see every item, not only the pending ones the to-do filters on)
+        checks = SpotCheck.objects.filter(pk__in=todo.items(request.user).values("pk"))
+    checks = oversight_selectors.spot_checks_with_counts(checks)
+    return render(request, "vouchers/oversight/spot_checks.html", {
+        "form": form, "page": paginate(request, checks), "todo": todo,
+        "programs": oversight_selectors.programme_settings_for(actor=request.user),
+    })
 
 
 @action_required("spotcheck.manage")
@@ -62,7 +67,8 @@ def spot_check_detail(request, pk: int):
         SpotCheck, pk=pk, region_id=request.user.organisation.region_id
     )
     items = spot_check.items.select_related(
-        "redemption__payee", "redemption__order__enterprise", "checked_by"
+        "redemption__payee", "redemption__order__enterprise", "checked_by", "assigned_to",
+        "case",
     )
     item_pk = request.POST.get("item")
     form = SpotCheckRecordForm(request.POST or None)
@@ -86,6 +92,15 @@ def spot_check_detail(request, pk: int):
              SpotCheckRecordForm(auto_id=f"id_%s_{item.pk}")) for item in items]
     return render(request, "vouchers/oversight/spot_check_detail.html",
                   {"spot_check": spot_check, "rows": rows})
+
+
+@action_required("spotcheck.manage")
+def spot_check_queue(request):
+    """The checker's queue: sampled redemptions assigned to them, and those nobody qualified
+    for that they may take (not approved by them)."""
+    items = oversight_selectors.spot_check_queue(actor=request.user)
+    return render(request, "vouchers/oversight/spot_check_queue.html",
+                  {"page": paginate(request, items)})
 
 
 @action_required("blacklist.manage")

@@ -17,10 +17,10 @@ MARCH = {"period_start": date(2024, 3, 1), "period_end": date(2024, 3, 31)}
 
 def test_sample_is_reproducible_from_its_seed():
     population = list(range(1, 101))
-    first = oversight.spot_check_sample(population=population, percentage=5, seed=20240301)
+    first = oversight.spot_check_sample(population=population, rate_bp=500, seed=20240301)
     assert len(first) == 5
     assert first == oversight.spot_check_sample(
-        population=list(reversed(population)), percentage=5, seed=20240301
+        population=list(reversed(population)), rate_bp=500, seed=20240301
     )
 
 
@@ -33,7 +33,7 @@ def test_draw_records_the_seed_and_samples_the_regions_redemptions(world, vouche
     items = list(spot_check.items.values_list("redemption_id", flat=True))
     assert (spot_check.seed, spot_check.population_count, len(items)) == (7, 3, 2)
     population = list(Redemption.objects.values_list("pk", flat=True))
-    assert items == oversight.spot_check_sample(population=population, percentage=50, seed=7)
+    assert items == oversight.spot_check_sample(population=population, rate_bp=5000, seed=7)
     assert AuditEntry.objects.get(action="spot_check_draw").after["seed"] == 7
 
 
@@ -50,12 +50,13 @@ def test_recording_a_result_once(world, voucher, refused):
         actor=world.reviewer, percentage=100, seed=1, now=NOW, **MARCH
     )
     item = spot_check.items.get()
+    checker = build.authority("JS")  # not world.reviewer, who approved the redemption
     item = oversight.spot_check_record(
-        actor=world.reviewer, item=item, passed=False, note="报告系伪造", now=NOW
+        actor=checker, item=item, passed=False, note="报告系伪造", now=NOW
     )
     assert (item.state, item.note) == (SpotCheckItem.State.FAILED, "报告系伪造")
     with refused("illegal_transition", item):
-        oversight.spot_check_record(actor=world.reviewer, item=item, passed=True, note="x", now=NOW)
+        oversight.spot_check_record(actor=checker, item=item, passed=True, note="x", now=NOW)
 
 
 def test_claw_back_is_a_compensating_entry_on_a_paid_redemption(world, voucher, ledger_clean):
