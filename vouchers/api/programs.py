@@ -46,6 +46,14 @@ def program_date_field(**kwargs) -> ProgramDateField:
     )
 
 
+class MaterialOutputSerializer(serializers.Serializer):
+    key = serializers.CharField(help_text="the form field of an application's file: document_<key>")
+    name = serializers.CharField()
+    name_en = serializers.CharField()
+    required = serializers.BooleanField()
+    types = serializers.ListField(child=serializers.CharField(), help_text="pdf, png, jpeg")
+
+
 class ProgramOutputSerializer(serializers.Serializer):
     class ProgramCategoryOutputSerializer(serializers.Serializer):
         code = serializers.CharField(source="category.code")
@@ -71,6 +79,7 @@ class ProgramOutputSerializer(serializers.Serializer):
     use_by_at = serializers.DateTimeField()
     redemption_deadline_at = serializers.DateTimeField()
     required_evidence = serializers.ListField(child=serializers.CharField())
+    application_materials = MaterialOutputSerializer(many=True)
     categories = ProgramCategoryOutputSerializer(source="category_rules", many=True)
     created_at = serializers.DateTimeField()
 

@@ -54,6 +54,9 @@ class Program(models.Model):
         City, related_name="serving_programs", verbose_name=_("服务区域（城市）")
     )
     required_evidence = models.JSONField(_("兑付所需材料"), default=all_evidence_kinds)
+    # 材料清单: [{"key", "name", "name_en", "required", "types"}], checked by
+    # vouchers.services.program_checks.check_application_materials.
+    application_materials = models.JSONField(_("申领材料清单"), default=list, blank=True)
     # Opened right after the row exists (its ledger owner is the program's pk); never null
     # once program_create has returned.
     budget_account = models.OneToOneField(
