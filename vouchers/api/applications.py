@@ -92,6 +92,11 @@ class ApplicationDetailApi(APIView):
         return Response(ApplicationOutputSerializer(visible_or_404(queryset, application_id)).data)
 
 
+def _fields(request):
+    # A multipart body's files are the documents (_documents); the serializer reads the rest.
+    return request.POST if request.content_type.startswith("multipart/") else request.data
+
+
 def _documents(request) -> dict[str, Upload]:
     # One byte over the limit is enough for the upload check to refuse an oversized file.
     return {name.removeprefix("document_"): Upload(
@@ -125,7 +130,7 @@ class ApplicationSubmitApi(APIView):
     )
     @idempotent
     def post(self, request):
-        data = self.ApplicationSubmitInputSerializer(data=request.data)
+        data = self.ApplicationSubmitInputSerializer(data=_fields(request))
         data.is_valid(raise_exception=True)
         fields = dict(data.validated_data)
         program = visible_or_404(
@@ -241,7 +246,7 @@ class ApplicationResubmitApi(APIView):
     def post(self, request, application_id: int):
         queryset = selectors.applications_visible(actor=request.user)
         application = visible_or_404(queryset, application_id)
-        data = self.ApplicationResubmitInputSerializer(data=request.data)
+        data = self.ApplicationResubmitInputSerializer(data=_fields(request))
         data.is_valid(raise_exception=True)
         application_returns.application_resubmit(
             actor=request.user, application=application, now=now(),
