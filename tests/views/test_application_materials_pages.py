@@ -124,5 +124,6 @@ def test_the_enterprise_corrects_and_resubmits_and_sees_the_history(client, worl
     assert (application.state, application.amount_fen) == ("submitted", 8_000_00)
     body = client.get(reverse("vouchers:application_detail",
                               args=[application.pk])).content.decode()
-    assert "第 1 次提交" in body and "第 2 次提交" in body
+    assert "第 1 次提交" in body
+    assert "第 2 次提交" in body
     assert "statement-v2.pdf" in body

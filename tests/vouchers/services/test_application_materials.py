@@ -230,7 +230,7 @@ def test_a_returned_application_blocks_a_new_one_and_counts_against_the_cap(
 
 
 def test_resubmission_needs_the_newly_required_documents(program, world, refused):
-    keys, documents = both_required(program)
+    _keys, documents = both_required(program)
     application = submit(program, world.enterprise, documents)
     application_returns.application_return(
         actor=world.reviewer, application=application, reason="补充研发需求说明", now=NOW)
