@@ -192,6 +192,7 @@ OBJECT_LABELS: dict[str, Promise] = {
     "accounts.apitoken": pgettext_lazy("audit object", "API 令牌"),
     "accounts.objection": pgettext_lazy("audit object", "公示异议"),
     "accounts.historicaldivision": pgettext_lazy("audit object", "历史行政区划"),
+    "accounts.regionrules": pgettext_lazy("audit object", "地区准入与公示规则"),
     "reporting.reportrun": pgettext_lazy("audit object", "报表任务"),
     "reporting.discrepancy": pgettext_lazy("audit object", "对账差异"),
 }
@@ -222,6 +223,7 @@ PERMISSION_NOUNS: dict[str, Promise] = {
     "payment": pgettext_lazy("permission noun", "支付"),
     "history": pgettext_lazy("permission noun", "操作记录"),
     "registration": pgettext_lazy("permission noun", "注册"),
+    "region_rules": pgettext_lazy("permission noun", "准入与公示规则"),
     "spotcheck": pgettext_lazy("permission noun", "抽查"),
     "clawback": pgettext_lazy("permission noun", "追回"),
     "blacklist": pgettext_lazy("permission noun", "黑名单"),

@@ -52,6 +52,7 @@ NAVIGATION: dict[str, tuple[Group, ...]] = {
                          (_("服务评价"), "vouchers:rating_list"),
                          (_("信用与绩效"), "vouchers:record_list"),
                          (_("黑名单"), "vouchers:blacklist"),
+                         (_("准入与公示规则"), "accounts:region_rules"),
                          AUDIT)),
         Group(_("资金与统计"), ((_("项目与预算"), "vouchers:budget_use"),
                               (_("支付批次"), "vouchers:batch_list"),

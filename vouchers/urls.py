@@ -12,6 +12,7 @@ from vouchers.views import (
     oversight,
     platform,
     programs,
+    public_results,
     ratings,
     reviews,
     settlement,
@@ -20,6 +21,8 @@ from vouchers.views import (
 pages = [
     # Public
     path("directory/", platform.directory, name="directory"),
+    path("public/redemption-results/<str:code>/", public_results.redemption_results,
+         name="public_redemption_results"),
     # Enterprise
     path("programs/", enterprise.program_list, name="programs"),
     path("programs/<int:pk>/apply/", enterprise.application_create, name="application_create"),

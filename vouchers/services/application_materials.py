@@ -8,7 +8,6 @@ from __future__ import annotations
 import hashlib
 import uuid
 from collections.abc import Mapping
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, NoReturn
 
@@ -21,21 +20,13 @@ from django.utils.translation import pgettext
 from accounts.errors import InvalidInput
 from accounts.models import User
 from accounts.models.reference import english_active
-from accounts.uploads import InvalidUpload, check_upload
+from accounts.uploads import InvalidUpload, Upload, check_upload
 from vouchers.errors import InvalidEvidence
 from vouchers.models import Application, ApplicationDocument, ApplicationSubmission, Program
 from vouchers.models.materials import MATERIAL_CONTENT_TYPES, MaterialFileType
 
 MAX_MATERIALS = 20
 MAX_NAME_LENGTH = 64
-
-
-@dataclass(frozen=True)
-class Upload:
-    """A file as sent: its name and its bytes (read at most MAX_UPLOAD_BYTES + 1)."""
-
-    name: str
-    content: bytes
 
 
 def material_label(material: Mapping[str, Any]) -> str:
