@@ -30,7 +30,7 @@ class RegionRulesForm(PortalForm):
         help_text=gettext_lazy("留空则采用平台的标准承诺内容"))
     required_documents = forms.CharField(
         label=gettext_lazy("注册所需材料"), required=False, widget=forms.Textarea({"rows": 3}),
-        help_text=gettext_lazy("每行一项，例如：营业执照、资质认定证书（CMA）"))
+        help_text=gettext_lazy("每行一项，例如：营业执照、检验检测机构资质认定证书"))
     notice_days = forms.IntegerField(
         label=gettext_lazy("公示期（天）"), required=False, min_value=1, max_value=90,
         help_text=gettext_lazy("留空即采用平台统一的公示期"))

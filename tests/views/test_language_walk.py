@@ -78,7 +78,7 @@ PAGES = {
         "vouchers:redemption_queue", "vouchers:redemption_detail", "accounts:notice_review",
         "vouchers:budget_use", "vouchers:program_create", "vouchers:program_update",
         "vouchers:program_fund", "vouchers:program_deadlines", "vouchers:program_serving_area",
-        "vouchers:program_materials",
+        "vouchers:program_materials", "accounts:region_rules",
         "vouchers:order_list", "vouchers:order_detail", "vouchers:spot_check_list",
         "vouchers:rating_list", "vouchers:record_list", "vouchers:blacklist",
         "vouchers:batch_list", "vouchers:batch_detail", "vouchers:redemption_list",
