@@ -8,6 +8,7 @@ from typing import Any
 from django import forms
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.forms import AuthenticationForm
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from accounts.errors import ApplicationError
@@ -92,8 +93,15 @@ class RegistrationForm(PortalForm):
                     "虚开发票等方式套取创新券资金，如有违反愿承担相应责任。"),
     )
 
-    def __init__(self, *args, documents: dict | None = None, **kwargs):
+    def __init__(self, *args, documents: dict | None = None,
+                 statements: dict | None = None, **kwargs):
         super().__init__(*args, **kwargs)
+        # A region with a wording of its own has its institutions declare that wording.
+        for region, wording in (statements or {}).items():
+            self.fields["integrity_declared"].help_text = format_lazy(
+                "{}{}", self.fields["integrity_declared"].help_text,
+                _(" %(region)s的服务机构承诺：%(wording)s") % {
+                    "region": region.display_name, "wording": wording})
         # One file field per document any region requires of institutions; the service
         # checks the ones the registering institution's region requires.
         self.document_names: dict[str, str] = {}

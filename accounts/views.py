@@ -107,7 +107,8 @@ def _refused(request: HttpRequest, message: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def register(request):
     form = RegistrationForm(request.POST or None, request.FILES or None,
-                            documents=admission.all_required_documents())
+                            documents=admission.all_required_documents(),
+                            statements=admission.all_integrity_statements())
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:

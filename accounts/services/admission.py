@@ -49,7 +49,7 @@ def region_rules_set(
     """The region's authority sets its admission and notice rules (audited, with a reason).
 
     Refused (InvalidInput): required (reason), min_years_invalid, notice_days_invalid,
-    integrity_statement_required, documents_invalid.
+    documents_invalid. Without a wording of its own the platform's standard one is declared.
     """
     require_action(actor, "region_rules.manage", now=now)
     region = organisation_of(actor).region
@@ -63,9 +63,6 @@ def region_rules_set(
                            extra={"field": "notice_days"})
     statement = clean_text(integrity_statement, field="integrity_statement", label="诚信承诺内容",
                            max_length=2000, multiline=True, required=False).strip()
-    if integrity_declaration_required and not statement:
-        raise InvalidInput(_("要求诚信承诺时须填写承诺内容"), code="integrity_statement_required",
-                           extra={"field": "integrity_statement"})
     documents = _document_names(required_documents)
     rules = RegionRules.objects.select_for_update().filter(region=region).first() \
         or RegionRules(region=region)
@@ -161,6 +158,14 @@ def all_required_documents() -> dict[str, list[Region]]:
         for name in rules.required_documents:
             names.setdefault(name, []).append(rules.region)
     return names
+
+
+def all_integrity_statements() -> dict[Region, str]:
+    """The regions requiring a declaration in a wording of their own, with the wording."""
+    return {rules.region: rules.integrity_statement for rules in
+            RegionRules.objects.select_related("region").filter(
+                integrity_declaration_required=True).exclude(integrity_statement="")
+            .order_by("region__code")}
 
 
 def _document_names(names: Any) -> list[str]:

@@ -75,7 +75,6 @@ def test_the_authority_sets_its_regions_rules_with_an_audit_line(reviewer):
 @pytest.mark.parametrize(("fields", "code"), [
     ({"min_years_in_operation": 51}, "min_years_invalid"),
     ({"notice_days": 0}, "notice_days_invalid"),
-    ({"integrity_statement": ""}, "integrity_statement_required"),
     ({"required_documents": ["营业执照", "营业执照"]}, "documents_invalid"),
     ({"reason": " "}, "required"),
 ])
@@ -138,6 +137,12 @@ def test_a_too_young_refusal_reads_in_english(reviewer):
     assert str(info.value.message) == (
         "Jiangsu admits service institutions in operation for at least 2 years; yours was "
         "founded on 2025-01-01, so it cannot register yet")
+
+
+def test_without_a_wording_of_its_own_the_standard_declaration_is_recorded(reviewer):
+    set_rules(reviewer, integrity_statement="")
+    organisation = register().organisation
+    assert organisation.integrity_statement.startswith("本机构承诺所填信息和所交材料真实、完整")
 
 
 def test_enterprises_are_not_held_to_institution_rules(reviewer):
