@@ -8,7 +8,6 @@ run creates nothing. Everything goes through the services, so the ledger is real
 from __future__ import annotations
 
 import io
-
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
