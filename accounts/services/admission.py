@@ -127,7 +127,7 @@ def registration_documents_store(
             checked[name] = check_upload(content=upload.content, name=upload.name)
         except InvalidUpload as error:
             raise InvalidUpload(_("材料“%(name)s”：%(error)s") % {
-                "name": name, "error": _(error.message)},
+                "name": name, "error": _(str(error.message))},
                 extra={**error.extra, "field": "documents"}) from error
     stored = []
     for name, upload in documents.items():

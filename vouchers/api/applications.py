@@ -11,14 +11,13 @@ from accounts.api.idempotency import idempotent
 from accounts.api.parsers import JSONParser, MultiPartParser
 from accounts.api.permissions import ActionPermission
 from accounts.api.serializers import InputSerializer
-from accounts.uploads import MAX_UPLOAD_BYTES
+from accounts.uploads import MAX_UPLOAD_BYTES, Upload
 from vouchers.api import selectors
 from vouchers.api.common import fen_field, now, responses, visible_or_404
 from vouchers.api.filters import ApplicationFilter
 from vouchers.models import Application, ServiceCategory
 from vouchers.services import application_returns
 from vouchers.services import applications as services
-from vouchers.services.application_materials import Upload
 
 
 class DocumentOutputSerializer(serializers.Serializer):

@@ -5,10 +5,10 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from accounts.uploads import MAX_UPLOAD_BYTES
+from accounts.uploads import MAX_UPLOAD_BYTES, Upload
 from vouchers.forms.fields import OnceForm, reason_field
 from vouchers.models.materials import MaterialFileType
-from vouchers.services.application_materials import Upload, material_label
+from vouchers.services.application_materials import material_label
 
 BLANK_ROWS = 3
 ACCEPT = {"pdf": ".pdf", "png": ".png", "jpeg": ".jpg,.jpeg"}

@@ -36,7 +36,9 @@ def material_label(material: Mapping[str, Any]) -> str:
     return str(material["name"])
 
 
-def check_application_materials(items: Any, *, current: list[dict] | None = None) -> list[dict]:
+def check_application_materials(
+    items: Any, *, current: list[dict[str, Any]] | None = None
+) -> list[dict[str, Any]]:
     """The program's materials list, cleaned: each a name (unique), an optional English
     name, required or not, and at least one accepted type. An item keeps its `key` if it
     has one of the current list's; a new item gets the next free key (m1, m2, ...), so an
@@ -47,7 +49,8 @@ def check_application_materials(items: Any, *, current: list[dict] | None = None
         _refuse("materials_too_many", _("申领材料最多%(count)d项") % {"count": MAX_MATERIALS})
     known = {item["key"] for item in current or []}
     used = {int(key[1:]) for key in known if key[1:].isdigit()}
-    cleaned, names = [], set()
+    cleaned: list[dict[str, Any]] = []
+    names: set[str] = set()
     for item in items:
         name = str(item.get("name") or "").strip()
         if not name or len(name) > MAX_NAME_LENGTH:
@@ -71,7 +74,7 @@ def check_application_materials(items: Any, *, current: list[dict] | None = None
     return cleaned
 
 
-def documents_missing(program: Program, *, present: set[str]) -> list[dict]:
+def documents_missing(program: Program, *, present: set[str]) -> list[dict[str, Any]]:
     """The required materials of the program with no document among `present` keys."""
     return [m for m in program.application_materials
             if m["required"] and m["key"] not in present]
@@ -132,7 +135,7 @@ def _checked(material: Mapping[str, Any], upload: Upload) -> tuple[Upload, str, 
     except InvalidUpload as error:
         raise InvalidEvidence(
             _("材料“%(name)s”：%(error)s") % {"name": material_label(material),
-                                              "error": _(error.message)},
+                                              "error": _(str(error.message))},
             extra={**error.extra, "field": f"document_{material['key']}"},
         ) from error
     accepted = [MATERIAL_CONTENT_TYPES[MaterialFileType(t)] for t in material["types"]]

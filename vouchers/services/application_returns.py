@@ -20,11 +20,11 @@ from accounts.models import User
 from accounts.permissions import require_impartial, require_region
 from accounts.text import clean_text
 from accounts.transactions import service_transaction
+from accounts.uploads import Upload
 from vouchers.locks import lock_application, lock_organisations
 from vouchers.models import Application, ApplicationSubmission, ServiceCategory
 from vouchers.notifications import notify_application_decided
 from vouchers.services.application_materials import (
-    Upload,
     documents_store,
     require_documents_complete,
 )

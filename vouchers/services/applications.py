@@ -17,6 +17,7 @@ from accounts.models import Organisation, User
 from accounts.permissions import organisation_of, require_impartial, require_region
 from accounts.text import clean_text
 from accounts.transactions import service_transaction
+from accounts.uploads import Upload
 from vouchers.errors import refuse
 from vouchers.ledger.models import Account
 from vouchers.locks import lock_application, lock_organisations
@@ -31,7 +32,6 @@ from vouchers.notifications import notify_application_decided
 from vouchers.program_dates import china_date
 from vouchers.selectors import claims_counted_against_cap_fen
 from vouchers.services.application_materials import (
-    Upload,
     documents_store,
     require_documents_complete,
 )

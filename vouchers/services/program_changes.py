@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime
+from typing import Any
 
 from django.utils.translation import gettext as _
 
@@ -149,7 +150,8 @@ def program_serving_area_change(
 
 @service_transaction
 def program_materials_change(
-    *, actor: User, program: Program, materials: list[dict], reason: str, now: datetime
+    *, actor: User, program: Program, materials: list[dict[str, Any]], reason: str,
+    now: datetime,
 ) -> Program:
     """The region's program manager sets the documents an application needs (材料清单):
     each a name, an optional English name, required or optional, and the accepted file types.
@@ -173,7 +175,7 @@ def program_materials_change(
     return program
 
 
-def _material_lines(materials: list[dict]) -> list[str]:
+def _material_lines(materials: list[dict[str, Any]]) -> list[str]:
     # Language-neutral: "*" marks a required material, then the accepted types.
     return [f"{m['name']}{' *' if m['required'] else ''} ({'/'.join(m['types']).upper()})"
             for m in materials]
