@@ -101,6 +101,7 @@ MATRIX: dict[str, dict[str, Scope]] = {
                      **_AUTHORITIES_AND_OPERATOR},
     # Authority reviewer
     "registration.review": {_R: Scope.OWN_REGION},
+    "region_rules.manage": {_R: Scope.OWN_REGION},
     "notice.conclude": {_R: Scope.OWN_REGION},
     "application.review": {_R: Scope.OWN_REGION_AS_ISSUER},
     "redemption.review": {_R: Scope.OWN_REGION_AS_ISSUER},

@@ -49,6 +49,10 @@ ACTION_LABELS: dict[str, Promise] = {
     "application_submit": pgettext_lazy("audit action", "企业提交申领"),
     "application_approve": pgettext_lazy("audit action", "申领审核通过"),
     "application_reject": pgettext_lazy("audit action", "申领被驳回"),
+    "application_return": pgettext_lazy("audit action", "申领退回修改"),
+    "application_resubmit": pgettext_lazy("audit action", "企业修改后重新提交申领"),
+    "program_materials_change": pgettext_lazy("audit action", "调整申领材料清单"),
+    "region_rules_change": pgettext_lazy("audit action", "调整地区准入与公示规则"),
     "voucher_issue": pgettext_lazy("audit action", "发放创新券"),
     "voucher_expire": pgettext_lazy("audit action", "创新券到期"),
     "voucher_revoke": pgettext_lazy("audit action", "创新券作废"),
@@ -102,6 +106,16 @@ ACTION_LABELS: dict[str, Promise] = {
 UNKNOWN_ACTION = pgettext_lazy("audit action", "其他操作")
 
 FIELD_LABELS: dict[str, Promise] = {
+    "documents": pgettext_lazy("audit field", "申领材料"),
+    "submission": pgettext_lazy("audit field", "提交次数"),
+    "materials": pgettext_lazy("audit field", "申领材料清单"),
+    "founded_on": pgettext_lazy("audit field", "成立日期"),
+    "integrity_declared": pgettext_lazy("audit field", "诚信承诺"),
+    "min_years_in_operation": pgettext_lazy("audit field", "最低成立年限"),
+    "integrity_declaration_required": pgettext_lazy("audit field", "须作诚信承诺"),
+    "required_documents": pgettext_lazy("audit field", "注册所需材料"),
+    "notice_days": pgettext_lazy("audit field", "公示期（天）"),
+    "publish_redemption_results": pgettext_lazy("audit field", "公示兑付结果"),
     "state": pgettext_lazy("audit field", "状态"),
     "status": pgettext_lazy("audit field", "状态"),
     "order_state": pgettext_lazy("audit field", "订单状态"),
@@ -208,6 +222,7 @@ OBJECT_LABELS: dict[str, Promise] = {
     "accounts.apitoken": pgettext_lazy("audit object", "API 令牌"),
     "accounts.objection": pgettext_lazy("audit object", "公示异议"),
     "accounts.historicaldivision": pgettext_lazy("audit object", "历史行政区划"),
+    "accounts.regionrules": pgettext_lazy("audit object", "地区准入与公示规则"),
     "reporting.reportrun": pgettext_lazy("audit object", "报表任务"),
     "reporting.discrepancy": pgettext_lazy("audit object", "对账差异"),
 }
@@ -238,6 +253,7 @@ PERMISSION_NOUNS: dict[str, Promise] = {
     "payment": pgettext_lazy("permission noun", "支付"),
     "history": pgettext_lazy("permission noun", "操作记录"),
     "registration": pgettext_lazy("permission noun", "注册"),
+    "region_rules": pgettext_lazy("permission noun", "准入与公示规则"),
     "spotcheck": pgettext_lazy("permission noun", "抽查"),
     "clawback": pgettext_lazy("permission noun", "追回"),
     "blacklist": pgettext_lazy("permission noun", "黑名单"),

@@ -8,6 +8,7 @@ from typing import Any
 from django import forms
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.forms import AuthenticationForm
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from accounts.errors import ApplicationError
@@ -82,11 +83,51 @@ class RegistrationForm(PortalForm):
         label=_("确认密码"), widget=forms.PasswordInput(render_value=True)
     )
 
+    founded_on = forms.DateField(
+        label=_("成立日期（服务机构填写）"), required=False,
+        help_text=_("营业执照上的成立日期；部分地区要求服务机构成立满一定年限"),
+    )
+    integrity_declared = forms.BooleanField(
+        label=_("诚信承诺（服务机构勾选）"), required=False,
+        help_text=_("本机构承诺所填信息和所交材料真实、完整，遵守科研诚信要求，不以虚假服务、"
+                    "虚开发票等方式套取创新券资金，如有违反愿承担相应责任。"),
+    )
+
+    def __init__(self, *args, documents: dict | None = None,
+                 statements: dict | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        # A region with a wording of its own has its institutions declare that wording.
+        for region, wording in (statements or {}).items():
+            self.fields["integrity_declared"].help_text = format_lazy(
+                "{}{}", self.fields["integrity_declared"].help_text,
+                _(" %(region)s的服务机构承诺：%(wording)s") % {
+                    "region": region.display_name, "wording": wording})
+        # One file field per document any region requires of institutions; the service
+        # checks the ones the registering institution's region requires.
+        self.document_names: dict[str, str] = {}
+        for index, (name, regions) in enumerate((documents or {}).items(), start=1):
+            field = f"regdoc_{index}"
+            self.document_names[field] = name
+            self.fields[field] = forms.FileField(
+                label=name, required=False,
+                help_text=_("服务机构注册所需（%(regions)s）；PDF、PNG 或 JPEG，不超过 10 MB") % {
+                    "regions": "、".join(region.display_name for region in regions)},
+            )
+
     def clean(self):
         data = super().clean()
         if data.get("password") and data.get("password") != data.get("password_again"):
             self.add_error("password_again", _("两次输入的密码不一致"))
         return data
+
+    def uploads(self) -> dict:
+        """The chosen files by document name (one byte over the limit is read)."""
+        from accounts.uploads import MAX_UPLOAD_BYTES, Upload
+
+        return {self.document_names[field]: Upload(name=value.name or "",
+                                                   content=value.read(MAX_UPLOAD_BYTES + 1))
+                for field, value in self.cleaned_data.items()
+                if field in self.document_names and value}
 
 
 class ReviewForm(PortalForm):

@@ -56,6 +56,7 @@ NAVIGATION: dict[str, tuple[Group, ...]] = {
                          (_("黑名单"), "vouchers:blacklist"),
                          (_("暂停事项"), "vouchers:suspensions"),
                          (_("追回款"), "vouchers:claw_back_list"),
+                         (_("准入与公示规则"), "accounts:region_rules"),
                          AUDIT)),
         Group(_("资金与统计"), ((_("项目与预算"), "vouchers:budget_use"),
                               (_("支付批次"), "vouchers:batch_list"),

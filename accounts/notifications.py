@@ -87,6 +87,7 @@ DECISIONS: dict[str, str | Promise] = {
     "notice": pgettext_lazy("decision", "审核通过，进入公示"),
     "upheld": pgettext_lazy("decision", "异议成立"),
     "dismissed": pgettext_lazy("decision", "异议不成立"),
+    "returned": pgettext_lazy("decision", "退回修改"),
 }
 
 register(

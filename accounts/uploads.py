@@ -32,6 +32,14 @@ class InvalidUpload(InvalidInput):
 
 
 @dataclass(frozen=True)
+class Upload:
+    """A file as sent: its name and its bytes (read at most MAX_UPLOAD_BYTES + 1)."""
+
+    name: str
+    content: bytes
+
+
+@dataclass(frozen=True)
 class CheckedUpload:
     content_type: str
     extension: str

@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from accounts import message_views, views
+from accounts import admission_views, message_views, views
 from accounts.decorators import action_required
 from accounts.forms import LoginForm
 
@@ -39,6 +39,7 @@ urlpatterns = [
          name="registration_set_city"),
     path("registrations/<int:pk>/controller/", views.registration_set_controller,
          name="registration_set_controller"),
+    path("region-rules/", admission_views.region_rules, name="region_rules"),
     path("notices/", views.notices, name="notices"),
     path("notices/<int:pk>/", views.notice_detail, name="notice_detail"),
     path("notices/<int:pk>/objections/", views.objection_lodge, name="objection_lodge"),

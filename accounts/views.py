@@ -45,6 +45,7 @@ from accounts.idempotency import (
     outcome_of,
 )
 from accounts.models import ApiToken, Objection, Organisation
+from accounts.services import admission
 from accounts.transactions import request_transaction
 from config.db_routers import streaming
 
@@ -105,7 +106,9 @@ def _refused(request: HttpRequest, message: str) -> HttpResponse:
 @action_required("account.register")
 @require_http_methods(["GET", "POST"])
 def register(request):
-    form = RegistrationForm(request.POST or None)
+    form = RegistrationForm(request.POST or None, request.FILES or None,
+                            documents=admission.all_required_documents(),
+                            statements=admission.all_integrity_statements())
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -121,6 +124,10 @@ def register(request):
                 address=data["address"],
                 actual_controller=data["actual_controller"],
                 actual_controller_identifier=data["actual_controller_identifier"],
+                founded_on=data["founded_on"],
+                integrity_declared=data["integrity_declared"],
+                documents=form.uploads() if data["kind"] == Organisation.Kind.INSTITUTION
+                else {},
                 now=timezone.now(),
             )
         except ApplicationError as error:

@@ -329,9 +329,11 @@ def quota_used_fen(*, program: Program, enterprise: Organisation) -> int:
     return claims_counted_against_cap_fen(program=program, whose=Q(enterprise=enterprise))
 
 
-# What counts against a cap: submitted claims and approved amounts.
+# What counts against a cap: submitted claims (a returned one is still open) and approved
+# amounts.
 CLAIMED_FEN = Case(
-    When(state=Application.State.SUBMITTED, then=F("amount_fen")),
+    When(state__in=(Application.State.SUBMITTED, Application.State.RETURNED),
+         then=F("amount_fen")),
     When(state=Application.State.APPROVED, then=F("approved_fen")),
     default=0,
 )

@@ -55,8 +55,10 @@ def move_state(
 
 
 _A = Application.State
+# A returned application goes back to SUBMITTED when the enterprise resubmits it corrected.
 APPLICATION_TRANSITIONS: Mapping[str, frozenset[str]] = {
-    _A.SUBMITTED: frozenset({_A.APPROVED, _A.REJECTED}),
+    _A.SUBMITTED: frozenset({_A.APPROVED, _A.REJECTED, _A.RETURNED}),
+    _A.RETURNED: frozenset({_A.SUBMITTED}),
     _A.APPROVED: frozenset(),
     _A.REJECTED: frozenset(),
 }

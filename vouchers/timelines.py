@@ -29,7 +29,7 @@ NOT_STEPS = frozenset({"evidence_attach", "delivery_rate", "delivery_rate_change
 
 _A, _O, _D, _R = Application.State, ServiceOrder.State, Delivery.State, Redemption.State
 TONES: dict[str, str] = {
-    _A.SUBMITTED: "info", _A.APPROVED: "success", _A.REJECTED: "danger",
+    _A.SUBMITTED: "info", _A.APPROVED: "success", _A.REJECTED: "danger", _A.RETURNED: "warning",
     _O.PLACED: "info", _O.DELIVERED: "info", _O.REDEEMED: "success", _O.REFUSED: "danger",
     _O.CANCELLED: "neutral", _O.LAPSED: "warning",
     _R.REQUESTED: "info", _R.PAID: "success", _R.CLAWED_BACK: "danger",
@@ -71,6 +71,9 @@ def application_timeline(*, application: Application, viewer: User | None) -> Ti
     if application.state == _A.SUBMITTED:
         upcoming = [_("等待%(authority)s审核") % {"authority": authority},
                     _("审核通过后发放创新券")]
+    elif application.state == _A.RETURNED:
+        upcoming = [_("等待企业修改后重新提交"),
+                    _("等待%(authority)s审核") % {"authority": authority}]
     return _timeline(application.get_state_display(), application.state, entries, upcoming,
                      viewer)
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.urls import include, path
 
 from vouchers.views import (
+    application_documents,
     enterprise,
     evidence,
     home,
@@ -12,6 +13,7 @@ from vouchers.views import (
     oversight_cases,
     platform,
     programs,
+    public_results,
     ratings,
     recovery,
     reviews,
@@ -22,11 +24,23 @@ from vouchers.views import (
 pages = [
     # Public
     path("directory/", platform.directory, name="directory"),
+    path("public/redemption-results/<str:code>/", public_results.redemption_results,
+         name="public_redemption_results"),
     # Enterprise
     path("programs/", enterprise.program_list, name="programs"),
     path("programs/<int:pk>/apply/", enterprise.application_create, name="application_create"),
     path("applications/", enterprise.application_list, name="application_list"),
     path("applications/<int:pk>/", enterprise.application_detail, name="application_detail"),
+    path("applications/<int:pk>/resubmit/", enterprise.application_resubmit,
+         name="application_resubmit"),
+    path("application-documents/<int:pk>/", application_documents.document_download,
+         name="application_document_download"),
+    path("application-documents/<int:pk>/preview/", application_documents.document_preview,
+         name="application_document_preview"),
+    path("application-documents/<int:pk>/inline/", application_documents.document_inline,
+         name="application_document_inline"),
+    path("application-documents/<int:pk>/pages/<int:number>.png",
+         application_documents.document_page, name="application_document_page"),
     path("vouchers/", enterprise.voucher_list, name="voucher_list"),
     path("institutions/", platform.institution_search, name="institution_search"),
     path("orders/new/<int:institution_pk>/", enterprise.order_create, name="order_create"),
@@ -68,6 +82,8 @@ pages = [
          name="program_deadlines"),
     path("budget/programs/<int:pk>/serving-area/", programs.program_serving_area,
          name="program_serving_area"),
+    path("budget/programs/<int:pk>/materials/", programs.program_materials,
+         name="program_materials"),
     path("oversight/spot-checks/", oversight.spot_check_list, name="spot_check_list"),
     path("oversight/spot-checks/<int:pk>/", oversight.spot_check_detail,
          name="spot_check_detail"),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from accounts.models.admission import RegionRules, RegistrationDocument
 from accounts.models.api import ApiToken, IdempotencyRecord
 from accounts.models.audit import AuditEntry
 from accounts.models.notifications import Notification, NotificationPreference
@@ -20,5 +21,7 @@ __all__ = [
     "Objection",
     "Organisation",
     "Region",
+    "RegionRules",
+    "RegistrationDocument",
     "User",
 ]

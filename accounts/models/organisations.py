@@ -60,6 +60,10 @@ class Organisation(models.Model):
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     reviewed_at = models.DateTimeField(_("审核时间"), null=True, blank=True)
     notice_ends_at = models.DateTimeField(_("公示截止时间"), null=True, blank=True)
+    founded_on = models.DateField(_("成立日期"), null=True, blank=True)
+    # The integrity declaration (诚信承诺) as declared at registration, and when.
+    integrity_statement = models.TextField(_("诚信承诺内容"), blank=True)
+    integrity_declared_at = models.DateTimeField(_("诚信承诺时间"), null=True, blank=True)
 
     class Meta:
         ordering = ["region__code", "kind", "name"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from accounts.services.admission import region_rules_set
 from accounts.services.notices import (
     notices_conclude_due,
     objection_lodge,
@@ -46,5 +47,6 @@ __all__ = [
     "organisation_reject",
     "organisation_set_actual_controller",
     "organisation_set_city",
+    "region_rules_set",
     "user_create",
 ]

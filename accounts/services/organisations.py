@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from collections.abc import Mapping
+from datetime import date, datetime, timedelta
 
-from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
@@ -16,11 +16,21 @@ from accounts.errors import Conflict, InvalidInput
 from accounts.identity import controller_identity
 from accounts.models import City, Organisation, User
 from accounts.permissions import require_impartial, require_region
+from accounts.services.admission import (
+    check_institution_admission,
+    region_rules_of,
+    registration_documents_store,
+)
 from accounts.services.notifications import notify_registration_decided
 from accounts.states import ORGANISATION_TRANSITIONS, require_transition
 from accounts.text import clean_text
 from accounts.token_cache import forget_tokens_of
 from accounts.transactions import service_transaction
+from accounts.uploads import Upload
+
+# Recorded when the region has set no wording of its own.
+DEFAULT_STATEMENT = ("本机构承诺所填信息和所交材料真实、完整，遵守科研诚信要求，"
+                     "不以虚假服务、虚开发票等方式套取创新券资金，如有违反愿承担相应责任。")
 
 ROLES_BY_KIND: dict[str, set[str]] = {
     Organisation.Kind.ENTERPRISE: {User.Role.ENTERPRISE},
@@ -48,13 +58,20 @@ def organisation_register(
     address: str = "",
     actual_controller: str = "",
     actual_controller_identifier: str = "",
+    founded_on: date | None = None,
+    integrity_declared: bool = False,
+    documents: Mapping[str, Upload] | None = None,
     now: datetime,
 ) -> User:
     """Self-registration of an enterprise or institution: a pending organisation and its user.
 
     The region comes from the credit code, and the city where the code tells it; otherwise the
-    city is left for the reviewer (`organisation_set_city`), who approves later.
+    city is left for the reviewer (`organisation_set_city`), who approves later. An
+    institution must pass its region's admission rules (accounts.services.admission:
+    too_young, founded_on_required, integrity_declaration_required,
+    registration_documents_missing); its declaration is recorded with the time.
     """
+    documents = documents or {}
     if kind not in SELF_REGISTERING_ROLES:
         raise InvalidInput("只有企业和服务机构可以自行注册", extra={"field": "kind"})
     name = clean_text(name, field="name", label="单位名称", max_length=128)
@@ -77,6 +94,13 @@ def organisation_register(
         validate_password(password, User(username=username, email=email))
     except ValidationError as error:
         raise InvalidInput(" ".join(error.messages), extra={"field": "password"}) from error
+    statement, declared_at = "", None
+    if kind == Organisation.Kind.INSTITUTION:
+        rules = check_institution_admission(
+            region=located.region, founded_on=founded_on, integrity_declared=integrity_declared,
+            documents=documents, now=now)
+        if integrity_declared:
+            statement, declared_at = rules.integrity_statement or DEFAULT_STATEMENT, now
     organisation = Organisation.objects.create(
         kind=kind,
         name=name,
@@ -89,7 +113,12 @@ def organisation_register(
         actual_controller=controller.name,
         actual_controller_identifier=controller.identifier,
         actual_controller_key=controller.key,
+        founded_on=founded_on,
+        integrity_statement=statement,
+        integrity_declared_at=declared_at,
     )
+    if kind == Organisation.Kind.INSTITUTION:
+        registration_documents_store(organisation=organisation, documents=documents, now=now)
     user = User.objects.create_user(
         username=username,
         password=password,
@@ -104,7 +133,10 @@ def organisation_register(
         after={"status": organisation.status, "credit_code": located.code, "kind": kind,
                "city": located.city.code if located.city else None,
                "actual_controller": controller.name,
-               "actual_controller_identifier": controller.identifier},
+               "actual_controller_identifier": controller.identifier,
+               "founded_on": founded_on.isoformat() if founded_on else None,
+               "integrity_declared": declared_at is not None,
+               "documents": sorted(documents) if kind == Organisation.Kind.INSTITUTION else []},
         now=now,
     )
     return user
@@ -117,10 +149,12 @@ def organisation_approve(
     """The authority of the organisation's region approves a registration.
 
     An enterprise is admitted at once; an institution enters its public notice (公示) of
-    INSTITUTION_NOTICE_DAYS and is admitted when the notice is concluded.
+    its region's notice period (RegionRules.notice_days, else INSTITUTION_NOTICE_DAYS) and is
+    admitted when the notice is concluded.
     """
     if organisation.kind == Organisation.Kind.INSTITUTION:
-        notice_ends_at = now + timedelta(days=settings.INSTITUTION_NOTICE_DAYS)
+        days = region_rules_of(organisation.region).effective_notice_days
+        notice_ends_at = now + timedelta(days=days)
         return organisation_move_status(
             actor=actor,
             organisation=organisation,

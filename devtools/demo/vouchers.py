@@ -7,13 +7,17 @@ run creates nothing. Everything goes through the services, so the ledger is real
 
 from __future__ import annotations
 
+import io
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from django.utils import timezone
+from reportlab.pdfgen import canvas
 
-from accounts.models import Organisation, Region, User
+from accounts.models import Organisation, Region, RegionRules, User
+from accounts.services import admission
+from accounts.uploads import Upload
 from vouchers.models import (
     Application,
     InstitutionService,
@@ -25,10 +29,12 @@ from vouchers.models import (
 )
 from vouchers.program_dates import china_date, day_end, day_start, redemption_allowance_end
 from vouchers.services import (
+    application_returns,
     applications,
     deliveries,
     orders,
     oversight,
+    program_changes,
     programs,
     redemptions,
     settlements,
@@ -48,6 +54,15 @@ DEMO_PRICES = {
     "novelty_search": "1,200 元/项",
 }
 NEGOTIABLE = "面议"
+# The demo programs' materials list (材料清单): two required documents and an optional one.
+DEMO_MATERIALS = [
+    {"name": "营业执照", "name_en": "Business licence", "required": True,
+     "types": ["pdf", "png", "jpeg"]},
+    {"name": "上年度财务报表", "name_en": "Last year's financial statement", "required": True,
+     "types": ["pdf"]},
+    {"name": "研发需求说明", "name_en": "Statement of the R&D need", "required": False,
+     "types": ["pdf"]},
+]
 
 
 @dataclass(frozen=True)
@@ -90,7 +105,20 @@ def load_voucher_demo(*, now: datetime, parties: Mapping[str, RegionParties]) ->
             _catalogue(user.organisation)
         loaded.append(_this_year(own, neighbour, now))
         _last_year(own, neighbour, now)
+        if code == "SH":
+            _region_rules(own, now)
     return loaded
+
+
+def _region_rules(own: RegionParties, now: datetime) -> None:
+    """Shanghai's admission rules as its 2026 notice has them: 2 years in operation, an
+    integrity declaration, the business licence, a 7-day notice; redemption results public."""
+    if RegionRules.objects.filter(region=own.reviewer.organisation.region).exists():
+        return
+    admission.region_rules_set(
+        actor=own.reviewer, min_years_in_operation=2, integrity_declaration_required=True,
+        integrity_statement="", required_documents=["营业执照"], notice_days=7,
+        publish_redemption_results=True, reason="演示：准入与公示规则", now=now)
 
 
 def _catalogue(institution: Organisation) -> None:
@@ -145,8 +173,20 @@ def _application(program: Program, own: RegionParties, purpose: str, amount: int
         amount_fen=amount,
         purpose=purpose,
         planned_categories=[ServiceCategory.objects.get(code="testing")],
+        documents={m["key"]: Upload(f"{m['name']}.pdf", _demo_document(m["name_en"]))
+                   for m in program.application_materials},
         now=now,
     )
+
+
+def _demo_document(title: str) -> bytes:
+    """A one-page PDF naming the document (so the reviewer's preview shows a page)."""
+    buffer = io.BytesIO()
+    document = canvas.Canvas(buffer)
+    document.drawString(72, 760, f"Demo application document: {title}")
+    document.showPage()
+    document.save()
+    return buffer.getvalue()
 
 
 def _voucher(program, own, purpose, amount, now) -> Voucher:
@@ -164,6 +204,10 @@ def _voucher(program, own, purpose, amount, now) -> Voucher:
 
 def _this_year(own: RegionParties, neighbour: Organisation, now: datetime) -> Program:
     program = _program(own, year=china_date(now).year, now=now, whole_year=True)
+    if not program.application_materials:
+        program = program_changes.program_materials_change(
+            actor=own.reviewer, program=program, materials=DEMO_MATERIALS,
+            reason="演示：申领材料清单", now=now)
     rejected = _application(program, own, "演示：被驳回的申领", 30_000_00, now)
     if rejected.state == Application.State.SUBMITTED:
         applications.application_reject(
@@ -175,8 +219,18 @@ def _this_year(own: RegionParties, neighbour: Organisation, now: datetime) -> Pr
         vouchers.voucher_revoke(
             actor=own.reviewer, voucher=revoked, reason="演示：申领材料不实", now=now
         )
-    # Last: an enterprise has one application awaiting review per program at a time.
-    _application(program, own, "演示：待审核的申领", 50_000_00, now)
+    # Last: an enterprise has one application awaiting review per program at a time. This
+    # one was returned for correction once and resubmitted: its page shows both rounds.
+    pending = _application(program, own, "演示：待审核的申领", 50_000_00, now)
+    if not pending.submissions.filter(returned_at__isnull=False).exists():
+        application_returns.application_return(
+            actor=own.reviewer, application=pending, reason="演示：请补充研发需求说明", now=now)
+        application_returns.application_resubmit(
+            actor=own.enterprise, application=pending, amount_fen=45_000_00,
+            purpose=pending.purpose, planned_categories=pending.planned_categories.all(),
+            documents={m["key"]: Upload("研发需求说明.pdf", _demo_document(m["name_en"]))
+                       for m in program.application_materials if not m["required"]},
+            now=now)
     local = own.institution.organisation
     # Order matters: each batch takes every approved, unbatched redemption of its payee.
     scripts = [
@@ -204,6 +258,10 @@ def _last_year(own: RegionParties, neighbour: Organisation, now: datetime) -> No
     opens = day_start(date(china_date(now).year - 1, 3, 1)) + timedelta(hours=9)
     program = _program(own, year=china_date(now).year - 1, now=opens, whole_year=False)
     voucher = _voucher(program, own, "演示：上年度创新券", 20_000_00, opens)
+    returned = _application(program, own, "演示：退回修改后未再提交的申领", 10_000_00, opens)
+    if returned.state == Application.State.SUBMITTED:
+        application_returns.application_return(
+            actor=own.reviewer, application=returned, reason="演示：财务报表不完整", now=opens)
     order = _order(voucher, own, neighbour, f"DEMO-{program.pk}-01", opens)
     vouchers.voucher_expire(voucher=voucher, now=program.use_by_at)
     orders.order_lapse(order=order, now=program.redemption_deadline_at)

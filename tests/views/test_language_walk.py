@@ -79,6 +79,7 @@ PAGES = {
         "vouchers:redemption_queue", "vouchers:redemption_detail", "accounts:notice_review",
         "vouchers:budget_use", "vouchers:program_create", "vouchers:program_update",
         "vouchers:program_fund", "vouchers:program_deadlines", "vouchers:program_serving_area",
+        "vouchers:program_materials", "accounts:region_rules",
         "vouchers:order_list", "vouchers:order_detail", "vouchers:spot_check_list",
         "vouchers:spot_check_detail", "vouchers:spot_check_queue", "vouchers:case_list",
         "vouchers:case_detail",

@@ -25,8 +25,10 @@ LIFE_CYCLE = {
     "application": (
         states.APPLICATION_TRANSITIONS,
         Application.State,
-        {"submitted": "待审核", "approved": "已批准", "rejected": "已驳回"},
-        {("submitted", "approved"), ("submitted", "rejected")},
+        {"submitted": "待审核", "approved": "已批准", "rejected": "已驳回",
+         "returned": "退回修改"},
+        {("submitted", "approved"), ("submitted", "rejected"), ("submitted", "returned"),
+         ("returned", "submitted")},
     ),
     "voucher": (
         states.VOUCHER_TRANSITIONS,

@@ -131,6 +131,23 @@ def test_a_rejected_application_ends_with_the_rejection_and_its_reason(world):
     assert current(timeline) == ["申领被驳回"]
 
 
+def test_a_returned_application_waits_for_the_enterprise_then_the_authority(world):
+    from vouchers.services import application_returns
+
+    application = submitted(world)
+    application_returns.application_return(actor=world.reviewer, application=application,
+                                           reason="请补充财务报表", now=NOW)
+    application.refresh_from_db()
+
+    timeline = application_timeline(application=application, viewer=world.enterprise)
+
+    assert (timeline.state_label, timeline.tone) == ("退回修改", "warning")
+    assert done(timeline) == ["企业提交申领", "申领退回修改"]
+    assert timeline.steps[1].reason == "请补充财务报表"
+    assert upcoming(timeline) == ["等待企业修改后重新提交", f"等待{JIANGSU}审核"]
+    assert current(timeline) == ["等待企业修改后重新提交"]
+
+
 # Orders -------------------------------------------------------------------------------------
 
 REQUEST_REVIEW_PAY = [
@@ -351,7 +368,7 @@ def test_an_order_of_a_revoked_voucher_ends_voided(world, voucher):
 
 def test_every_state_of_the_machines_is_covered_by_these_tests():
     # A new state in vouchers/states.py needs its timeline (and a test above).
-    assert set(APPLICATION_TRANSITIONS) == {"submitted", "approved", "rejected"}
+    assert set(APPLICATION_TRANSITIONS) == {"submitted", "approved", "rejected", "returned"}
     assert set(ORDER_TRANSITIONS) == {"placed", "delivered", "redeemed", "refused", "cancelled",
                                       "lapsed", "suspended", "voided"}
     assert set(REDEMPTION_TRANSITIONS) == {"requested", "approved", "rejected", "paid",

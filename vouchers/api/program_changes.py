@@ -18,6 +18,7 @@ from vouchers.api import selectors
 from vouchers.api.common import now, responses, visible_or_404
 from vouchers.api.programs import ProgramOutputSerializer, program_date_field
 from vouchers.models import Program
+from vouchers.models.materials import MaterialFileType
 from vouchers.program_dates import china_date
 from vouchers.program_selectors import programs_serving_whole_common_area
 from vouchers.services import program_changes
@@ -49,6 +50,44 @@ class ProgramDeadlinesApi(APIView):
         data.is_valid(raise_exception=True)
         program_changes.program_deadlines_change(
             actor=request.user, program=program, now=now(), **data.validated_data
+        )
+        program = selectors.programs_visible(actor=request.user).get(pk=program.pk)
+        return Response(ProgramOutputSerializer(program).data)
+
+
+class MaterialInputSerializer(InputSerializer):
+    key = serializers.CharField(max_length=16, required=False, default="",
+                                help_text="a current material's key keeps its documents")
+    name = serializers.CharField(max_length=64)
+    name_en = serializers.CharField(max_length=128, required=False, default="")
+    required = serializers.BooleanField()
+    types = serializers.ListField(child=serializers.ChoiceField(choices=MaterialFileType.choices),
+                                  allow_empty=False)
+
+
+class ProgramMaterialsApi(APIView):
+    """Set the documents an application under the program needs (材料清单)."""
+
+    permission_classes = [ActionPermission]
+    access_action = "program.manage"
+
+    class ProgramMaterialsInputSerializer(InputSerializer):
+        materials = MaterialInputSerializer(many=True, allow_empty=True)
+        reason = serializers.CharField(max_length=2000)
+
+    @extend_schema(
+        request=ProgramMaterialsInputSerializer,
+        responses=responses({200: ProgramOutputSerializer}, 400, 403, 404, 409, 422),
+    )
+    @idempotent
+    def post(self, request, program_id: int):
+        program = visible_or_404(selectors.programs_visible(actor=request.user), program_id)
+        data = self.ProgramMaterialsInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        program_changes.program_materials_change(
+            actor=request.user, program=program, now=now(),
+            materials=[dict(item) for item in data.validated_data["materials"]],
+            reason=data.validated_data["reason"],
         )
         program = selectors.programs_visible(actor=request.user).get(pk=program.pk)
         return Response(ProgramOutputSerializer(program).data)

@@ -55,6 +55,14 @@ def program_date_field(**kwargs) -> ProgramDateField:
     )
 
 
+class MaterialOutputSerializer(serializers.Serializer):
+    key = serializers.CharField(help_text="the form field of an application's file: document_<key>")
+    name = serializers.CharField()
+    name_en = serializers.CharField()
+    required = serializers.BooleanField()
+    types = serializers.ListField(child=serializers.CharField(), help_text="pdf, png, jpeg")
+
+
 class ProgramOutputSerializer(serializers.Serializer):
     class ProgramCategoryOutputSerializer(serializers.Serializer):
         code = serializers.CharField(source="category.code")
@@ -82,6 +90,7 @@ class ProgramOutputSerializer(serializers.Serializer):
     required_evidence = serializers.ListField(child=serializers.CharField())
     spot_check_rate_bp = serializers.IntegerField()
     spot_check_cadence = serializers.ChoiceField(choices=Program.SpotCheckCadence.choices)
+    application_materials = MaterialOutputSerializer(many=True)
     categories = ProgramCategoryOutputSerializer(source="category_rules", many=True)
     created_at = serializers.DateTimeField()
     claw_back_due_days = serializers.IntegerField(

@@ -43,7 +43,7 @@ def applications_visible(*, actor: User) -> QuerySet[Application]:
     return (
         visibility.applications_visible_to(actor=actor)
         .select_related("program__region", "enterprise")
-        .prefetch_related("planned_categories")
+        .prefetch_related("planned_categories", "submissions__documents")
         .annotate(issued_voucher_id=F("voucher__id"))
         .order_by("-submitted_at", "-pk")
     )

@@ -36,6 +36,11 @@ urlpatterns = [
         name="program-deadlines",
     ),
     path(
+        "programs/<int:program_id>/materials/",
+        program_changes.ProgramMaterialsApi.as_view(),
+        name="program-materials",
+    ),
+    path(
         "programs/<int:program_id>/serving-area/",
         program_changes.ProgramServingAreaApi.as_view(),
         name="program-serving-area",
@@ -60,6 +65,16 @@ urlpatterns = [
         "applications/<int:application_id>/approve/",
         applications.ApplicationApproveApi.as_view(),
         name="application-approve",
+    ),
+    path(
+        "applications/<int:application_id>/return/",
+        applications.ApplicationReturnApi.as_view(),
+        name="application-return",
+    ),
+    path(
+        "applications/<int:application_id>/resubmit/",
+        applications.ApplicationResubmitApi.as_view(),
+        name="application-resubmit",
     ),
     path(
         "applications/<int:application_id>/reject/",

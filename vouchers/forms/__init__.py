@@ -1,6 +1,7 @@
 """Plain forms of the voucher pages; business rules stay in the services."""
 
 from vouchers.forms.authority import (
+    ApplicationDecisionForm,
     BatchCancelForm,
     BatchCreateForm,
     BatchPayForm,
@@ -36,6 +37,7 @@ from vouchers.forms.institution import CatalogueEntryForm, DeliveryForm, Evidenc
 from vouchers.forms.operator import CommonAreaForm
 
 __all__ = [
+    "ApplicationDecisionForm",
     "ApplicationForm",
     "BatchCancelForm",
     "BatchCreateForm",

@@ -45,6 +45,20 @@ class DecisionForm(OnceForm):
         return data
 
 
+class ApplicationDecisionForm(DecisionForm):
+    """An application may also be returned to the enterprise for correction (退回修改)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["decision"].choices = [*DECISIONS, ("return", _("退回修改"))]
+
+    def clean(self):
+        data = super().clean()
+        if data.get("decision") == "return" and not (data.get("reason") or "").strip():
+            self.add_error("reason", _("退回修改时必须填写原因"))
+        return data
+
+
 class RedemptionIdsField(forms.Field):
     """The ids ticked on the batch checklist. Which of them may still be batched is the
     service's check (a stale id is refused there by id, in words)."""

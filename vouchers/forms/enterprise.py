@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.portal_forms import PortalForm
 from accounts.templatetags.money import format_yuan
 from vouchers.forms.fields import OnceForm, YuanField, reason_field
+from vouchers.forms.materials import add_document_fields
 from vouchers.program_dates import china_date
 
 
@@ -26,9 +27,11 @@ class ApplicationForm(OnceForm):
         error_messages={"required": _("请至少选择一个服务类别")},
     )
 
-    def __init__(self, *args, program, **kwargs):
+    def __init__(self, *args, program, kept: dict[str, str] | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["planned_categories"].queryset = program.categories.all()
+        # One file field per material of the program's list (材料清单).
+        add_document_fields(self, materials=program.application_materials, kept=kept)
 
 
 class InstitutionSearchForm(PortalForm):

@@ -2,6 +2,7 @@
 
 from vouchers.models.application import Application
 from vouchers.models.delivery import Delivery, EvidenceFile
+from vouchers.models.materials import ApplicationDocument, ApplicationSubmission
 from vouchers.models.order import ServiceOrder
 from vouchers.models.oversight import (
     Blacklisting,
@@ -22,6 +23,8 @@ from vouchers.models.voucher import Voucher
 __all__ = [
     "BASIS_POINTS",
     "Application",
+    "ApplicationDocument",
+    "ApplicationSubmission",
     "Blacklisting",
     "ClawBack",
     "ClawBackRepayment",

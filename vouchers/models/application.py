@@ -17,6 +17,8 @@ class Application(models.Model):
         SUBMITTED = "submitted", _("待审核")
         APPROVED = "approved", _("已批准")
         REJECTED = "rejected", _("已驳回")
+        # Sent back to the enterprise for correction; it resubmits the same application.
+        RETURNED = "returned", _("退回修改")
 
     program = models.ForeignKey(Program, on_delete=models.PROTECT, related_name="applications")
     enterprise = models.ForeignKey(
@@ -49,10 +51,11 @@ class Application(models.Model):
                 name="application_approved_within_requested",
             ),
             # One application per enterprise and program awaits review at a time: going back
-            # and submitting again must not create a second, identical claim on the quota.
+            # and submitting again must not create a second, identical claim on the quota. A
+            # returned one is still open: it is corrected and resubmitted, not applied anew.
             models.UniqueConstraint(
                 fields=["program", "enterprise"],
-                condition=Q(state="submitted"),
+                condition=Q(state__in=["submitted", "returned"]),
                 name="application_one_pending_per_enterprise",
                 violation_error_message=_("您已有一份待审核的申请"),
             ),

@@ -73,6 +73,9 @@ class Program(models.Model):
         _("抽查周期"), max_length=16, choices=SpotCheckCadence.choices,
         default=SpotCheckCadence.HALF_YEAR,
     )
+    # 材料清单: [{"key", "name", "name_en", "required", "types"}], checked by
+    # vouchers.services.program_checks.check_application_materials.
+    application_materials = models.JSONField(_("申领材料清单"), default=list, blank=True)
     # Opened right after the row exists (its ledger owner is the program's pk); never null
     # once program_create has returned.
     budget_account = models.OneToOneField(

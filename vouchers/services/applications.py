@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import datetime
 
 from django.db import IntegrityError, transaction
@@ -17,13 +17,24 @@ from accounts.models import Organisation, User
 from accounts.permissions import organisation_of, require_impartial, require_region
 from accounts.text import clean_text
 from accounts.transactions import service_transaction
+from accounts.uploads import Upload
 from vouchers.errors import refuse
 from vouchers.ledger.models import Account
 from vouchers.locks import lock_application, lock_organisations
-from vouchers.models import Application, Program, ServiceCategory, Voucher
+from vouchers.models import (
+    Application,
+    ApplicationSubmission,
+    Program,
+    ServiceCategory,
+    Voucher,
+)
 from vouchers.notifications import notify_application_decided
 from vouchers.program_dates import china_date
 from vouchers.selectors import claims_counted_against_cap_fen
+from vouchers.services.application_materials import (
+    documents_store,
+    require_documents_complete,
+)
 from vouchers.services.oversight import require_not_blacklisted
 from vouchers.services.vouchers import voucher_issue
 from vouchers.states import APPLICATION_TRANSITIONS, move_state
@@ -38,13 +49,18 @@ def application_submit(
     purpose: str,
     planned_categories: Iterable[ServiceCategory],
     now: datetime,
+    documents: Mapping[str, Upload] | None = None,
 ) -> Application:
-    """An approved enterprise applies under an open program of its own region.
+    """An approved enterprise applies under an open program of its own region, with a
+    document for each material of the program's list it has (by material key).
 
     Refused (Refused.code) when: enterprise_not_approved, other_region, program_closed,
     application_pending (one awaits review already), over_per_claim_max, over_annual_cap,
-    over_group_cap, over_budget; Blacklisted if sanctioned.
+    over_group_cap, over_budget; Blacklisted if sanctioned; InvalidInput materials_missing
+    (a required material has no document) or material_unknown; InvalidEvidence for a file
+    that fails the upload checks or is not of a type the material accepts.
     """
+    documents = documents or {}
     require_action(actor, "application.submit", now=now)
     enterprise = organisation_of(actor)
     _require_eligible_enterprise(enterprise, program, now)
@@ -52,6 +68,7 @@ def application_submit(
     purpose = clean_text(purpose, field="purpose", label="申领用途", max_length=2000,
                          multiline=True)
     _require_valid_claim(program, amount_fen, purpose, planned)
+    require_documents_complete(program, uploads=documents)
     # Lock the enterprise and every company of its group: their quota is read then used.
     lock_organisations(_group_members(enterprise).values_list("pk", flat=True))
     _require_none_pending(program, enterprise)
@@ -71,13 +88,20 @@ def application_submit(
         _require_none_pending(program, enterprise)
         raise
     application.planned_categories.set(planned)
+    submission = ApplicationSubmission.objects.create(
+        application=application, number=1, amount_fen=amount_fen, purpose=application.purpose,
+        submitted_by=actor, submitted_at=now,
+    )
+    stored = documents_store(application=application, submission=submission,
+                             uploads=documents, actor=actor, now=now)
     audit_record(
         actor=actor,
         action="application_submit",
         target=application,
         region=program.region,
         now=now,
-        after={"state": application.state},
+        after={"state": application.state,
+               "documents": {d.material_key: d.sha256 for d in stored}},
         amount_fen=amount_fen,
     )
     return application
@@ -177,8 +201,16 @@ def _require_eligible_enterprise(enterprise: Organisation, program: Program, now
 
 def _require_none_pending(program: Program, enterprise: Organisation) -> None:
     pending = Application.objects.filter(
-        program=program, enterprise=enterprise, state=Application.State.SUBMITTED
+        program=program, enterprise=enterprise,
+        state__in=(Application.State.SUBMITTED, Application.State.RETURNED),
     ).first()
+    if pending is not None and pending.state == Application.State.RETURNED:
+        refuse(
+            "application_returned",
+            _("您有一份被退回修改的申请（申领金额%(amount)s元），请修改后重新提交，"
+              "不必另行申请") % {"amount": f"{pending.amount_fen / 100:,.2f}"},
+            application_id=pending.pk,
+        )
     if pending is not None:
         refuse(
             "application_pending",
@@ -211,8 +243,12 @@ def _require_valid_claim(
         )
 
 
-def _require_within_caps(program: Program, enterprise: Organisation, amount_fen: int) -> None:
-    used = claims_counted_against_cap_fen(program=program, whose=Q(enterprise=enterprise))
+def _require_within_caps(
+    program: Program, enterprise: Organisation, amount_fen: int, *, besides: int | None = None
+) -> None:
+    """`besides`: an application being resubmitted, whose own earlier claim is replaced."""
+    mine = ~Q(pk=besides) if besides else Q()
+    used = claims_counted_against_cap_fen(program=program, whose=Q(enterprise=enterprise) & mine)
     remaining = program.enterprise_annual_cap_fen - used
     if amount_fen > remaining:
         refuse(
@@ -223,7 +259,7 @@ def _require_within_caps(program: Program, enterprise: Organisation, amount_fen:
     if program.group_annual_cap_fen is not None and enterprise.actual_controller_key:
         group_used = claims_counted_against_cap_fen(
             program=program,
-            whose=Q(enterprise__actual_controller_key=enterprise.actual_controller_key),
+            whose=Q(enterprise__actual_controller_key=enterprise.actual_controller_key) & mine,
         )
         group_remaining = program.group_annual_cap_fen - group_used
         if amount_fen > group_remaining:

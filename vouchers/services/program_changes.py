@@ -1,5 +1,6 @@
 """Program changes with consequences for what is already issued: use-by and redemption
-deadline, serving area, and a city the operator adds to the common-use area.
+deadline, serving area, the application materials list, and a city the operator adds to the
+common-use area.
 
 Each says what happens to the vouchers and orders already there and is audited:
 - Deadlines: the reviewer chooses whether active vouchers take the program's new use-by date
@@ -7,6 +8,8 @@ Each says what happens to the vouchers and orders already there and is audited:
   unused balance has already gone back to the budget. A new date may not lie in the past, so
   no order already placed can fall after the new use-by; open orders keep their holds and
   lapse at the (new) redemption deadline.
+- Materials list (材料清单): applications already submitted keep their documents; a newly
+  required material is asked of applications submitted or resubmitted from now on.
 - Serving area: open orders with an institution in a removed city stay valid (their money is
   held under the rules of the day they were placed); new orders there are refused.
 """
@@ -15,6 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime
+from typing import Any
 
 from django.utils.translation import gettext as _
 
@@ -33,6 +37,7 @@ from vouchers.program_selectors import (
     program_open_orders_in_cities,
     programs_serving_whole_common_area,
 )
+from vouchers.services.application_materials import check_application_materials
 from vouchers.services.program_checks import check_dates_in_order, check_dates_within_year
 
 
@@ -141,6 +146,39 @@ def program_serving_area_change(
                    program=program, city_ids=removed)},
     )
     return program
+
+
+@service_transaction
+def program_materials_change(
+    *, actor: User, program: Program, materials: list[dict[str, Any]], reason: str,
+    now: datetime,
+) -> Program:
+    """The region's program manager sets the documents an application needs (材料清单):
+    each a name, an optional English name, required or optional, and the accepted file types.
+
+    A material kept from the current list keeps its key, so the documents already uploaded
+    for it stay attached. Refused: materials_invalid, materials_too_many,
+    material_name_invalid, material_name_repeated, material_types_invalid.
+    """
+    require_action(actor, "program.manage", now=now)
+    require_region(actor, program.region_id)
+    _require_reason(reason)
+    program = lock_program(program.pk)
+    before = list(program.application_materials)
+    program.application_materials = check_application_materials(materials, current=before)
+    program.save(update_fields=["application_materials"])
+    audit_record(
+        actor=actor, action="program_materials_change", target=program, region=program.region,
+        now=now, reason=reason, before={"materials": _material_lines(before)},
+        after={"materials": _material_lines(program.application_materials)},
+    )
+    return program
+
+
+def _material_lines(materials: list[dict[str, Any]]) -> list[str]:
+    # Language-neutral: "*" marks a required material, then the accepted types.
+    return [f"{m['name']}{' *' if m['required'] else ''} ({'/'.join(m['types']).upper()})"
+            for m in materials]
 
 
 @service_transaction

@@ -15,11 +15,13 @@ from accounts.forms import add_application_error
 from accounts.models import User
 from accounts.selectors import audit_trail_for
 from config.db_routers import streaming
-from vouchers import selectors, visibility
+from vouchers import material_selectors, selectors, visibility
 from vouchers.as_of import voucher_as_of
 from vouchers.forms import ApplicationForm, CancelForm, DisputeForm, OrderForm
+from vouchers.forms.fields import yuan_initial
+from vouchers.forms.materials import uploads_of
 from vouchers.models import Application, Delivery, Program, ServiceCategory
-from vouchers.services import applications, deliveries, orders
+from vouchers.services import application_returns, applications, deliveries, orders
 from vouchers.views.as_of import as_of_choice
 from vouchers.views.common import (
     Row,
@@ -63,7 +65,7 @@ def application_create(request, pk: int):
     enterprise = request.user.organisation
     # Only programs of the enterprise's own region exist for it.
     program = get_object_or_404(Program, pk=pk, region_id=enterprise.region_id)
-    form = ApplicationForm(request.POST or None, program=program)
+    form = ApplicationForm(request.POST or None, request.FILES or None, program=program)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -72,15 +74,17 @@ def application_create(request, pk: int):
                 args=[applications.application_submit(
                     actor=request.user, program=program, amount_fen=data["amount_fen"],
                     purpose=data["purpose"], planned_categories=data["planned_categories"],
-                    now=now(),
+                    documents=uploads_of(form), now=now(),
                 ).pk],
             ), success=_("申领已提交，请等待科技主管部门审核。"))
         except ApplicationError as error:
             add_application_error(form, error, fields_by_code=APPLICATION_FIELDS)
     [current] = [p for p in selectors.open_programs_for(enterprise=enterprise, now=now())
                  if p.pk == program.pk] or [None]
-    return render(request, "vouchers/enterprise/apply.html",
-                  {"program": program, "form": form, "open_program": current})
+    return render(request, "vouchers/enterprise/apply.html", {
+        "program": program, "form": form, "open_program": current,
+        "materials": material_selectors.program_material_list(program=program),
+    })
 
 
 @action_required("application.view")
@@ -110,6 +114,49 @@ def application_detail(request, pk: int):
     application = get_object_or_404(selectors.applications_visible_to(actor=request.user), pk=pk)
     return render(request, "vouchers/enterprise/application_detail.html", {
         "application": application, "trail": audit_trail_for(target=application),
+        "submissions": material_selectors.application_submissions(application=application),
+        "materials": material_selectors.application_materials_status(application=application),
+        "can_resubmit": application.state == Application.State.RETURNED
+        and application.enterprise_id == request.user.organisation_id,
+    })
+
+
+@action_required("application.submit")
+@require_http_methods(["GET", "POST"])
+def application_resubmit(request, pk: int):
+    """Correct a returned application (amount, purpose, categories, documents) and resubmit."""
+    mine = selectors.applications_visible_to(actor=request.user, action="application.submit")
+    application = get_object_or_404(mine, pk=pk)
+    if application.state != Application.State.RETURNED:
+        messages.info(request, _("该申领不在退回修改状态，无需重新提交。"))
+        return redirect("vouchers:application_detail", pk=application.pk)
+    status = material_selectors.application_materials_status(application=application)
+    kept = {m.key: m.document.original_name for m in status if m.document}
+    form = ApplicationForm(
+        request.POST or None, request.FILES or None, program=application.program, kept=kept,
+        initial={"amount_fen": yuan_initial(application.amount_fen),
+                 "purpose": application.purpose,
+                 "planned_categories": list(application.planned_categories.all())},
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+
+        def perform() -> str:
+            application_returns.application_resubmit(
+                actor=request.user, application=application, amount_fen=data["amount_fen"],
+                purpose=data["purpose"], planned_categories=data["planned_categories"],
+                documents=uploads_of(form), now=now(),
+            )
+            return reverse("vouchers:application_detail", args=[application.pk])
+
+        try:
+            return submit_once(request, perform,
+                               success=_("申领已重新提交，请等待科技主管部门审核。"))
+        except ApplicationError as error:
+            add_application_error(form, error, fields_by_code=APPLICATION_FIELDS)
+    return render(request, "vouchers/enterprise/resubmit.html", {
+        "application": application, "program": application.program, "form": form,
+        "materials": material_selectors.program_material_list(program=application.program),
     })
 
 

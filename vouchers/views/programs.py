@@ -14,7 +14,7 @@ from accounts.errors import ApplicationError
 from accounts.forms import add_application_error
 from accounts.models import Region, User
 from accounts.selectors import audit_trail_for
-from vouchers import chart_selectors, program_selectors, selectors
+from vouchers import chart_selectors, material_selectors, program_selectors, selectors
 from vouchers.as_of import program_as_of
 from vouchers.charts import chart_context
 from vouchers.forms import (
@@ -27,6 +27,7 @@ from vouchers.forms import (
     program_fields,
     program_initial,
 )
+from vouchers.forms.materials import ProgramMaterialsForm
 from vouchers.models import Program
 from vouchers.program_dates import china_date
 from vouchers.services import program_changes, programs
@@ -202,6 +203,30 @@ def program_serving_area(request, pk: int):
     return render(request, "vouchers/programs/serving_area.html", {
         "form": form, "program": program,
         "open_orders_by_city": program_selectors.program_open_orders_by_city(program=program),
+    })
+
+
+@action_required("program.manage")
+@require_http_methods(["GET", "POST"])
+def program_materials(request, pk: int):
+    """The documents an application under the program needs (材料清单)."""
+    program = _own_program(request, pk)
+    form = ProgramMaterialsForm(request.POST or None, materials=program.application_materials)
+    if request.method == "POST" and form.is_valid():
+        def perform() -> str:
+            program_changes.program_materials_change(
+                actor=request.user, program=program, materials=form.materials(),
+                reason=form.cleaned_data["reason"], now=now(),
+            )
+            return reverse("vouchers:program_materials", args=[program.pk])
+
+        try:
+            return submit_once(request, perform, success=_("申领材料清单已保存。"))
+        except ApplicationError as error:
+            add_application_error(form, error)
+    return render(request, "vouchers/programs/materials.html", {
+        "form": form, "program": program,
+        "materials": material_selectors.program_material_list(program=program),
     })
 
 

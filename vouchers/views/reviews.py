@@ -11,12 +11,12 @@ from accounts.decorators import action_required
 from accounts.errors import ApplicationError
 from accounts.forms import add_application_error
 from accounts.selectors import audit_trail_for
-from vouchers import selectors
-from vouchers.forms import ClawBackForm, DecisionForm, StopForm
+from vouchers import material_selectors, selectors
+from vouchers.forms import ApplicationDecisionForm, ClawBackForm, DecisionForm, StopForm
 from vouchers.models import Redemption
 from vouchers.record_selectors import record_of
 from vouchers.review_warnings import redemption_warnings_for
-from vouchers.services import applications, oversight, redemptions
+from vouchers.services import application_returns, applications, oversight, redemptions
 from vouchers.views.common import (
     Row,
     Summary,
@@ -42,7 +42,7 @@ def application_queue(request):
 def application_review(request, pk: int):
     reviewable = selectors.applications_visible_to(actor=request.user, action="application.review")
     application = get_object_or_404(reviewable, pk=pk)
-    form = DecisionForm(request.POST or None)
+    form = ApplicationDecisionForm(request.POST or None)
     if request.method == "POST" and form.is_valid() and not is_confirmed(request):
         if not wants_edit(request):
             return confirm_page(request, _application_summary(application, form.cleaned_data))
@@ -54,6 +54,11 @@ def application_review(request, pk: int):
                 applications.application_approve(
                     actor=request.user, application=application, amount_fen=data["amount_fen"],
                     reason=data["reason"], now=now(),
+                )
+            elif data["decision"] == "return":
+                application_returns.application_return(
+                    actor=request.user, application=application, reason=data["reason"],
+                    now=now(),
                 )
             else:
                 applications.application_reject(
@@ -75,6 +80,8 @@ def application_review(request, pk: int):
         - selectors.quota_used_fen(program=application.program,
                                    enterprise=application.enterprise),
         "trail": audit_trail_for(target=application),
+        "materials": material_selectors.application_materials_status(application=application),
+        "submissions": material_selectors.application_submissions(application=application),
     })
 
 
@@ -88,6 +95,12 @@ def _application_summary(application, data) -> Summary:
             rows=[*rows, money(_("批准金额（发放创新券面额）"), amount),
                   Row(_("意见或原因"), data["reason"])],
             consequences=[_("向企业发放创新券，面额从项目预算中划出。")],
+        )
+    if data["decision"] == "return":
+        return Summary(
+            title=_("确认退回修改"), button=_("确认退回"),
+            rows=[*rows, Row(_("退回原因"), data["reason"])],
+            consequences=[_("申领退回企业修改；企业修改后重新提交，再次进入审核。")],
         )
     return Summary(
         title=_("确认驳回申领"), button=_("确认驳回"), destructive=True,
