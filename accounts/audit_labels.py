@@ -45,10 +45,12 @@ ACTION_LABELS: dict[str, Promise] = {
     "program_deadlines_change": pgettext_lazy("audit action", "调整项目截止日期"),
     "program_serving_area_change": pgettext_lazy("audit action", "调整项目服务区域"),
     "program_serving_city_add": pgettext_lazy("audit action", "项目服务区域增加城市"),
+    "program_review_tiers_change": pgettext_lazy("audit action", "调整项目市级初审要求"),
     # Applications and vouchers
     "application_submit": pgettext_lazy("audit action", "企业提交申领"),
     "application_approve": pgettext_lazy("audit action", "申领审核通过"),
     "application_reject": pgettext_lazy("audit action", "申领被驳回"),
+    "application_recommend": pgettext_lazy("audit action", "市级初审提出申领意见"),
     "voucher_issue": pgettext_lazy("audit action", "发放创新券"),
     "voucher_expire": pgettext_lazy("audit action", "创新券到期"),
     "voucher_revoke": pgettext_lazy("audit action", "创新券作废"),
@@ -70,6 +72,11 @@ ACTION_LABELS: dict[str, Promise] = {
     "redemption_approved": pgettext_lazy("audit action", "兑付审核通过"),
     "redemption_rejected": pgettext_lazy("audit action", "兑付被驳回"),
     "redemption_claw_back": pgettext_lazy("audit action", "追回已支付款项"),
+    "redemption_recommend": pgettext_lazy("audit action", "市级初审提出兑付意见"),
+    "bulk_review_start": pgettext_lazy("audit action", "提交批量审核"),
+    "bulk_review_succeed": pgettext_lazy("audit action", "批量审核完成"),
+    "bulk_review_fail": pgettext_lazy("audit action", "批量审核失败"),
+    "bulk_review_requeue": pgettext_lazy("audit action", "批量审核重新排队"),
     "payment_batch_create": pgettext_lazy("audit action", "创建支付批次"),
     "payment_batch_pay": pgettext_lazy("audit action", "支付批次已支付"),
     "payment_batch_cancel": pgettext_lazy("audit action", "撤销支付批次"),
@@ -153,6 +160,17 @@ FIELD_LABELS: dict[str, Promise] = {
     "price": pgettext_lazy("audit field", "价格合理性"),
     "communication": pgettext_lazy("audit field", "沟通配合"),
 
+    "recommend_approval": pgettext_lazy("audit field", "市级初审建议批准"),
+    "recommended_fen": pgettext_lazy("audit field", "市级初审建议金额"),
+    "without_recommendation": pgettext_lazy("audit field", "未经市级初审"),
+    "against_recommendation": pgettext_lazy("audit field", "与市级初审意见不同"),
+    "application_city_review": pgettext_lazy("audit field", "申领须经市级初审"),
+    "redemption_city_review": pgettext_lazy("audit field", "兑付须经市级初审"),
+    "applications_without_recommendation": pgettext_lazy("audit field", "待审且无初审意见的申领数"),
+    "redemptions_without_recommendation": pgettext_lazy("audit field", "待审且无初审意见的兑付数"),
+    "decision": pgettext_lazy("audit field", "审核结果"),
+    "done": pgettext_lazy("audit field", "已处理数"),
+    "skipped": pgettext_lazy("audit field", "已跳过数"),
     "payment_reference": pgettext_lazy("audit field", "国库支付凭证号"),
     "paid_on": pgettext_lazy("audit field", "支付日期"),
 }
@@ -172,6 +190,7 @@ OBJECT_LABELS: dict[str, Promise] = {
     "vouchers.spotcheckitem": pgettext_lazy("audit object", "抽查明细"),
     "vouchers.servicerating": pgettext_lazy("audit object", "服务评价"),
     "vouchers.institutionservice": pgettext_lazy("audit object", "服务目录条目"),
+    "vouchers.bulkreview": pgettext_lazy("audit object", "批量审核"),
     "accounts.organisation": pgettext_lazy("audit object", "机构"),
     "accounts.user": pgettext_lazy("audit object", "用户"),
     "accounts.city": pgettext_lazy("audit object", "城市"),
@@ -248,6 +267,7 @@ PERMISSION_VERBS: dict[str, Promise] = {
     "import": pgettext_lazy("permission verb", "导入"),
     "resolve": pgettext_lazy("permission verb", "处理"),
     "download": pgettext_lazy("permission verb", "下载"),
+    "recommend": pgettext_lazy("permission verb", "初审"),
 }
 UNKNOWN_PERMISSION = pgettext_lazy("permission noun", "其他操作")
 

@@ -9,6 +9,7 @@ from vouchers.models.rating import ServiceRating
 from vouchers.models.record import InstitutionRecord
 from vouchers.models.redemption import Redemption
 from vouchers.models.reference import EvidenceKind, InstitutionService, ServiceCategory
+from vouchers.models.review import BulkReview, BulkReviewItem, Recommendation
 from vouchers.models.settlement import PaymentBatch, PaymentBatchCounter
 from vouchers.models.voucher import Voucher
 
@@ -16,6 +17,8 @@ __all__ = [
     "BASIS_POINTS",
     "Application",
     "Blacklisting",
+    "BulkReview",
+    "BulkReviewItem",
     "ClawBack",
     "Delivery",
     "EvidenceFile",
@@ -26,6 +29,7 @@ __all__ = [
     "PaymentBatchCounter",
     "Program",
     "ProgramCategory",
+    "Recommendation",
     "Redemption",
     "ServiceCategory",
     "ServiceOrder",
