@@ -14,6 +14,7 @@ from vouchers.api import (
     programs,
     ratings,
     redemptions,
+    reviews,
     settlements,
     vouchers,
 )
@@ -177,4 +178,20 @@ urlpatterns = [
         organisations.OrganisationActualControllerSetApi.as_view(),
         name="organisation-actual-controller",
     ),
+    # Two-tier and bulk review (issue 21)
+    path("programs/<int:program_id>/review-tiers/", reviews.ProgramReviewTiersApi.as_view(),
+         name="program-review-tiers"),
+    path("applications/<int:application_id>/recommend/",
+         reviews.ApplicationRecommendApi.as_view(), name="application-recommend"),
+    path("applications/<int:application_id>/recommendation/",
+         reviews.ApplicationRecommendationApi.as_view(), name="application-recommendation"),
+    path("redemptions/<int:redemption_id>/recommend/",
+         reviews.RedemptionRecommendApi.as_view(), name="redemption-recommend"),
+    path("redemptions/<int:redemption_id>/recommendation/",
+         reviews.RedemptionRecommendationApi.as_view(), name="redemption-recommendation"),
+    path("bulk-reviews/", reviews.BulkReviewStartApi.as_view(), name="bulk-review-start"),
+    path("bulk-reviews/<int:job_id>/", reviews.BulkReviewDetailApi.as_view(),
+         name="bulk-review-detail"),
+    path("bulk-reviews/<int:job_id>/items/", reviews.BulkReviewItemListApi.as_view(),
+         name="bulk-review-items"),
 ]

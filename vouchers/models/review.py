@@ -178,3 +178,9 @@ class BulkReviewItem(models.Model):
 
     def __str__(self) -> str:
         return f"{self.job} · {self.position}"
+
+    @property
+    def message_display(self) -> str:
+        """The reason in the reader's language where the catalogue has it (a reason with
+        figures in it stays as the service wrote it, in Chinese)."""
+        return gettext(self.message) if self.message else ""

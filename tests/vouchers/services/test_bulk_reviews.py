@@ -109,7 +109,13 @@ def test_a_spent_budget_is_reported_item_by_item(world, ledger_clean, start):
 
     job = start(world)
 
-    assert [code for _outcome, code in outcomes(job)] == ["", "", "", "budget_exhausted", "budget_exhausted"]
+    assert [code for _outcome, code in outcomes(job)] == [
+        "",
+        "",
+        "",
+        "budget_exhausted",
+        "budget_exhausted",
+    ]
     assert bulk_reviews.bulk_review_counts(job) == {"pending": 0, "done": 3, "skipped": 2}
 
 
@@ -159,8 +165,9 @@ def test_starting_refuses_what_is_not_in_the_queue(world, refused, start):
 
 def test_a_bulk_approval_of_redemptions_skips_those_with_warnings(world, ledger_clean, start):
     voucher = build.issue_voucher(world.program, world.enterprise, reviewer=world.reviewer)
-    quiet = build.request_redemption(_delivered(voucher, world, world.institution),
-                                     world.institution)
+    quiet = build.request_redemption(
+        _delivered(voucher, world, world.institution), world.institution
+    )
     # an institution sharing the enterprise's legal representative: a warning to read
     world.enterprise.organisation.legal_representative = "张三"
     world.enterprise.organisation.save()
