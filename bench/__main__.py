@@ -23,6 +23,7 @@ BENCHMARKS = {
     "api": "bench.api",
     "exports": "bench.exports",
     "pages": "bench.pages",
+    "bulk_review": "bench.bulk_review",
 }
 
 
