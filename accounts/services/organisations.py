@@ -271,6 +271,7 @@ def user_create(
     password: str,
     role: str,
     email: str = "",
+    review_city: City | None = None,
     now: datetime,
 ) -> User:
     """A user for an existing organisation (the operator's admin, the demo loader).
@@ -278,7 +279,8 @@ def user_create(
     Platform operators keep the reference data in the Django admin, so they are staff there.
     """
     return user_add(actor=actor, organisation=organisation, username=username,
-                    password=password, role=role, email=email, now=now)
+                    password=password, role=role, email=email, review_city=review_city,
+                    now=now)
 
 
 def user_add(
