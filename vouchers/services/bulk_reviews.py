@@ -229,7 +229,7 @@ def bulk_review_item_decide(job: BulkReview, item: BulkReviewItem, lease: Lease)
 
 def _decide_application(job: BulkReview, item: BulkReviewItem, now: datetime) -> None:
     application = Application.objects.select_related("program", "enterprise").get(
-        pk=item.application_id)
+        pk=_record_id(item.application_id))
     actor = job.requested_by
     if job.decision == Decision.APPROVE:
         applications.application_approve(actor=actor, application=application, now=now)
@@ -241,7 +241,7 @@ def _decide_application(job: BulkReview, item: BulkReviewItem, now: datetime) ->
 def _decide_redemption(job: BulkReview, item: BulkReviewItem, now: datetime) -> None:
     redemption = Redemption.objects.select_related(
         "program", "order__enterprise", "order__institution", "requested_by",
-    ).get(pk=item.redemption_id)
+    ).get(pk=_record_id(item.redemption_id))
     actor = job.requested_by
     if job.decision == Decision.REJECT:
         redemptions.redemption_reject(actor=actor, redemption=redemption, reason=job.reason,
@@ -252,6 +252,12 @@ def _decide_redemption(job: BulkReview, item: BulkReviewItem, now: datetime) -> 
         raise Conflict(_("有需要审核人查看的风险提示，请单独审核：") + "；".join(warnings),
                        code="review_warnings")
     redemptions.redemption_approve(actor=actor, redemption=redemption, now=now)
+
+
+def _record_id(pk: int | None) -> int:
+    if pk is None:  # bulk_review_item_one_record: an item has its kind's record
+        raise ValueError("bulk review item without its record")
+    return pk
 
 
 def decide(job: BulkReview, item: BulkReviewItem, now: datetime) -> None:

@@ -47,7 +47,7 @@ def application_recommend(
     require_action(actor, "application.recommend", now=now)
     program = application.program
     require_region(actor, program.region_id)
-    _require_own_city(actor, application.enterprise)
+    city_id = _require_own_city(actor, application.enterprise)
     require_impartial(actor, application.enterprise, submitted_by=application.applicant)
     if not program.application_city_review:
         refuse("city_review_not_required", _("本项目的申领不设市级初审"))
@@ -57,7 +57,7 @@ def application_recommend(
     terms = _terms(decision, amount_fen, reason, requested_fen=application.amount_fen)
     _require_first(Recommendation.objects.filter(application=application))
     recommendation = Recommendation.objects.create(
-        application=application, city_id=actor.review_city_id, recommended_by=actor,
+        application=application, city_id=city_id, recommended_by=actor,
         recommended_at=now, **terms,
     )
     _audit(actor, "application_recommend", application, recommendation, program.region, now)
@@ -77,7 +77,7 @@ def redemption_recommend(
     program = redemption.program
     order = redemption.order
     require_region(actor, program.region_id)
-    _require_own_city(actor, order.enterprise)
+    city_id = _require_own_city(actor, order.enterprise)
     require_impartial(actor, order.enterprise, order.institution,
                       submitted_by=redemption.requested_by)
     if not program.redemption_city_review:
@@ -88,7 +88,7 @@ def redemption_recommend(
     terms = _terms(decision, amount_fen, reason, requested_fen=redemption.requested_fen)
     _require_first(Recommendation.objects.filter(redemption=redemption))
     recommendation = Recommendation.objects.create(
-        redemption=redemption, city_id=actor.review_city_id, recommended_by=actor,
+        redemption=redemption, city_id=city_id, recommended_by=actor,
         recommended_at=now, **terms,
     )
     _audit(actor, "redemption_recommend", redemption, recommendation, program.region, now)
@@ -138,9 +138,12 @@ def second_tier_check(
     return SecondTier(required=required, recommendation=recommendation, against=against)
 
 
-def _require_own_city(actor: User, enterprise: Organisation) -> None:
-    if actor.review_city_id is None or enterprise.city_id != actor.review_city_id:
+def _require_own_city(actor: User, enterprise: Organisation) -> int:
+    """The city reviewer's city, which must be the enterprise's."""
+    city_id = actor.review_city_id
+    if city_id is None or enterprise.city_id != city_id:
         raise AccessDenied(_("只能对本市企业的事项提出初审意见"), code="other_city")
+    return city_id
 
 
 def _terms(decision: str, amount_fen: int | None, reason: str, *, requested_fen: int
