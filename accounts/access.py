@@ -30,13 +30,15 @@ class Scope(StrEnum):
     OWN_REGION_AS_ISSUER = "own_region_as_issuer"  # vouchers, programs its region issued
     OWN_REGION_AS_SERVER = "own_region_as_server"  # services delivered by its institutions
     OWN_REGION = "own_region"  # either of the two above
+    OWN_CITY = "own_city"  # a city reviewer's: the records of enterprises of its city
     ALL = "all"
 
 
 _E, _I = User.Role.ENTERPRISE, User.Role.INSTITUTION
 _R, _F, _O = User.Role.AUTHORITY_REVIEWER, User.Role.AUTHORITY_FINANCE, User.Role.OPERATOR
+_C = User.Role.CITY_REVIEWER
 _SIGNED_IN: dict[str, Scope] = {
-    _E: Scope.ANY, _I: Scope.ANY, _R: Scope.ANY, _F: Scope.ANY, _O: Scope.ANY
+    _E: Scope.ANY, _I: Scope.ANY, _R: Scope.ANY, _F: Scope.ANY, _O: Scope.ANY, _C: Scope.ANY
 }
 _EVERYONE: dict[str, Scope] = {ANONYMOUS: Scope.ANY, **_SIGNED_IN}
 _AUTHORITIES_AND_OPERATOR: dict[str, Scope] = {
@@ -73,7 +75,7 @@ MATRIX: dict[str, dict[str, Scope]] = {
                      _F: Scope.OWN_REGION_AS_ISSUER, _O: Scope.ALL},
     "application.submit": {_E: Scope.OWN_ORGANISATION},
     "application.view": {_E: Scope.OWN_ORGANISATION, _R: Scope.OWN_REGION_AS_ISSUER,
-                         _F: Scope.OWN_REGION_AS_ISSUER, _O: Scope.ALL},
+                         _F: Scope.OWN_REGION_AS_ISSUER, _O: Scope.ALL, _C: Scope.OWN_CITY},
     "voucher.view": {_E: Scope.OWN_ORGANISATION, _R: Scope.OWN_REGION_AS_ISSUER,
                      _F: Scope.OWN_REGION_AS_ISSUER, _O: Scope.ALL},
     "institution.search": _SIGNED_IN,
@@ -94,7 +96,7 @@ MATRIX: dict[str, dict[str, Scope]] = {
     "redemption.request": {_I: Scope.OWN_ORGANISATION, _E: Scope.OWN_ORGANISATION},
     "redemption.view": {_E: Scope.OWN_ORGANISATION, _I: Scope.OWN_ORGANISATION,
                         _R: Scope.OWN_REGION_AS_ISSUER, _F: Scope.OWN_REGION_AS_ISSUER,
-                        _O: Scope.ALL},
+                        _O: Scope.ALL, _C: Scope.OWN_CITY},
     "payment.view": {_E: Scope.OWN_ORGANISATION, _I: Scope.OWN_ORGANISATION,
                      _F: Scope.OWN_REGION_AS_ISSUER, _O: Scope.ALL},
     "history.view": {_E: Scope.OWN_ORGANISATION, _I: Scope.OWN_ORGANISATION,
@@ -111,6 +113,9 @@ MATRIX: dict[str, dict[str, Scope]] = {
     "spotcheck.manage": {_R: Scope.OWN_REGION_AS_ISSUER},
     "clawback.perform": {_R: Scope.OWN_REGION_AS_ISSUER},
     "blacklist.manage": {_R: Scope.OWN_REGION},
+    # City reviewer (first tier of a two-tier program): recommends, the region decides
+    "application.recommend": {_C: Scope.OWN_CITY},
+    "redemption.recommend": {_C: Scope.OWN_CITY},
     # Authority finance
     "batch.manage": {_F: Scope.OWN_REGION_AS_ISSUER},
     "batch.view": {_F: Scope.OWN_REGION_AS_ISSUER, _R: Scope.OWN_REGION_AS_ISSUER,

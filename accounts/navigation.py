@@ -62,6 +62,9 @@ NAVIGATION: dict[str, tuple[Group, ...]] = {
                               (_("支付批次"), "vouchers:batch_list"),
                               REPORTS)),
     ),
+    "city_reviewer": (
+        Group(_("初审"), ((_("市级初审"), "vouchers:city_queue"),)),
+    ),
     "authority_finance": (
         Group(_("支付"), ((_("支付批次"), "vouchers:batch_list"),
                          (_("兑付"), "vouchers:redemption_list"),

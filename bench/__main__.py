@@ -24,6 +24,7 @@ BENCHMARKS = {
     "exports": "bench.exports",
     "pages": "bench.pages",
     "as_of": "bench.as_of_balances",
+    "bulk_review": "bench.bulk_review",
 }
 
 

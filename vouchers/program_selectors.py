@@ -13,7 +13,7 @@ from typing import TypedDict
 from django.db.models import Count, Max, Q, QuerySet
 
 from accounts.models import City
-from vouchers.models import Program, ServiceOrder, Voucher
+from vouchers.models import Application, Program, Redemption, ServiceOrder, Voucher
 
 OPEN_ORDER_STATES = (ServiceOrder.State.PLACED, ServiceOrder.State.DELIVERED)
 
@@ -83,4 +83,23 @@ def programs_serving_whole_common_area(*, city: City, year: int) -> QuerySet[Pro
         .filter(served=others.count())
         .select_related("region")
         .order_by("region__code", "pk")
+    )
+
+
+@dataclass(frozen=True)
+class AwaitingWithoutRecommendation:
+    applications: int
+    redemptions: int
+
+
+def program_awaiting_without_recommendation(*, program: Program) -> AwaitingWithoutRecommendation:
+    """Records of the program awaiting the region's review that have no city recommendation
+    (two queries)."""
+    return AwaitingWithoutRecommendation(
+        applications=Application.objects.filter(
+            program=program, state=Application.State.SUBMITTED, recommendations__isnull=True,
+        ).count(),
+        redemptions=Redemption.objects.filter(
+            program=program, state=Redemption.State.REQUESTED, recommendations__isnull=True,
+        ).count(),
     )

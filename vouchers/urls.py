@@ -19,6 +19,7 @@ from vouchers.views import (
     reviews,
     sanctions,
     settlement,
+    tiers,
 )
 
 pages = [
@@ -72,6 +73,21 @@ pages = [
     path("review/applications/<int:pk>/", reviews.application_review,
          name="application_review"),
     path("review/redemptions/", reviews.redemption_queue, name="redemption_queue"),
+    # Two-tier and bulk review
+    path("review/city/", tiers.city_queue, name="city_queue"),
+    path("review/city/applications/<int:pk>/", tiers.application_recommend,
+         name="application_recommend"),
+    path("review/city/redemptions/<int:pk>/", tiers.redemption_recommend,
+         name="redemption_recommend"),
+    path("review/applications/bulk/", tiers.application_bulk_review,
+         name="application_bulk_review"),
+    path("review/redemptions/bulk/", tiers.redemption_bulk_review,
+         name="redemption_bulk_review"),
+    path("review/bulk/<int:pk>/", tiers.bulk_review_detail, name="bulk_review_detail"),
+    path("review/bulk/<int:pk>/progress/", tiers.bulk_review_progress_json,
+         name="bulk_review_progress"),
+    path("budget/programs/<int:pk>/review-tiers/", tiers.program_review_tiers,
+         name="program_review_tiers"),
     path("redemptions/<int:pk>/claw-back/", reviews.redemption_claw_back,
          name="redemption_claw_back"),
     path("budget/", programs.budget_use, name="budget_use"),

@@ -46,11 +46,13 @@ def scoped(
     own: tuple[str, ...] = (),
     issuer: str | None = None,
     server: str | None = None,
+    city: str | None = None,
 ) -> QuerySet[_Record]:
     """Narrow `queryset` to what `actor` may see for `action` (field paths name the owners).
 
     `own`: the organisations owning a record; `issuer`: the region that issued it;
-    `server`: the region of the institution serving it. A scope with no path is nothing.
+    `server`: the region of the institution serving it; `city`: the city of the enterprise
+    (a city reviewer's scope). A scope with no path is nothing.
     """
     scope = scope_for(actor, action)
     if scope in (Scope.ALL, Scope.ANY):
@@ -63,6 +65,7 @@ def scoped(
         Scope.OWN_REGION_AS_ISSUER: [(issuer, region_id)],
         Scope.OWN_REGION_AS_SERVER: [(server, region_id)],
         Scope.OWN_REGION: [(issuer, region_id), (server, region_id)],
+        Scope.OWN_CITY: [(city, actor.review_city_id or 0)],
     }
     paths = paths_by_scope[scope]
     conditions = [Q(**{path: value}) for path, value in paths if path is not None]
@@ -80,7 +83,7 @@ def applications_visible_to(
 ) -> QuerySet[Application]:
     return scoped(
         Application.objects.all(), actor=actor, action=action, own=("enterprise_id",),
-        issuer="program__region_id",
+        issuer="program__region_id", city="enterprise__city_id",
     )
 
 
@@ -146,7 +149,7 @@ def redemptions_visible_to(
     return scoped(
         Redemption.objects.all(), actor=actor, action=action,
         own=("payee_id", "order__enterprise_id", "order__institution_id"),
-        issuer="program__region_id",
+        issuer="program__region_id", city="order__enterprise__city_id",
     )
 
 

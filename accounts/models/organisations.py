@@ -143,6 +143,9 @@ class User(AbstractUser):
         AUTHORITY_REVIEWER = "authority_reviewer", _("主管部门审核员")
         AUTHORITY_FINANCE = "authority_finance", _("主管部门财务")
         OPERATOR = "operator", _("平台运营方")
+        # First-tier review (two-tier programs): recommends on its city's applications and
+        # redemptions; the region's reviewer decides (vouchers/services/recommendations.py).
+        CITY_REVIEWER = "city_reviewer", _("市级初审员")
 
     organisation = models.ForeignKey(
         Organisation,
@@ -153,6 +156,12 @@ class User(AbstractUser):
         verbose_name=_("所属机构"),
     )
     role = models.CharField(_("角色"), max_length=32, choices=Role.choices, blank=True)
+    # A city reviewer's city (a prefecture-level city of its organisation's region); empty for
+    # every other role.
+    review_city = models.ForeignKey(
+        City, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name=_("初审城市"),
+    )
     # The language of the user's e-mails: the last one chosen on the site (blank: Chinese).
     language = models.CharField(_("语言"), max_length=16, blank=True, default="")
     linked_organisations = models.ManyToManyField(
@@ -171,6 +180,11 @@ class User(AbstractUser):
             models.CheckConstraint(
                 condition=Q(role="") | Q(organisation__isnull=False),
                 name="user_with_role_has_organisation",
+            ),
+            models.CheckConstraint(
+                condition=(Q(role="city_reviewer") & Q(review_city__isnull=False))
+                | (~Q(role="city_reviewer") & Q(review_city__isnull=True)),
+                name="user_city_reviewer_has_one_city",
             ),
         ]
 

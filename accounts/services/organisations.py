@@ -35,7 +35,8 @@ DEFAULT_STATEMENT = ("本机构承诺所填信息和所交材料真实、完整�
 ROLES_BY_KIND: dict[str, set[str]] = {
     Organisation.Kind.ENTERPRISE: {User.Role.ENTERPRISE},
     Organisation.Kind.INSTITUTION: {User.Role.INSTITUTION},
-    Organisation.Kind.AUTHORITY: {User.Role.AUTHORITY_REVIEWER, User.Role.AUTHORITY_FINANCE},
+    Organisation.Kind.AUTHORITY: {User.Role.AUTHORITY_REVIEWER, User.Role.AUTHORITY_FINANCE,
+                                  User.Role.CITY_REVIEWER},
     Organisation.Kind.OPERATOR: {User.Role.OPERATOR},
 }
 SELF_REGISTERING_ROLES: dict[str, str] = {
@@ -304,6 +305,7 @@ def user_create(
     password: str,
     role: str,
     email: str = "",
+    review_city: City | None = None,
     now: datetime,
 ) -> User:
     """A user for an existing organisation (the operator's admin, the demo loader).
@@ -311,7 +313,8 @@ def user_create(
     Platform operators keep the reference data in the Django admin, so they are staff there.
     """
     return user_add(actor=actor, organisation=organisation, username=username,
-                    password=password, role=role, email=email, now=now)
+                    password=password, role=role, email=email, review_city=review_city,
+                    now=now)
 
 
 def user_add(
@@ -322,22 +325,29 @@ def user_add(
     password: str,
     role: str,
     email: str = "",
+    review_city: City | None = None,
     now: datetime,
 ) -> User:
-    """Building block of `user_create` (joins the caller's transaction): create, audit."""
+    """Building block of `user_create` (joins the caller's transaction): create, audit.
+    A city reviewer takes `review_city`, a city of its organisation's region."""
     if role not in ROLES_BY_KIND[organisation.kind]:
         raise InvalidInput("角色与机构类型不符", extra={"field": "role"})
+    if (role == User.Role.CITY_REVIEWER) != (review_city is not None) or (
+            review_city is not None and review_city.region_id != organisation.region_id):
+        raise InvalidInput(_("市级初审员须且只能指定本地区的一个地级市"),
+                           extra={"field": "review_city"})
     is_operator = role == User.Role.OPERATOR
     user = User.objects.create_user(
         username=username, password=password, email=email, organisation=organisation, role=role,
-        is_staff=is_operator, is_superuser=is_operator,
+        is_staff=is_operator, is_superuser=is_operator, review_city=review_city,
     )
     audit_record(
         actor=actor,
         action="user_create",
         target=user,
         organisation=organisation,
-        after={"username": username, "role": role},
+        after={"username": username, "role": role,
+               **({"city": review_city.code} if review_city is not None else {})},
         now=now,
     )
     return user

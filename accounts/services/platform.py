@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from accounts.access import require_action
 from accounts.audit import audit_record
 from accounts.errors import Conflict, InvalidInput
-from accounts.models import Organisation, Region, User
+from accounts.models import City, Organisation, Region, User
 from accounts.services.organisations import user_add
 from accounts.text import clean_text
 
@@ -67,15 +67,17 @@ def authority_create(
 @transaction.atomic(durable=True)
 def authority_user_create(
     *, actor: User, organisation: Organisation, username: str, password: str, role: str,
-    email: str = "", now: datetime,
+    email: str = "", review_city: City | None = None, now: datetime,
 ) -> User:
-    """The operator gives an authority a reviewer or finance user."""
+    """The operator gives an authority a reviewer or finance user, or a city reviewer
+    (first tier of two-tier review) for `review_city`, a city of the authority's region."""
     require_action(actor, "organisation.manage", now=now)
     if organisation.kind != Organisation.Kind.AUTHORITY:
         raise InvalidInput(_("只能为科技主管部门创建审核员或财务用户"), extra={"field": "role"})
     _require_new_login(username=username, password=password, email=email)
     return user_add(actor=actor, organisation=organisation, username=username,
-                    password=password, role=role, email=email, now=now)
+                    password=password, role=role, email=email, review_city=review_city,
+                    now=now)
 
 
 def _require_new_login(*, username: str, password: str, email: str) -> None:

@@ -337,6 +337,8 @@ CELERY_TASK_ROUTES = {
     "vouchers.ledger.tasks.void_expired_pending_transfers": {"queue": "money"},
     "vouchers.tasks.expire_due_vouchers": {"queue": "money"},
     "vouchers.tasks.lapse_due_orders": {"queue": "money"},
+    "vouchers.tasks.execute_bulk_review": {"queue": "money"},
+    "vouchers.tasks.recover_bulk_reviews": {"queue": "money"},
     "reporting.tasks.*": {"queue": "reports"},
     "vouchers.tasks.refresh_institution_record": {"queue": "reports"},
     "vouchers.tasks.refresh_institution_records": {"queue": "reports"},
@@ -394,6 +396,11 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     "reporting-recover-runs": {
         "task": "reporting.tasks.recover_report_runs",
         "schedule": env.float("REPORT_RUN_SWEEP_SECONDS", default=60.0),
+    },
+    # Re-sends bulk reviews with no live message or lease (vouchers/services/bulk_reviews.py).
+    "vouchers-recover-bulk-reviews": {
+        "task": "vouchers.tasks.recover_bulk_reviews",
+        "schedule": env.float("BULK_REVIEW_SWEEP_SECONDS", default=60.0),
     },
     "reporting-nightly": {
         "task": "reporting.tasks.schedule_nightly_reports",
@@ -461,6 +468,10 @@ PROMETHEUS_MULTIPROC_DIR = env.str("PROMETHEUS_MULTIPROC_DIR", default="")
 REPORT_RUN_LEASE_SECONDS = env.float("REPORT_RUN_LEASE_SECONDS", default=120.0)
 REPORT_RUN_REDISPATCH_SECONDS = env.float("REPORT_RUN_REDISPATCH_SECONDS", default=120.0)
 REPORT_RUN_MAX_ATTEMPTS = env.int("REPORT_RUN_MAX_ATTEMPTS", default=3)
+# Bulk reviews (vouchers/services/bulk_reviews.py) hold a lease the same way, renewed after
+# each item; the sweep requeues a job whose lease expired, fails it after the last attempt.
+BULK_REVIEW_LEASE_SECONDS = env.float("BULK_REVIEW_LEASE_SECONDS", default=120.0)
+BULK_REVIEW_MAX_ATTEMPTS = env.int("BULK_REVIEW_MAX_ATTEMPTS", default=3)
 
 # An approved redemption unpaid for longer than this is a reconciliation discrepancy.
 RECONCILIATION_DUE_DAYS = env.int("RECONCILIATION_DUE_DAYS", default=30)

@@ -25,6 +25,11 @@ DEMO_ANHUI_COMMON_AREA = [
 ]
 
 
+# Regions whose demo has a two-tier program (devtools.demo.vouchers): a city reviewer for the
+# city of the region's demo enterprise (js_city_reviewer: Suzhou).
+DEMO_CITY_REVIEWERS = {"JS"}
+
+
 @dataclass(frozen=True)
 class DemoParty:
     """An enterprise or institution that sits where its name says: its city, and a credit code
@@ -99,6 +104,9 @@ def load_accounts_demo(*, now: datetime) -> list[DemoLogin]:
         prefix = short_code.lower()
         _user(authority, f"{prefix}_reviewer", User.Role.AUTHORITY_REVIEWER, now=now)
         _user(authority, f"{prefix}_finance", User.Role.AUTHORITY_FINANCE, now=now)
+        if short_code in DEMO_CITY_REVIEWERS:  # two-tier review: the enterprise's city
+            _user(authority, f"{prefix}_city_reviewer", User.Role.CITY_REVIEWER, now=now,
+                  review_city=City.objects.get(code=enterprise.city))
         for kind, party, role, serial in (
             (Organisation.Kind.ENTERPRISE, enterprise, User.Role.ENTERPRISE, 1000 + index),
             (Organisation.Kind.INSTITUTION, institution, User.Role.INSTITUTION, 2000 + index),
@@ -143,6 +151,8 @@ def demo_usernames() -> list[str]:
         names += [
             f"{prefix}_{suffix}" for suffix in ("reviewer", "finance", "enterprise", "institution")
         ]
+        if short_code in DEMO_CITY_REVIEWERS:
+            names.append(f"{prefix}_city_reviewer")
     return names
 
 
@@ -157,7 +167,8 @@ def _organisation(*, kind: str, name: str, region: Region, **fields) -> Organisa
     return organisation
 
 
-def _user(organisation: Organisation, username: str, role: str, *, now: datetime) -> User:
+def _user(organisation: Organisation, username: str, role: str, *, now: datetime,
+          review_city: City | None = None) -> User:
     existing = User.objects.filter(username=username).first()
     if existing is not None:
         return existing
@@ -169,5 +180,6 @@ def _user(organisation: Organisation, username: str, role: str, *, now: datetime
         role=role,
         # Demo mail is written under var/mail/ (no EMAIL_URL), to RFC 2606's reserved domain.
         email=f"{username}@example.com",
+        review_city=review_city,
         now=now,
     )

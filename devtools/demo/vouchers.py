@@ -36,6 +36,7 @@ from vouchers.services import (
     oversight,
     program_changes,
     programs,
+    recommendations,
     redemptions,
     settlements,
     vouchers,
@@ -43,6 +44,7 @@ from vouchers.services import (
 
 DEMO_PDF = b"%PDF-1.4\n% demo evidence\n"
 PROGRAM_NAME = "科技创新券（演示）"
+TWO_TIER_PROGRAM_NAME = "科技创新券·两级审核（演示）"
 # Anhui pays the enterprise (通用) in the demo; the other regions pay the institution (通兑).
 ENTERPRISE_PAYEE_REGIONS = {"AH"}
 # List prices as institutions publish them, by category; the rest are quoted per project.
@@ -107,6 +109,9 @@ def load_voucher_demo(*, now: datetime, parties: Mapping[str, RegionParties]) ->
         _last_year(own, neighbour, now)
         if code == "SH":
             _region_rules(own, now)
+        two_tier = _two_tier(own, now)
+        if two_tier is not None:
+            loaded.append(two_tier)
     return loaded
 
 
@@ -130,11 +135,12 @@ def _catalogue(institution: Organisation) -> None:
         )
 
 
-def _program(own: RegionParties, *, year: int, now: datetime, whole_year: bool) -> Program:
+def _program(own: RegionParties, *, year: int, now: datetime, whole_year: bool,
+             name: str = PROGRAM_NAME) -> Program:
     """This year's program runs the whole year (redemptions until 31 March next); last
     year's closed in June, its vouchers ran out on 30 November and redemptions on 31 December."""
     region: Region = own.reviewer.organisation.region
-    existing = Program.objects.filter(region=region, year=year, name=PROGRAM_NAME).first()
+    existing = Program.objects.filter(region=region, year=year, name=name).first()
     if existing is not None:
         return existing
     mode = Program.PayeeMode.INSTITUTION
@@ -144,7 +150,7 @@ def _program(own: RegionParties, *, year: int, now: datetime, whole_year: bool) 
         actor=own.reviewer,
         now=now,
         categories={category: None for category in ServiceCategory.objects.exclude(code="pilot")},
-        name=PROGRAM_NAME,
+        name=name,
         year=year,
         budget_fen=5_000_000_00,
         payee_mode=mode,
@@ -250,6 +256,28 @@ def _this_year(own: RegionParties, neighbour: Organisation, now: datetime) -> Pr
         order = _order(voucher, own, institution, f"DEMO-{program.pk}-{number:02d}", now)
         for step in steps:
             STEPS[step](order=order, own=own, now=now, label=label)
+    return program
+
+
+def _two_tier(own: RegionParties, now: datetime) -> Program | None:
+    """Where the region has a demo city reviewer: a program whose applications and
+    redemptions need the city's first review, with an application the city has recommended,
+    awaiting the region's decision."""
+    prefix = own.reviewer.username.removesuffix("_reviewer")
+    city_reviewer = User.objects.filter(username=f"{prefix}_city_reviewer").first()
+    if city_reviewer is None:
+        return None
+    program = _program(own, year=china_date(now).year, now=now, whole_year=True,
+                       name=TWO_TIER_PROGRAM_NAME)
+    if not program.application_city_review:
+        program = program_changes.program_review_tiers_change(
+            actor=own.reviewer, program=program, application_city_review=True,
+            redemption_city_review=True, reason="演示：市级初审试点", now=now)
+    application = _application(program, own, "演示：市级已初审、待地区决定的申领", 80_000_00, now)
+    if not application.recommendations.exists():
+        recommendations.application_recommend(
+            actor=city_reviewer, application=application, decision="approve",
+            amount_fen=60_000_00, reason="演示：材料齐全，建议按六万元批准", now=now)
     return program
 
 

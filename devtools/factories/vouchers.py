@@ -8,8 +8,8 @@ from zoneinfo import ZoneInfo
 
 from PIL import Image
 
-from accounts.models import Organisation, User
-from devtools.factories.accounts import OrganisationFactory, UserFactory
+from accounts.models import City, Organisation, User
+from devtools.factories.accounts import DEFAULT_CITY, OrganisationFactory, UserFactory
 from vouchers.models import (
     Delivery,
     EvidenceKind,
@@ -68,6 +68,16 @@ def category(code: str = "testing") -> ServiceCategory:
 
 def authority(region_code: str = "JS", role: str = User.Role.AUTHORITY_REVIEWER) -> User:
     return UserFactory.authority(region_code, role=role)
+
+
+def city_reviewer(region_code: str = "JS", city_code: str | None = None) -> User:
+    """A city reviewer (first tier) of the region's authority, for `city_code` (default: the
+    city the factories put enterprises in)."""
+    city = City.objects.get(code=city_code or DEFAULT_CITY[region_code])
+    user = UserFactory.authority(region_code, role=User.Role.AUTHORITY_REVIEWER)
+    User.objects.filter(pk=user.pk).update(role=User.Role.CITY_REVIEWER, review_city=city)
+    user.refresh_from_db()
+    return user
 
 
 def make_program(

@@ -15,6 +15,8 @@ EXPECTED_QUEUE = {
     "vouchers.ledger.tasks.void_expired_pending_transfers": "money",
     "vouchers.tasks.expire_due_vouchers": "money",
     "vouchers.tasks.lapse_due_orders": "money",
+    "vouchers.tasks.execute_bulk_review": "money",
+    "vouchers.tasks.recover_bulk_reviews": "money",
     "reporting.tasks.execute_report_run": "reports",
     "reporting.tasks.recover_report_runs": "reports",
     "reporting.tasks.schedule_nightly_reports": "reports",

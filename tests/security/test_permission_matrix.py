@@ -17,6 +17,7 @@ from django.utils import timezone
 from accounts.access import ANONYMOUS, MATRIX
 from accounts.models import AuditEntry, User
 from devtools.factories.accounts import OrganisationFactory, UserFactory
+from devtools.factories.vouchers import city_reviewer
 
 # Framework URLs with their own protection: the Django admin (staff only), the language switch,
 # and the operations endpoints outside the matrix: the health probes are public by design (no
@@ -29,9 +30,11 @@ MISSING_OBJECT = "987654321"
 # not read from accounts.access: a role added to or dropped from the matrix by mistake, or a
 # scope widened, fails here. role=scope; a role not named is refused. Scopes: own (its own
 # organisation's), issuer (what its region issued), server (what its region's institutions
-# served), region (either), all, any (no particular object).
-EVERYONE = "anonymous=any enterprise=any institution=any reviewer=any finance=any operator=any"
-SIGNED_IN = "enterprise=any institution=any reviewer=any finance=any operator=any"
+# served), region (either), city (a city reviewer's: its city's enterprises'), all, any (no
+# particular object).
+EVERYONE = ("anonymous=any enterprise=any institution=any reviewer=any finance=any operator=any"
+            " city=any")
+SIGNED_IN = "enterprise=any institution=any reviewer=any finance=any operator=any city=any"
 POLICY = {
     "account.login": EVERYONE,
     "account.register": "anonymous=any",
@@ -52,7 +55,7 @@ POLICY = {
     "rating.view": "enterprise=own institution=own reviewer=server finance=server operator=all",
     "program.view": "enterprise=issuer reviewer=issuer finance=issuer operator=all",
     "application.submit": "enterprise=own",
-    "application.view": "enterprise=own reviewer=issuer finance=issuer operator=all",
+    "application.view": "enterprise=own reviewer=issuer finance=issuer operator=all city=city",
     "voucher.view": "enterprise=own reviewer=issuer finance=issuer operator=all",
     "institution.search": SIGNED_IN,
     "order.place": "enterprise=own",
@@ -67,12 +70,14 @@ POLICY = {
     "evidence.view": "enterprise=own institution=own reviewer=region operator=all",
     "redemption.request": "institution=own enterprise=own",
     "redemption.view": (
-        "enterprise=own institution=own reviewer=issuer finance=issuer operator=all"
+        "enterprise=own institution=own reviewer=issuer finance=issuer operator=all city=city"
     ),
     "payment.view": "enterprise=own institution=own finance=issuer operator=all",
     "history.view": "enterprise=own institution=own reviewer=region finance=region operator=all",
     "registration.review": "reviewer=region",
     "notice.conclude": "reviewer=region",
+    "application.recommend": "city=city",
+    "redemption.recommend": "city=city",
     "application.review": "reviewer=issuer",
     "redemption.review": "reviewer=issuer",
     "program.manage": "reviewer=issuer",
@@ -103,6 +108,7 @@ ROLE_NAMES = {
     "reviewer": User.Role.AUTHORITY_REVIEWER,
     "finance": User.Role.AUTHORITY_FINANCE,
     "operator": User.Role.OPERATOR,
+    "city": User.Role.CITY_REVIEWER,
 }
 SCOPE_NAMES = {
     "any": "any",
@@ -110,6 +116,7 @@ SCOPE_NAMES = {
     "issuer": "own_region_as_issuer",
     "server": "own_region_as_server",
     "region": "own_region",
+    "city": "own_city",
     "all": "all",
 }
 
@@ -178,6 +185,7 @@ def _users():
         ),
         **authority_users,
         User.Role.OPERATOR: operator,
+        User.Role.CITY_REVIEWER: city_reviewer("JS"),
     }
 
 
@@ -207,7 +215,7 @@ def test_each_role_is_let_through_or_stopped_as_the_matrix_says(client):
                 mismatches.append((url, role, action, response.status_code))
             checked += 1
     assert mismatches == []
-    assert checked >= 6 * 60  # the whole site and API, every role
+    assert checked >= 7 * 60  # the whole site and API, every role
 
 
 @pytest.mark.django_db

@@ -17,6 +17,7 @@ from vouchers.models.rating import ServiceRating
 from vouchers.models.record import InstitutionRecord
 from vouchers.models.redemption import Redemption
 from vouchers.models.reference import EvidenceKind, InstitutionService, ServiceCategory
+from vouchers.models.review import BulkReview, BulkReviewItem, Recommendation
 from vouchers.models.settlement import PaymentBatch, PaymentBatchCounter
 from vouchers.models.voucher import Voucher
 
@@ -26,6 +27,8 @@ __all__ = [
     "ApplicationDocument",
     "ApplicationSubmission",
     "Blacklisting",
+    "BulkReview",
+    "BulkReviewItem",
     "ClawBack",
     "ClawBackRepayment",
     "Delivery",
@@ -38,6 +41,7 @@ __all__ = [
     "PaymentBatchCounter",
     "Program",
     "ProgramCategory",
+    "Recommendation",
     "Redemption",
     "ServiceCategory",
     "ServiceOrder",

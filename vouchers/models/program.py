@@ -58,6 +58,10 @@ class Program(models.Model):
     serving_cities = models.ManyToManyField(
         City, related_name="serving_programs", verbose_name=_("服务区域（城市）")
     )
+    # Two-tier review: a city reviewer recommends before the region decides (deciding without
+    # a recommendation then needs a reason). Changed by program_review_tiers_change.
+    application_city_review = models.BooleanField(_("申领须经市级初审"), default=False)
+    redemption_city_review = models.BooleanField(_("兑付须经市级初审"), default=False)
     required_evidence = models.JSONField(_("兑付所需材料"), default=all_evidence_kinds)
     # Days a payee has to repay a claw-back, counted in Beijing dates from the claw-back.
     claw_back_due_days = models.PositiveSmallIntegerField(

@@ -36,6 +36,7 @@ from vouchers.services.application_materials import (
     require_documents_complete,
 )
 from vouchers.services.oversight import require_not_blacklisted
+from vouchers.services.recommendations import second_tier_check
 from vouchers.services.vouchers import voucher_issue
 from vouchers.states import APPLICATION_TRANSITIONS, move_state
 
@@ -120,6 +121,8 @@ def application_approve(
 
     The amount moves from the program budget to the voucher's account; the budget account
     cannot go below zero, so concurrent approvals never allocate more than the budget.
+    Under two-tier review (recommendations.second_tier_check): same_reviewer_both_tiers,
+    override_reason_required.
     """
     program = application.program
     require_action(actor, "application.review", now=now)
@@ -130,6 +133,8 @@ def application_approve(
     if not 0 < approved <= application.amount_fen:
         raise InvalidInput("批准金额须大于0且不超过申领金额", extra={"field": "amount_fen"})
     require_not_blacklisted(application.enterprise)
+    tiers = second_tier_check(actor=actor, record=application, program=program,
+                              approving=True, reason=reason)
     before = application.state
     move_state(
         application,
@@ -147,7 +152,7 @@ def application_approve(
         region=program.region,
         now=now,
         before={"state": before, "amount_fen": application.amount_fen},
-        after={"state": application.state, "approved_fen": approved},
+        after={"state": application.state, "approved_fen": approved, **tiers.audit_fields()},
         reason=reason,
         amount_fen=approved,
     )
@@ -159,13 +164,17 @@ def application_approve(
 def application_reject(
     *, actor: User, application: Application, reason: str, now: datetime
 ) -> Application:
-    """The issuing region's reviewer refuses the application, with a reason."""
+    """The issuing region's reviewer refuses the application, with a reason (and, under two
+    tiers, never the person who recommended: same_reviewer_both_tiers)."""
     require_action(actor, "application.review", now=now)
     require_region(actor, application.program.region_id)
     require_impartial(actor, application.enterprise)
     if not reason.strip():
         raise InvalidInput("驳回时必须填写原因", extra={"field": "reason"})
+    program = application.program
     application = lock_application(application.pk)
+    tiers = second_tier_check(actor=actor, record=application, program=program,
+                              approving=False, reason=reason)
     before = move_state(
         application,
         target=Application.State.REJECTED,
@@ -181,7 +190,7 @@ def application_reject(
         region=application.program.region,
         now=now,
         before={"state": before},
-        after={"state": application.state},
+        after={"state": application.state, **tiers.audit_fields()},
         reason=reason,
         amount_fen=application.amount_fen,
     )

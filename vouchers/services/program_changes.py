@@ -12,6 +12,9 @@ Each says what happens to the vouchers and orders already there and is audited:
   required material is asked of applications submitted or resubmitted from now on.
 - Serving area: open orders with an institution in a removed city stay valid (their money is
   held under the rules of the day they were placed); new orders there are refused.
+- Review tiers: applications and redemptions already awaiting review when two tiers are
+  switched on stay in the queue; the region decides them with a reason unless the city
+  recommends first (the audit line counts them).
 """
 
 from __future__ import annotations
@@ -33,6 +36,7 @@ from vouchers.models import Program, Voucher
 from vouchers.program_dates import CHINA, china_date
 from vouchers.program_selectors import (
     program_active_vouchers,
+    program_awaiting_without_recommendation,
     program_deadline_consequences,
     program_open_orders_in_cities,
     programs_serving_whole_common_area,
@@ -206,6 +210,34 @@ def city_add_to_programs(
         audit_record(actor=actor, action="program_serving_city_add", target=program,
               region=program.region, now=now, reason=reason, after={"added": [city.code]})
     return locked
+
+
+@service_transaction
+def program_review_tiers_change(
+    *, actor: User, program: Program, application_city_review: bool,
+    redemption_city_review: bool, reason: str, now: datetime,
+) -> Program:
+    """The region's reviewer requires (or stops requiring) a city's first review of the
+    program's applications and, separately, of its redemptions."""
+    require_action(actor, "program.manage", now=now)
+    require_region(actor, program.region_id)
+    _require_reason(reason)
+    program = lock_program(program.pk)
+    before = {"application_city_review": program.application_city_review,
+              "redemption_city_review": program.redemption_city_review}
+    program.application_city_review = application_city_review
+    program.redemption_city_review = redemption_city_review
+    program.save(update_fields=["application_city_review", "redemption_city_review"])
+    awaiting = program_awaiting_without_recommendation(program=program)
+    audit_record(
+        actor=actor, action="program_review_tiers_change", target=program,
+        region=program.region, now=now, reason=reason, before=before,
+        after={"application_city_review": application_city_review,
+               "redemption_city_review": redemption_city_review,
+               "applications_without_recommendation": awaiting.applications,
+               "redemptions_without_recommendation": awaiting.redemptions},
+    )
+    return program
 
 
 def _beijing(moment: datetime) -> str:

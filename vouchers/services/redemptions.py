@@ -26,6 +26,7 @@ from vouchers.movements import (
 )
 from vouchers.notifications import notify_redemption_decided, notify_redemption_requested
 from vouchers.services.oversight import require_not_blacklisted
+from vouchers.services.recommendations import SecondTier, second_tier_check
 from vouchers.services.records import record_refresh_after_commit
 from vouchers.services.recovery import require_no_overdue_claw_back
 from vouchers.states import ORDER_TRANSITIONS, REDEMPTION_TRANSITIONS, move_state
@@ -118,6 +119,8 @@ def redemption_approve(
 
     The held portion is posted to the payee's payable account; a shortfall returns to the
     voucher (or, once the voucher is no longer active, on to the program budget).
+    Under two-tier review (recommendations.second_tier_check): same_reviewer_both_tiers,
+    override_reason_required.
     """
     require_action(actor, "redemption.review", now=now)
     require_region(actor, redemption.program.region_id)
@@ -125,6 +128,7 @@ def redemption_approve(
         actor, redemption.order.enterprise, redemption.order.institution,
         submitted_by=redemption.requested_by,
     )
+    program = redemption.program
     voucher, order, redemption = _lock(redemption)
     require_not_blacklisted(redemption.payee)
     approved = redemption.requested_fen if amount_fen is None else amount_fen
@@ -132,6 +136,8 @@ def redemption_approve(
         raise InvalidInput("核定金额须大于0且不超过申请金额", extra={"field": "amount_fen"})
     if approved < redemption.requested_fen and not reason.strip():
         raise InvalidInput("核减金额时必须填写原因", extra={"field": "reason"})
+    tiers = second_tier_check(actor=actor, record=redemption, program=program,
+                              approving=True, reason=reason)
     before = move_state(
         redemption,
         target=Redemption.State.APPROVED,
@@ -159,7 +165,7 @@ def redemption_approve(
             now=now,
             actor=actor,
         )
-    _audit_review(actor, redemption, before, now, reason)
+    _audit_review(actor, redemption, before, now, reason, tiers)
     notify_redemption_decided(redemption, now=now)
     record_refresh_after_commit(institution_id=redemption.institution_id,
                                 year=redemption.program.year)
@@ -179,7 +185,10 @@ def redemption_reject(
     )
     if not reason.strip():
         raise InvalidInput("驳回时必须填写原因", extra={"field": "reason"})
+    program = redemption.program
     _voucher, order, redemption = _lock(redemption)
+    tiers = second_tier_check(actor=actor, record=redemption, program=program,
+                              approving=False, reason=reason)
     before = move_state(
         redemption,
         target=Redemption.State.REJECTED,
@@ -202,7 +211,7 @@ def redemption_reject(
         actor=actor,
         memo="兑付驳回，释放预留",
     )
-    _audit_review(actor, redemption, before, now, reason)
+    _audit_review(actor, redemption, before, now, reason, tiers)
     notify_redemption_decided(redemption, now=now)
     record_refresh_after_commit(institution_id=redemption.institution_id,
                                 year=redemption.program.year)
@@ -218,7 +227,8 @@ def _lock(redemption: Redemption) -> tuple[Voucher, ServiceOrder, Redemption]:
 
 
 def _audit_review(
-    actor: User, redemption: Redemption, before: str, now: datetime, reason: str
+    actor: User, redemption: Redemption, before: str, now: datetime, reason: str,
+    tiers: SecondTier,
 ) -> None:
     audit_record(
         actor=actor,
@@ -227,7 +237,8 @@ def _audit_review(
         region=redemption.program.region,
         now=now,
         before={"state": before, "requested_fen": redemption.requested_fen},
-        after={"state": redemption.state, "approved_fen": redemption.approved_fen},
+        after={"state": redemption.state, "approved_fen": redemption.approved_fen,
+               **tiers.audit_fields()},
         reason=reason,
         amount_fen=redemption.approved_fen or redemption.requested_fen,
     )

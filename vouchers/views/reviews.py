@@ -11,9 +11,10 @@ from accounts.decorators import action_required
 from accounts.errors import ApplicationError
 from accounts.forms import add_application_error
 from accounts.selectors import audit_trail_for
-from vouchers import material_selectors, selectors
+from vouchers import material_selectors, review_selectors, selectors
 from vouchers.forms import ApplicationDecisionForm, ClawBackForm, DecisionForm, StopForm
-from vouchers.models import Redemption
+from vouchers.forms.tiers import BulkReviewForm
+from vouchers.models import Program, Redemption
 from vouchers.record_selectors import record_of
 from vouchers.review_warnings import redemption_warnings_for
 from vouchers.services import application_returns, applications, oversight, redemptions
@@ -21,6 +22,7 @@ from vouchers.views.common import (
     Row,
     Summary,
     confirm_page,
+    int_or_none,
     is_confirmed,
     money,
     now,
@@ -32,9 +34,31 @@ from vouchers.views.common import (
 
 @action_required("application.review")
 def application_queue(request):
-    queue = selectors.authority_application_queue(actor=request.user)
-    return render(request, "vouchers/reviews/application_queue.html",
-                  {"page": paginate(request, queue)})
+    queue, program_id = _filtered(request, selectors.authority_application_queue(
+        actor=request.user))
+    page = paginate(request, queue)
+    _with_recommendations(page, "application")
+    return render(request, "vouchers/reviews/application_queue.html", {
+        "page": page, "programs": _region_programs(request), "program_id": program_id,
+        "bulk_form": BulkReviewForm(initial={"program": program_id}),
+    })
+
+
+def _filtered(request, queue):
+    """The queue of one program (?program=), the filter a bulk review of "all" follows."""
+    program_id = int_or_none(request.GET.get("program"))
+    return (queue.filter(program_id=program_id) if program_id else queue), program_id
+
+
+def _region_programs(request):
+    return Program.objects.filter(region_id=request.user.organisation.region_id).order_by(
+        "-year", "pk").only("pk", "name", "year")
+
+
+def _with_recommendations(page, field: str) -> None:
+    found = review_selectors.recommendations_by_record(field, [record.pk for record in page])
+    for record in page:
+        record.recommendation = found.get(record.pk)
 
 
 @action_required("application.review")
@@ -82,6 +106,8 @@ def application_review(request, pk: int):
         "trail": audit_trail_for(target=application),
         "materials": material_selectors.application_materials_status(application=application),
         "submissions": material_selectors.application_submissions(application=application),
+        "recommendation": review_selectors.recommendation_for(application),
+        "city_review": application.program.application_city_review,
     })
 
 
@@ -130,11 +156,17 @@ def _redemption_summary(redemption, data) -> Summary:
 
 @action_required("redemption.review")
 def redemption_queue(request):
-    page = paginate(request, selectors.authority_redemption_queue(actor=request.user))
+    queue, program_id = _filtered(request, selectors.authority_redemption_queue(
+        actor=request.user))
+    page = paginate(request, queue)
     warnings = redemption_warnings_for(list(page))  # a constant number of queries a page
     for redemption in page:
         redemption.warnings = warnings[redemption.pk]
-    return render(request, "vouchers/reviews/redemption_queue.html", {"page": page})
+    _with_recommendations(page, "redemption")
+    return render(request, "vouchers/reviews/redemption_queue.html", {
+        "page": page, "programs": _region_programs(request), "program_id": program_id,
+        "bulk_form": BulkReviewForm(initial={"program": program_id}),
+    })
 
 
 @action_required("redemption.view")
@@ -205,6 +237,8 @@ def _page(request, redemption, form, is_reviewer, claw_back_form=None, withdraw_
             enterprise=order.enterprise, year=redemption.program.year
         ),
         "trail": selectors.order_audit_trail(order=order),
+        "recommendation": review_selectors.recommendation_for(redemption),
+        "city_review": redemption.program.redemption_city_review,
     })
 
 
