@@ -47,7 +47,8 @@ CHINESE_PAGE_ALLOWED = {"API", "CSV", "XLSX", "PDF", "IP", "URL", "ID", "English
                         "Idempotency", "Key", "Token", "MB", "SHA"}
 ENGLISH_PAGE_ALLOWED = {"简体中文"}  # the switcher names each language in itself
 SKIPPED_ROUTES = {"accounts:logout", "set_language", "vouchers:evidence_download",
-                  "vouchers:batch_export", "reporting:run_download", "reporting:run_progress"}
+                  "vouchers:batch_export", "reporting:run_download", "reporting:run_progress",
+                  "vouchers:bulk_review_progress"}
 VISIBLE_ATTRIBUTES = {"aria-label", "title", "placeholder", "alt"}
 
 # The pages each role reaches (URL names); a new page must be added here, and so is walked.
@@ -78,6 +79,7 @@ PAGES = {
         "vouchers:redemption_queue", "vouchers:redemption_detail", "accounts:notice_review",
         "vouchers:budget_use", "vouchers:program_create", "vouchers:program_update",
         "vouchers:program_fund", "vouchers:program_deadlines", "vouchers:program_serving_area",
+        "vouchers:program_review_tiers",
         "vouchers:order_list", "vouchers:order_detail", "vouchers:spot_check_list",
         "vouchers:rating_list", "vouchers:record_list", "vouchers:blacklist",
         "vouchers:batch_list", "vouchers:batch_detail", "vouchers:redemption_list",
