@@ -281,6 +281,9 @@ SPECTACULAR_SETTINGS = {
         "EvidenceKindEnum": "vouchers.models.reference.EvidenceKind",
         "LedgerAccountKindEnum": "vouchers.ledger.models.Account.Kind",
         "ReportKindEnum": "reporting.models.ReportRun.Kind",
+        "RecommendationDecisionEnum": "vouchers.models.review.Recommendation.Decision",
+        "BulkReviewDecisionEnum": "vouchers.models.review.BulkReview.Decision",
+        "BulkReviewKindEnum": "vouchers.models.review.BulkReview.Kind",
     },
 }
 

@@ -273,11 +273,11 @@ def _two_tier(own: RegionParties, now: datetime) -> Program | None:
         program = program_changes.program_review_tiers_change(
             actor=own.reviewer, program=program, application_city_review=True,
             redemption_city_review=True, reason="演示：市级初审试点", now=now)
-    application = _application(program, own, "演示：市级已初审、待地区决定的申领", 80_000_00, now)
+    application = _application(program, own, "演示：市级已初审、待地区决定的申领", 30_000_00, now)
     if not application.recommendations.exists():
         recommendations.application_recommend(
             actor=city_reviewer, application=application, decision="approve",
-            amount_fen=60_000_00, reason="演示：材料齐全，建议按六万元批准", now=now)
+            amount_fen=25_000_00, reason="演示：材料齐全，建议按二万五千元批准", now=now)
     return program
 
 

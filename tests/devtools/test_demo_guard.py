@@ -49,4 +49,4 @@ def test_load_demo_runs_again_over_its_own_data(db):
     # The guard counts only what the demo did not make: a rerun is not refused.
     call_command("load_demo")
     call_command("load_demo")
-    assert User.objects.count() == 17
+    assert User.objects.count() == 18  # with js_city_reviewer

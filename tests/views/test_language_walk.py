@@ -48,7 +48,8 @@ CHINESE_PAGE_ALLOWED = {"API", "CSV", "XLSX", "PDF", "IP", "URL", "ID", "English
                         "CB"}  # a claw-back's reference (CB-12), quoted by payees and treasury
 ENGLISH_PAGE_ALLOWED = {"简体中文"}  # the switcher names each language in itself
 SKIPPED_ROUTES = {"accounts:logout", "set_language", "vouchers:evidence_download",
-                  "vouchers:batch_export", "reporting:run_download", "reporting:run_progress"}
+                  "vouchers:batch_export", "reporting:run_download", "reporting:run_progress",
+                  "vouchers:bulk_review_progress"}
 VISIBLE_ATTRIBUTES = {"aria-label", "title", "placeholder", "alt"}
 
 # The pages each role reaches (URL names); a new page must be added here, and so is walked.
@@ -80,6 +81,7 @@ PAGES = {
         "vouchers:budget_use", "vouchers:program_create", "vouchers:program_update",
         "vouchers:program_fund", "vouchers:program_deadlines", "vouchers:program_serving_area",
         "vouchers:program_materials", "accounts:region_rules",
+        "vouchers:program_review_tiers",
         "vouchers:order_list", "vouchers:order_detail", "vouchers:spot_check_list",
         "vouchers:spot_check_detail", "vouchers:spot_check_queue", "vouchers:case_list",
         "vouchers:case_detail",

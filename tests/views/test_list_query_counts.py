@@ -154,8 +154,9 @@ def test_a_list_page_runs_as_many_queries_for_three_times_the_rows(world, name):
 
 # The reviewer's redemption queue with its warnings: the session, the user, the user's
 # organisation, the page's count and rows, the warnings' eight queries (one per signal,
-# vouchers/review_warnings.py) and the header's unread messages, whatever the number of rows.
-REDEMPTION_QUEUE_QUERIES = 14
+# vouchers/review_warnings.py), the programs of its filter, the page's city recommendations
+# and the header's unread messages, whatever the number of rows.
+REDEMPTION_QUEUE_QUERIES = 16
 
 
 def test_the_redemption_queue_reads_a_page_and_its_warnings_in_a_fixed_number_of_queries(world):

@@ -60,7 +60,8 @@ def application_recommend(
         application=application, city_id=city_id, recommended_by=actor,
         recommended_at=now, **terms,
     )
-    _audit(actor, "application_recommend", application, recommendation, program.region, now)
+    _audit(actor=actor, action="application_recommend", record=application,
+           recommendation=recommendation, region=program.region, now=now)
     return recommendation
 
 
@@ -91,7 +92,8 @@ def redemption_recommend(
         redemption=redemption, city_id=city_id, recommended_by=actor,
         recommended_at=now, **terms,
     )
-    _audit(actor, "redemption_recommend", redemption, recommendation, program.region, now)
+    _audit(actor=actor, action="redemption_recommend", record=redemption,
+           recommendation=recommendation, region=program.region, now=now)
     return recommendation
 
 
@@ -169,7 +171,7 @@ def _require_first(existing: Any) -> None:
         raise Conflict(_("该事项已有市级初审意见"), code="already_recommended")
 
 
-def _audit(actor: User, action: str, record: Application | Redemption,
+def _audit(*, actor: User, action: str, record: Application | Redemption,
            recommendation: Recommendation, region: Any, now: datetime) -> None:
     audit_record(
         actor=actor, action=action, target=record, region=region, now=now,
