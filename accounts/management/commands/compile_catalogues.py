@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from pathlib import Path
 
 import polib
 from django.conf import settings
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
 
 class Command(BaseCommand):
@@ -19,6 +20,13 @@ class Command(BaseCommand):
                 mo_path = po_path.with_suffix(".mo")
                 if mo_path.exists() and mo_path.stat().st_mtime >= po_path.stat().st_mtime:
                     continue
-                polib.pofile(str(po_path)).save_as_mofile(str(mo_path))
+                catalogue = polib.pofile(str(po_path))
+                # GNU msgfmt refuses a message defined twice; polib would keep one silently,
+                # and the English of one page would change with the other's.
+                definitions = Counter((entry.msgctxt or "", entry.msgid) for entry in catalogue)
+                twice = sorted(key for key, count in definitions.items() if count > 1)
+                if twice:
+                    raise CommandError(f"{po_path}: defined twice: {twice}")
+                catalogue.save_as_mofile(str(mo_path))
                 compiled += 1
         self.stdout.write(f"compiled {compiled} catalogue(s)")
