@@ -11,7 +11,7 @@ today's balances.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -33,17 +33,30 @@ class AsOfInvalid(ApplicationError):
     http_status = 400
 
 
+EARLIEST = datetime(1970, 1, 1, tzinfo=UTC)
+LATEST = datetime(9000, 1, 1, tzinfo=UTC)
+
+
 def as_of_moment(value: str) -> datetime:
     """The instant an `as_of` parameter names (see the module's docstring)."""
     text = value.strip()
     try:
         if len(text) == 10:
-            return day_end(date.fromisoformat(text))
-        moment = datetime.fromisoformat(text)
+            moment = day_end(date.fromisoformat(text))
+        else:
+            moment = datetime.fromisoformat(text)
+            moment = moment if moment.tzinfo is not None else moment.replace(tzinfo=CHINA)
     except ValueError:
         raise AsOfInvalid(_("日期无效，请输入 2024-03-01 或 2024-03-01T12:00:00+08:00 格式"),
                           extra={"field": "as_of"}) from None
-    return moment if moment.tzinfo is not None else moment.replace(tzinfo=CHINA)
+    # Any valid ISO moment is an answer, but years 1 and 9999 leave datetime's range once
+    # moved to UTC (the database's zone): the journal holds nothing before EARLIEST or after
+    # LATEST, so those bounds give the same balances.
+    try:
+        bounded = min(max(moment.astimezone(UTC), EARLIEST), LATEST)
+    except OverflowError:
+        bounded = EARLIEST if moment.year < 5000 else LATEST
+    return moment if bounded == moment else bounded.astimezone(CHINA)
 
 
 @dataclass(frozen=True)

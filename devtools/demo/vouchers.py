@@ -38,6 +38,7 @@ from vouchers.services import (
     programs,
     recommendations,
     redemptions,
+    sanctions,
     settlements,
     vouchers,
 )
@@ -220,8 +221,14 @@ def _this_year(own: RegionParties, neighbour: Organisation, now: datetime) -> Pr
             actor=own.reviewer, application=rejected, reason="演示：材料不全", now=now
         )
     voucher = _voucher(program, own, "演示：已发放的创新券", 200_000_00, now)
-    revoked = _voucher(program, own, "演示：因违规被撤销的创新券", 10_000_00, now)
+    revoked = _voucher(program, own, "演示：因违规被撤销的创新券", 20_000_00, now)
     if revoked.state == Voucher.State.ACTIVE:
+        # The revocation stops what is in the pipeline: a delivered, unclaimed order ends
+        # voided (作废终止) and a requested claim is voided.
+        for number, steps in ((1, ["deliver", "confirm"]), (2, ["deliver", "confirm", "request"])):
+            order = _order(revoked, own, neighbour, f"DEMO-{program.pk}-R{number}", now)
+            for step in steps:
+                STEPS[step](order=order, own=own, now=now, label="revoked")
         vouchers.voucher_revoke(
             actor=own.reviewer, voucher=revoked, reason="演示：申领材料不实", now=now
         )
@@ -245,6 +252,7 @@ def _this_year(own: RegionParties, neighbour: Organisation, now: datetime) -> Pr
         ("paid", neighbour, ["deliver", "confirm", "request", "approve", "batch", "pay"]),
         ("batched", neighbour, ["deliver", "confirm", "request", "approve", "batch"]),
         ("approved-partly", neighbour, ["deliver", "confirm", "request", "approve_less"]),
+        ("withdrawn", neighbour, ["deliver", "confirm", "request", "approve", "withdraw"]),
         ("rejected", neighbour, ["deliver", "confirm", "request", "reject"]),
         ("requested", neighbour, ["deliver", "confirm", "request"]),
         ("disputed", neighbour, ["deliver", "dispute"]),
@@ -269,6 +277,10 @@ def _two_tier(own: RegionParties, now: datetime) -> Program | None:
         return None
     program = _program(own, year=china_date(now).year, now=now, whole_year=True,
                        name=TWO_TIER_PROGRAM_NAME)
+    if not program.application_materials:
+        program = program_changes.program_materials_change(
+            actor=own.reviewer, program=program, materials=DEMO_MATERIALS,
+            reason="演示：申领材料清单", now=now)
     if not program.application_city_review:
         program = program_changes.program_review_tiers_change(
             actor=own.reviewer, program=program, application_city_review=True,
@@ -411,6 +423,15 @@ def _claw_back(*, order, own, now, label) -> None:
         )
 
 
+def _withdraw(*, order, own, now, label) -> None:
+    redemption = order.redemptions.get()
+    if redemption.state == Redemption.State.APPROVED:
+        sanctions.redemption_withdraw(
+            actor=own.reviewer, redemption=redemption, reason="演示：付款前发现合同金额不实",
+            destination=Redemption.Destination.VOUCHER, now=now,
+        )
+
+
 def _cancel(*, order, own, now, label) -> None:
     if order.state == ServiceOrder.State.PLACED:
         orders.order_cancel(actor=own.enterprise, order=order, reason="演示：企业取消", now=now)
@@ -428,4 +449,5 @@ STEPS: dict[str, Callable[..., None]] = {
     "pay": _pay,
     "cancel": _cancel,
     "claw_back": _claw_back,
+    "withdraw": _withdraw,
 }

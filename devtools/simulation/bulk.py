@@ -144,6 +144,10 @@ def _registration_audit(user: User, *, reviewer: User, now: datetime) -> list[Au
                 "city": organisation.city.code if organisation.city else None,
                 "actual_controller": "",
                 "actual_controller_identifier": "",
+                "founded_on": (organisation.founded_on.isoformat()
+                               if organisation.founded_on else None),
+                "integrity_declared": organisation.integrity_declared_at is not None,
+                "documents": [],  # the simulation's parties register with no documents
             },
         ),
         audit_entry_build(

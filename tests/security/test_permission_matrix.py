@@ -85,6 +85,7 @@ POLICY = {
     "spotcheck.manage": "reviewer=issuer",
     "clawback.perform": "reviewer=issuer",
     "blacklist.manage": "reviewer=region",
+    "region_rules.manage": "reviewer=region",
     "batch.manage": "finance=issuer",
     "batch.view": "finance=issuer reviewer=issuer operator=all",
     "treasury.import": "finance=issuer",

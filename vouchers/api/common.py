@@ -68,7 +68,9 @@ def responses(ok: dict, *statuses: int) -> dict:
 
 
 AS_OF_PARAMETER = OpenApiParameter(
-    "as_of", str, required=False,
+    "as_of",
+    {"oneOf": [{"type": "string", "format": "date"}, {"type": "string", "format": "date-time"}]},
+    required=False,
     description="Balances as of a past moment, from the journal: an ISO date (the end of that "
     "day, 23:59:59.999999 Beijing time) or datetime (no offset: Beijing time); transfers "
     "posted at or before it count, holds posted or voided later were still pending. Anything "

@@ -29,7 +29,7 @@ class LedgerAccountOutputSerializer(serializers.Serializer):
     balance_fen = serializers.IntegerField(help_text="credits posted − debits posted")
     available_fen = serializers.IntegerField(help_text="balance − debits pending")
     as_of = serializers.DateTimeField(
-        required=False, read_only=True,
+        required=False,  # an output only: not read_only, or the schema would require it
         help_text="Only with ?as_of= (detail): the moment the balances are as of")
 
 

@@ -96,7 +96,7 @@ class ProgramOutputSerializer(serializers.Serializer):
     claw_back_due_days = serializers.IntegerField(
         help_text="Beijing days a payee has to repay a claw-back")
     as_of = serializers.DictField(
-        required=False, read_only=True,
+        required=False,  # an output only: not read_only, or the schema would require it
         help_text="Only with ?as_of= (detail): the budget figures at that moment (fen)")
 
 

@@ -38,7 +38,7 @@ class VoucherOutputSerializer(serializers.Serializer):
     expires_at = serializers.DateTimeField()
     closed_at = serializers.DateTimeField(allow_null=True)
     as_of = serializers.DateTimeField(
-        required=False, read_only=True,
+        required=False,  # an output only: not read_only, or the schema would require it
         help_text="Only with ?as_of= (detail): the moment the balances are as of")
 
 
