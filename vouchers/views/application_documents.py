@@ -3,14 +3,18 @@ whoever may see the application (application.view's scope), hardened as evidence
 
 from __future__ import annotations
 
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest
 from django.shortcuts import get_object_or_404, render
 
 from accounts.decorators import action_required
-from vouchers import evidence_preview as preview
 from vouchers import material_selectors
 from vouchers.models import ApplicationDocument
-from vouchers.views.evidence import harden
+from vouchers.views.evidence import (
+    download_response,
+    inline_image_response,
+    pdf_page_response,
+    preview_figures,
+)
 
 
 def visible_document(request: HttpRequest, pk: int) -> ApplicationDocument:
@@ -19,68 +23,27 @@ def visible_document(request: HttpRequest, pk: int) -> ApplicationDocument:
     return get_object_or_404(visible, pk=pk)
 
 
-def _read(document: ApplicationDocument) -> bytes:
-    try:
-        with document.file.open("rb") as handle:
-            return handle.read()
-    except FileNotFoundError as error:
-        raise Http404 from error
-
-
 @action_required("application.view")
 def document_download(request, pk: int):
     """The stored file, as an attachment under its sanitised original name."""
-    document = visible_document(request, pk)
-    try:
-        handle = document.file.open("rb")
-    except FileNotFoundError as error:
-        raise Http404 from error
-    return harden(FileResponse(handle, as_attachment=True, filename=document.original_name,
-                               content_type=document.content_type))
+    return download_response(visible_document(request, pk))
 
 
 @action_required("application.view")
 def document_preview(request, pk: int):
     """An image, or a PDF's first pages as images, with the download link."""
     document = visible_document(request, pk)
-    context: dict[str, object] = {
-        "document": document, "application": document.application, "pages": [],
-        "page_count": 0, "unavailable": False,
-        "is_image": document.content_type in preview.PREVIEW_IMAGE_TYPES,
-    }
-    if document.content_type == preview.PDF_TYPE:
-        try:
-            outline = preview.pdf_outline(_read(document))
-        except preview.PreviewUnavailable:
-            context["unavailable"] = True
-        else:
-            context["pages"] = range(1, outline.shown_pages + 1)
-            context["page_count"] = outline.page_count
-    elif not context["is_image"]:
-        context["unavailable"] = True
-    return render(request, "vouchers/materials/preview.html", context)
+    return render(request, "vouchers/materials/preview.html", {
+        "document": document, "application": document.application,
+        **preview_figures(document)})
 
 
 @action_required("application.view")
 def document_inline(request, pk: int):
-    document = visible_document(request, pk)
-    if document.content_type not in preview.PREVIEW_IMAGE_TYPES:
-        raise Http404
-    response = HttpResponse(_read(document), content_type=document.content_type)
-    response["Content-Disposition"] = "inline"
-    return harden(response)
+    return inline_image_response(visible_document(request, pk))
 
 
 @action_required("application.view")
 def document_page(request, pk: int, number: int):
     """Page `number` of a PDF document as PNG; 404 beyond the preview's pages or on failure."""
-    document = visible_document(request, pk)
-    if document.content_type != preview.PDF_TYPE:
-        raise Http404
-    try:
-        png = preview.pdf_page_png(_read(document), number=number)
-    except preview.PreviewUnavailable as error:
-        raise Http404 from error
-    response = HttpResponse(png, content_type="image/png")
-    response["Content-Disposition"] = "inline"
-    return harden(response)
+    return pdf_page_response(visible_document(request, pk), number)
