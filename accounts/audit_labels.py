@@ -173,6 +173,7 @@ FIELD_LABELS: dict[str, Promise] = {
     "period": pgettext_lazy("audit field", "期间"),
     "outcome": pgettext_lazy("audit field", "处理结果"),
     "vouchers_follow": pgettext_lazy("audit field", "已发创新券随之调整"),
+    "recommendation_superseded": pgettext_lazy("audit field", "失效的市级初审意见"),
     "repaid_fen": pgettext_lazy("audit field", "已退回金额"),
     "bank_reference": pgettext_lazy("audit field", "银行流水号"),
     "received_on": pgettext_lazy("audit field", "到账日期"),

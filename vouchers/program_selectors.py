@@ -10,10 +10,17 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TypedDict
 
-from django.db.models import Count, Max, Q, QuerySet
+from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet
 
 from accounts.models import City
-from vouchers.models import Application, Program, Redemption, ServiceOrder, Voucher
+from vouchers.models import (
+    Application,
+    Program,
+    Recommendation,
+    Redemption,
+    ServiceOrder,
+    Voucher,
+)
 
 OPEN_ORDER_STATES = (ServiceOrder.State.PLACED, ServiceOrder.State.DELIVERED)
 
@@ -97,8 +104,9 @@ def program_awaiting_without_recommendation(*, program: Program) -> AwaitingWith
     (two queries)."""
     return AwaitingWithoutRecommendation(
         applications=Application.objects.filter(
-            program=program, state=Application.State.SUBMITTED, recommendations__isnull=True,
-        ).count(),
+            program=program, state=Application.State.SUBMITTED,
+        ).exclude(Exists(
+            Recommendation.objects.current().filter(application=OuterRef("pk")))).count(),
         redemptions=Redemption.objects.filter(
             program=program, state=Redemption.State.REQUESTED, recommendations__isnull=True,
         ).count(),

@@ -17,7 +17,8 @@ def city_application_queue(*, actor: User) -> QuerySet[Application]:
     return (
         applications_visible_to(actor=actor, action="application.recommend")
         .filter(state=Application.State.SUBMITTED, program__application_city_review=True)
-        .annotate(recommended=Exists(Recommendation.objects.filter(application=OuterRef("pk"))))
+        .annotate(recommended=Exists(
+            Recommendation.objects.current().filter(application=OuterRef("pk"))))
         .select_related("program", "enterprise__city")
         .order_by("submitted_at", "pk")
     )
@@ -35,13 +36,14 @@ def city_redemption_queue(*, actor: User) -> QuerySet[Redemption]:
 
 
 def recommendation_for(record: Application | Redemption) -> Recommendation | None:
-    return record.recommendations.select_related("city", "recommended_by").first()
+    return record.recommendations.current().select_related("city", "recommended_by").first()
 
 
 def recommendations_by_record(field: str, ids: list[int]) -> dict[int, Recommendation]:
     """The recommendations of a page of a queue, by application or redemption id (one
     query); `field` is "application" or "redemption"."""
-    rows = Recommendation.objects.filter(**{f"{field}_id__in": ids}).select_related("city")
+    rows = (Recommendation.objects.current().filter(**{f"{field}_id__in": ids})
+            .select_related("city"))
     return {getattr(row, f"{field}_id"): row for row in rows}
 
 

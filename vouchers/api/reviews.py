@@ -41,7 +41,8 @@ class RecommendInputSerializer(InputSerializer):
 
 
 def _recommendation_of(record) -> Recommendation:
-    recommendation = record.recommendations.select_related("city", "recommended_by").first()
+    recommendation = (record.recommendations.current()
+                      .select_related("city", "recommended_by").first())
     if recommendation is None:
         raise NotFound("该事项尚无市级初审意见", code="not_found")
     return recommendation

@@ -13,9 +13,16 @@ from vouchers.models.application import Application
 from vouchers.models.redemption import Redemption
 
 
+class RecommendationQuerySet(models.QuerySet["Recommendation"]):
+    def current(self) -> RecommendationQuerySet:
+        """The recommendations that still stand (not superseded by a return)."""
+        return self.filter(superseded_at__isnull=True)
+
+
 class Recommendation(models.Model):
     """A city reviewer's recommendation on one application or redemption of its city: approve
-    (with an amount) or return (with a reason). One per record; the region decides."""
+    (with an amount) or return (with a reason). One current per record (an application
+    returned for correction is recommended on again once resubmitted); the region decides."""
 
     class Decision(models.TextChoices):
         APPROVE = "approve", _("建议批准")
@@ -37,6 +44,11 @@ class Recommendation(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     recommended_at = models.DateTimeField(_("初审时间"))
+    # Set when the region returns the application for correction: the resubmission is a new
+    # round that the city reviews again; the earlier recommendation stays, for the record.
+    superseded_at = models.DateTimeField(_("失效时间"), null=True, blank=True)
+
+    objects = RecommendationQuerySet.as_manager()
 
     class Meta:
         ordering = ["recommended_at", "pk"]
@@ -49,8 +61,9 @@ class Recommendation(models.Model):
                 name="recommendation_one_record",
             ),
             models.UniqueConstraint(
-                fields=["application"], condition=Q(application__isnull=False),
-                name="recommendation_one_per_application",
+                fields=["application"],
+                condition=Q(application__isnull=False, superseded_at__isnull=True),
+                name="recommendation_one_current_per_application",
                 violation_error_message=_("该事项已有市级初审意见"),
             ),
             models.UniqueConstraint(

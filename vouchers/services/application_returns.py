@@ -22,7 +22,12 @@ from accounts.text import clean_text
 from accounts.transactions import service_transaction
 from accounts.uploads import Upload
 from vouchers.locks import lock_application, lock_organisations
-from vouchers.models import Application, ApplicationSubmission, ServiceCategory
+from vouchers.models import (
+    Application,
+    ApplicationSubmission,
+    Recommendation,
+    ServiceCategory,
+)
 from vouchers.notifications import notify_application_decided
 from vouchers.services.application_materials import (
     documents_store,
@@ -58,13 +63,19 @@ def application_return(
     before = move_state(application, target=Application.State.RETURNED,
                         transitions=APPLICATION_TRANSITIONS, reviewed_by=actor,
                         reviewed_at=now, reason=reason)
+    superseded = list(Recommendation.objects.current().filter(application=application)
+                      .values_list("pk", flat=True))
+    # The resubmission is a new round for the city (two-tier programs) to review again.
+    Recommendation.objects.filter(pk__in=superseded).update(superseded_at=now)
     submission = application.submissions.order_by("-number").first()
     if submission is not None:  # applications older than the materials have none
         ApplicationSubmission.objects.filter(pk=submission.pk).update(
             returned_at=now, returned_by=actor, return_reason=reason)
     audit_record(actor=actor, action="application_return", target=application,
                  region=application.program.region, now=now, reason=reason,
-                 before={"state": before}, after={"state": application.state},
+                 before={"state": before},
+                 after={"state": application.state,
+                        **({"recommendation_superseded": superseded} if superseded else {})},
                  amount_fen=application.amount_fen)
     notify_application_decided(application, now=now)
     return application

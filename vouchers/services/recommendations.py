@@ -55,7 +55,7 @@ def application_recommend(
     if application.state != Application.State.SUBMITTED:
         raise Conflict(_("该申领已审核完毕，不能再提出初审意见"), code="not_awaiting_review")
     terms = _terms(decision, amount_fen, reason, requested_fen=application.amount_fen)
-    _require_first(Recommendation.objects.filter(application=application))
+    _require_first(Recommendation.objects.current().filter(application=application))
     recommendation = Recommendation.objects.create(
         application=application, city_id=city_id, recommended_by=actor,
         recommended_at=now, **terms,
@@ -125,8 +125,9 @@ def second_tier_check(
     (two tiers required and no recommendation, or a decision against the recommendation,
     without a reason).
     """
-    recommendation = record.recommendations.first()
-    if recommendation is not None and recommendation.recommended_by_id == actor.pk:
+    recommendation = record.recommendations.current().first()
+    # Any round: whoever recommended on the record never decides it.
+    if record.recommendations.filter(recommended_by=actor).exists():
         raise AccessDenied(_("同一人不能既作市级初审又作地区审核"),
                            code="same_reviewer_both_tiers")
     required = (program.application_city_review if isinstance(record, Application)

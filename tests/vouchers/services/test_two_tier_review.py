@@ -234,3 +234,52 @@ def test_city_reviewers_are_created_for_a_city_of_the_authoritys_region(world):
                                  password="a-long-password-9", role=User.Role.CITY_REVIEWER,
                                  review_city=City.objects.get(code="320100"), now=NOW)
     assert (user.role, user.review_city.code) == (User.Role.CITY_REVIEWER, "320100")
+
+
+def test_a_returned_application_is_a_new_round_for_the_city(two_tiers, nanjing, ledger_clean):
+    # The city recommends returning it; the region returns it for correction; the enterprise
+    # resubmits. The city reviews the corrected application again, and the region follows the
+    # new recommendation without an override. The first recommendation stays, superseded.
+    from vouchers.review_selectors import city_application_queue, recommendation_for
+    from vouchers.services import application_returns
+
+    world = two_tiers
+    application = submit(world.program, world.enterprise)
+    first = recommendations.application_recommend(
+        actor=nanjing, application=application, decision="return",
+        reason="研发需求说明不清", now=NOW)
+    application_returns.application_return(
+        actor=world.reviewer, application=application, reason="请按市级意见补充研发需求说明",
+        now=NOW)
+    application_returns.application_resubmit(
+        actor=world.enterprise, application=application, amount_fen=90_000_00,
+        purpose="检测（已补充说明）", planned_categories=[build.category()], now=NOW)
+
+    queue = city_application_queue(actor=nanjing)
+    assert [(row.pk, row.recommended) for row in queue] == [(application.pk, False)]
+    assert recommendation_for(application) is None
+    second = recommendations.application_recommend(
+        actor=nanjing, application=application, decision="approve", amount_fen=90_000_00,
+        reason="已补充", now=NOW)
+    voucher = applications.application_approve(
+        actor=world.reviewer, application=application, amount_fen=90_000_00, now=NOW)
+
+    first.refresh_from_db()
+    assert first.superseded_at == NOW and second.superseded_at is None
+    assert voucher.amount_fen == 90_000_00
+    returned = AuditEntry.objects.get(action="application_return")
+    assert returned.after["recommendation_superseded"] == [first.pk]
+    decision = AuditEntry.objects.get(action="application_approve")
+    assert decision.after["against_recommendation"] is False
+
+
+def test_the_database_keeps_one_current_recommendation(two_tiers, nanjing):
+    from django.db import IntegrityError, transaction
+
+    application = submit(two_tiers.program, two_tiers.enterprise)
+    recommendations.application_recommend(
+        actor=nanjing, application=application, decision="approve", amount_fen=1_00, now=NOW)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Recommendation.objects.create(
+            application=application, city=nanjing.review_city, decision="approve",
+            amount_fen=2_00, recommended_by=nanjing, recommended_at=NOW)
