@@ -265,7 +265,7 @@ def test_a_returned_application_is_a_new_round_for_the_city(two_tiers, nanjing, 
         actor=world.reviewer, application=application, amount_fen=90_000_00, now=NOW)
 
     first.refresh_from_db()
-    assert first.superseded_at == NOW and second.superseded_at is None
+    assert (first.superseded_at, second.superseded_at) == (NOW, None)
     assert voucher.amount_fen == 90_000_00
     returned = AuditEntry.objects.get(action="application_return")
     assert returned.after["recommendation_superseded"] == [first.pk]
