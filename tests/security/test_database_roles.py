@@ -95,8 +95,8 @@ def test_the_application_runs_its_use_cases_as_the_application_role(app_role, tr
         call_command("ledger_verify")
         assert Organisation.objects.count() == 13  # operator, 4 authorities, 8 parties
         assert Transfer.objects.exists()
-        # operator, 2 per authority, 1 per party
-        assert AuditEntry.objects.filter(action="user_create").count() == 17
+        # operator, 2 per authority, 1 per party, and Jiangsu's city reviewer (two-tier demo)
+        assert AuditEntry.objects.filter(action="user_create").count() == 18
 
 
 def test_the_application_role_cannot_switch_the_triggers_off(app_connection, journal_rows):
