@@ -228,8 +228,8 @@ def report_run_fail(*, run_id: int, holder: str, error: str, now: datetime) -> b
 
 
 def report_runs_schedule_nightly(*, now: datetime) -> list[ReportRun]:
-    """Nightly: reconcile yesterday for each region, refresh this year's annual totals
-    (all regions, and each region's own view)."""
+    """Nightly: reconcile yesterday for each region; refresh this year's annual totals and
+    its spot checks and sanctions (all regions, and each region's own view)."""
     today = timezone.localdate(now)  # the platform's day (Asia/Shanghai), whatever `now`'s zone
     yesterday = today - timedelta(days=1)
     runs = []
@@ -240,6 +240,7 @@ def report_runs_schedule_nightly(*, now: datetime) -> list[ReportRun]:
         ))
     scopes: list[Region | None] = [None, *Region.objects.order_by("code")]
     for scope in scopes:
-        runs.append(report_request(actor=None, kind=Kind.ANNUAL_TOTALS, region=scope,
-                                   parameters={"year": today.year}, now=now))
+        for kind in (Kind.ANNUAL_TOTALS, Kind.SPOT_CHECKS):
+            runs.append(report_request(actor=None, kind=kind, region=scope,
+                                       parameters={"year": today.year}, now=now))
     return runs

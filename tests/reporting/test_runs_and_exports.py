@@ -266,7 +266,13 @@ def test_management_commands_call_the_same_services(year, tmp_path, capsys):
 def test_nightly_schedule_requests_each_region_once(year):
     created = runs.report_runs_schedule_nightly(now=NOW)
     again = runs.report_runs_schedule_nightly(now=NOW)
-    assert len(created) == 9
+    # Reconciliation for each of the 4 regions; annual totals and spot checks (report set 5)
+    # for all regions and for each.
+    assert sorted((run.kind, run.region.short_code if run.region else "")
+                  for run in created) == sorted(
+        [(Kind.RECONCILIATION, code) for code in ("SH", "JS", "ZJ", "AH")]
+        + [(kind, code) for kind in (Kind.ANNUAL_TOTALS, Kind.SPOT_CHECKS)
+           for code in ("", "SH", "JS", "ZJ", "AH")])
     assert [run.pk for run in again] == [run.pk for run in created]
 
 
@@ -279,8 +285,8 @@ def test_nightly_schedule_reconciles_the_platforms_yesterday_whatever_the_clocks
     reconciliations = [run for run in runs_made if run.kind == Kind.RECONCILIATION]
     assert {(run.parameters["date_from"], run.parameters["date_to"])
             for run in reconciliations} == {("2024-12-31", "2024-12-31")}
-    assert {run.parameters["year"] for run in runs_made if run.kind == Kind.ANNUAL_TOTALS} == {
-        2025}
+    assert {run.parameters["year"] for run in runs_made
+            if run.kind in (Kind.ANNUAL_TOTALS, Kind.SPOT_CHECKS)} == {2025}
 
 
 def test_download_permissions_and_audit(year):
