@@ -116,7 +116,10 @@ def issue_key(application: Application) -> str:
 
 
 def hold_key(order: ServiceOrder) -> str:
-    return f"order-hold:{order.pk}"
+    """The order's current hold: the first is `order-hold:<pk>`, a hold made again after a
+    withdrawn claim `order-hold:<pk>:<round>`."""
+    first = f"order-hold:{order.pk}"
+    return f"{first}:{order.hold_round}" if order.hold_round else first
 
 
 def cancel_key(order: ServiceOrder) -> str:

@@ -82,7 +82,8 @@ ORDER_TRANSITIONS: Mapping[str, frozenset[str]] = {
     _O.DELIVERED: frozenset(
         {_O.PLACED, _O.REDEEMED, _O.REFUSED, _O.LAPSED, _O.SUSPENDED, _O.VOIDED}
     ),
-    _O.REDEEMED: frozenset({_O.VOIDED}),
+    # Back to delivered: the approved claim was withdrawn back to the order's hold.
+    _O.REDEEMED: frozenset({_O.DELIVERED, _O.VOIDED}),
     _O.REFUSED: frozenset(),
     _O.CANCELLED: frozenset(),
     _O.LAPSED: frozenset(),

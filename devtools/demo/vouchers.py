@@ -253,6 +253,8 @@ def _this_year(own: RegionParties, neighbour: Organisation, now: datetime) -> Pr
         ("batched", neighbour, ["deliver", "confirm", "request", "approve", "batch"]),
         ("approved-partly", neighbour, ["deliver", "confirm", "request", "approve_less"]),
         ("withdrawn", neighbour, ["deliver", "confirm", "request", "approve", "withdraw"]),
+        ("held-again", neighbour,
+         ["deliver", "confirm", "request", "approve", "withdraw_to_hold"]),
         ("rejected", neighbour, ["deliver", "confirm", "request", "reject"]),
         ("requested", neighbour, ["deliver", "confirm", "request"]),
         ("disputed", neighbour, ["deliver", "dispute"]),
@@ -373,13 +375,19 @@ def _answer(*, order, own, now, label, confirm: bool = True) -> None:
         )
 
 
+def _first_claim(order: ServiceOrder) -> Redemption:
+    """The order's first claim: the steps act on it, so that a second run of the demo finds
+    them done (a withdrawal back to the hold adds a second claim)."""
+    return order.redemptions.order_by("pk")[0]
+
+
 def _request(*, order, own, now, label) -> None:
     if not order.redemptions.exists():
         redemptions.redemption_request(actor=_payee(order, own), order=order, now=now)
 
 
 def _decide(*, order, own, now, label, decision: str = "approve") -> None:
-    redemption = order.redemptions.get()
+    redemption = _first_claim(order)
     if redemption.state != Redemption.State.REQUESTED:
         return
     if decision == "reject":
@@ -398,12 +406,12 @@ def _decide(*, order, own, now, label, decision: str = "approve") -> None:
 
 
 def _batch(*, order, own, now, label) -> None:
-    if order.redemptions.get().batch_id is None:
+    if _first_claim(order).batch_id is None:
         settlements.payment_batch_create(actor=own.finance, payee=order.payee, now=now)
 
 
 def _pay(*, order, own, now, label) -> None:
-    batch = order.redemptions.get().batch
+    batch = _first_claim(order).batch
     if batch.state == batch.State.OPEN:
         settlements.payment_batch_pay(
             actor=own.finance,
@@ -415,7 +423,7 @@ def _pay(*, order, own, now, label) -> None:
 
 
 def _claw_back(*, order, own, now, label) -> None:
-    redemption = order.redemptions.get()
+    redemption = _first_claim(order)
     if redemption.state == Redemption.State.PAID:
         oversight.redemption_claw_back(
             actor=own.reviewer, redemption=redemption, reason="演示：抽查发现服务未实际提供",
@@ -424,12 +432,25 @@ def _claw_back(*, order, own, now, label) -> None:
 
 
 def _withdraw(*, order, own, now, label) -> None:
-    redemption = order.redemptions.get()
+    redemption = _first_claim(order)
     if redemption.state == Redemption.State.APPROVED:
         sanctions.redemption_withdraw(
             actor=own.reviewer, redemption=redemption, reason="演示：付款前发现合同金额不实",
             destination=Redemption.Destination.VOUCHER, now=now,
         )
+
+
+def _withdraw_to_hold(*, order, own, now, label) -> None:
+    """An approval withdrawn back to the order's hold, and the payee's corrected claim on the
+    same order (the order page then shows both)."""
+    redemption = _first_claim(order)
+    if redemption.state == Redemption.State.APPROVED:
+        sanctions.redemption_withdraw(
+            actor=own.reviewer, redemption=redemption, reason="演示：核定金额有误，退回更正",
+            destination=Redemption.Destination.HOLD, now=now,
+        )
+        order.refresh_from_db()
+        redemptions.redemption_request(actor=_payee(order, own), order=order, now=now)
 
 
 def _cancel(*, order, own, now, label) -> None:
@@ -450,4 +471,5 @@ STEPS: dict[str, Callable[..., None]] = {
     "cancel": _cancel,
     "claw_back": _claw_back,
     "withdraw": _withdraw,
+    "withdraw_to_hold": _withdraw_to_hold,
 }

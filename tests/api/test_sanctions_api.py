@@ -64,6 +64,31 @@ def test_withdrawing_an_approved_claim(parties, records):
     assert ledger_verify().ok
 
 
+def test_withdrawing_back_to_the_hold_and_claiming_again(parties, records):
+    reviewer = parties.client("reviewer")
+    pk = records.approved_redemption.pk
+    answer = post(reviewer, "redemption-withdraw", pk,
+                  {"reason": "金额有误", "destination": "hold"})
+    assert answer.status_code == 200, answer.content
+    assert answer.json()["state"] == "withdrawn"
+    order = ServiceOrder.objects.get(pk=records.approved_redemption.order_id)
+    assert (order.state, order.hold_round) == ("delivered", 1)
+    claim = parties.client("institution").post(reverse("api:redemption-request"),
+                                               {"order_id": order.pk}, format="json")
+    assert claim.status_code == 201, claim.content
+    assert claim.json()["invoice_number"] == records.approved_redemption.invoice_number
+    assert ledger_verify().ok
+
+
+def test_a_suspended_claim_cannot_go_back_to_the_hold(parties, records):
+    post(parties.client("sh_reviewer"), "organisation-blacklist",
+         parties.enterprise.organisation_id, {"reason": "骗补"})
+    problem(post(parties.client("reviewer"), "redemption-suspension-reject",
+                 records.approved_redemption.pk, {"reason": "x", "destination": "hold"}),
+            400, "invalid")
+    assert Redemption.objects.get(pk=records.approved_redemption.pk).state == "suspended"
+
+
 def test_blacklisting_suspends_and_the_issuing_reviewer_decides(parties, records):
     answer = post(parties.client("sh_reviewer"), "organisation-blacklist",
                   parties.enterprise.organisation_id, {"reason": "骗补"})

@@ -114,6 +114,36 @@ def test_the_reviewer_withdraws_an_approved_redemption(client, world, language, 
     assert (redemption.state, redemption.returned_to) == (Redemption.State.WITHDRAWN, "voucher")
 
 
+@pytest.mark.parametrize(("language", "texts"), [
+    ("zh-hans", ["退回订单预留", "订单恢复为已交付", "申请兑付"]),
+    ("en", ["Back to the order&#x27;s hold", "The order is delivered again", "Request redemption"]),
+])
+def test_a_withdrawal_back_to_the_hold_reopens_the_claim_for_the_payee(
+    client, world, language, texts
+):
+    redemption = approved(world)
+    client.force_login(world.reviewer)
+    if language == "en":
+        english(client)
+    page = client.get(reverse("vouchers:redemption_detail", args=[redemption.pk]))
+    assert texts[0] in page.content.decode()
+    url = reverse("vouchers:redemption_withdraw", args=[redemption.pk])
+    data = {"form_token": token(page), "reason": "金额有误", "destination": "hold"}
+    summary = client.post(url, data).content.decode()
+    assert texts[1] in summary
+    assert client.post(url, {**data, "confirmed": "1"}).status_code == 302
+    redemption.refresh_from_db()
+    assert (redemption.state, redemption.returned_to, redemption.order.state) == (
+        Redemption.State.WITHDRAWN, "hold", ServiceOrder.State.DELIVERED)
+    client.force_login(world.institution)
+    if language == "en":
+        english(client)
+    order_page = client.get(reverse("vouchers:order_detail", args=[redemption.order_id]))
+    assert reverse("vouchers:redemption_request", args=[redemption.order_id]) in (
+        order_page.content.decode())
+    assert texts[2] in order_page.content.decode()
+
+
 def test_a_withdrawal_needs_a_destination(client, world):
     redemption = approved(world)
     client.force_login(world.reviewer)

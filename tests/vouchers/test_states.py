@@ -66,6 +66,8 @@ LIFE_CYCLE = {
             ("delivered", "voided"),
             ("redeemed", "voided"),
             ("suspended", "voided"),
+            # An approval withdrawn back to the hold: the order is delivered again.
+            ("redeemed", "delivered"),
         },
     ),
     "delivery": (

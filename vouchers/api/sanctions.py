@@ -36,8 +36,17 @@ class ReasonInputSerializer(InputSerializer):
 
 class StopInputSerializer(InputSerializer):
     reason = serializers.CharField(max_length=2000)
-    destination = serializers.ChoiceField(choices=Redemption.Destination.choices,
+    destination = serializers.ChoiceField(choices=sanctions.ENDING_DESTINATIONS,
                                           help_text=DESTINATION_HELP)
+
+
+class WithdrawInputSerializer(InputSerializer):
+    reason = serializers.CharField(max_length=2000)
+    destination = serializers.ChoiceField(
+        choices=Redemption.Destination.values,
+        help_text="where the money goes: hold (the order is delivered again and its voucher "
+        "portion held anew; the payee may claim again, with the same invoice and contract), "
+        "or, ending the order, " + DESTINATION_HELP.removeprefix("where the money goes: "))
 
 
 class BlacklistingOutputSerializer(serializers.Serializer):
@@ -117,15 +126,16 @@ class RedemptionWithdrawApi(APIView):
     access_action = "redemption.review"
 
     @extend_schema(
-        request=StopInputSerializer,
+        request=WithdrawInputSerializer,
         responses=responses({200: RedemptionOutputSerializer}, 400, 403, 404, 409, 422),
         description="Withdraw an approved, unpaid claim: its payable amount is reversed by a "
-        "compensating entry, it leaves its open batch, and its order ends.",
+        "compensating entry and it leaves its open batch; its order is held again (hold) "
+        "or ends (voucher, budget).",
     )
     @idempotent
     def post(self, request, redemption_id: int):
         redemption = _redemption(request, redemption_id)
-        data = StopInputSerializer(data=request.data)
+        data = WithdrawInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         sanctions.redemption_withdraw(actor=request.user, redemption=redemption, now=now(),
                                       **data.validated_data)

@@ -43,6 +43,9 @@ class ServiceOrder(models.Model):
     # rest to the institution), the whole fee under 通用 (the voucher reimburses the enterprise).
     enterprise_paid_fen = models.BigIntegerField(_("企业向服务机构支付（分）"))
     redeemed_fen = models.BigIntegerField(_("已兑付（分）"), null=True, blank=True)
+    # How many times the order was held again after a claim on it was withdrawn back to the
+    # hold: each round's hold is a new pending transfer (a resolved one is never reopened).
+    hold_round = models.PositiveSmallIntegerField(_("预留轮次"), default=0)
     payable_account = models.ForeignKey(
         "ledger.Account", on_delete=models.PROTECT, related_name="+"
     )

@@ -13,6 +13,11 @@ from vouchers.models.delivery import Delivery
 from vouchers.models.order import ServiceOrder
 from vouchers.models.program import Program
 
+# The claims that keep their invoice and contract claimed for good: all but the rejected ones
+# and those withdrawn back to their order's hold (the database's unique indexes, and the
+# service's friendlier check before them).
+CLAIMS_ITS_INVOICE = ~Q(state="rejected") & ~Q(state="withdrawn", returned_to="hold")
+
 
 class Redemption(InvoiceDisplay, models.Model):
     class State(models.TextChoices):
@@ -23,7 +28,8 @@ class Redemption(InvoiceDisplay, models.Model):
         CLAWED_BACK = "clawed_back", _("已追回")
         # Sanctions: suspended while the authority decides on a blacklisted party's claim;
         # voided (a requested claim stopped) or withdrawn (an approved one stopped before
-        # payment). Voided and withdrawn keep the invoice and contract claimed for good.
+        # payment). Voided and withdrawn keep the invoice and contract claimed for good,
+        # except a claim withdrawn back to its order's hold, which frees them as a rejection.
         SUSPENDED = "suspended", _("暂停")
         VOIDED = "voided", _("已作废")
         WITHDRAWN = "withdrawn", _("已撤回")
@@ -33,6 +39,8 @@ class Redemption(InvoiceDisplay, models.Model):
 
         VOUCHER = "voucher", _("退回创新券")
         BUDGET = "budget", _("退回项目预算")
+        # Withdrawing an approved claim only: the order is held again, to be claimed anew.
+        HOLD = "hold", _("退回订单预留")
 
     order = models.ForeignKey(ServiceOrder, on_delete=models.PROTECT, related_name="redemptions")
     delivery = models.ForeignKey(Delivery, on_delete=models.PROTECT, related_name="+")
@@ -82,15 +90,16 @@ class Redemption(InvoiceDisplay, models.Model):
         verbose_name_plural = _("兑付申请")
         constraints = [
             # One invoice (code + number, or a 数电票's number), and one contract of one
-            # institution, is redeemed once, ever (rejections free them).
+            # institution, is redeemed once, ever (rejections and withdrawals back to the
+            # order's hold free them).
             models.UniqueConstraint(
                 fields=["invoice_key"],
-                condition=~Q(state="rejected"),
+                condition=CLAIMS_ITS_INVOICE,
                 name="redemption_invoice_once",
             ),
             models.UniqueConstraint(
                 fields=["institution", "contract_key"],
-                condition=~Q(state="rejected"),
+                condition=CLAIMS_ITS_INVOICE,
                 name="redemption_contract_once_per_institution",
             ),
             models.CheckConstraint(

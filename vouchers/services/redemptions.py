@@ -16,6 +16,7 @@ from vouchers.errors import DuplicateClaim, refuse
 from vouchers.ledger.services import ledger_post
 from vouchers.locks import lock_order, lock_redemptions, lock_voucher
 from vouchers.models import Delivery, Redemption, ServiceOrder, Voucher
+from vouchers.models.redemption import CLAIMS_ITS_INVOICE
 from vouchers.movements import (
     approve_key,
     capture_spec,
@@ -30,16 +31,6 @@ from vouchers.services.recommendations import SecondTier, second_tier_check
 from vouchers.services.records import record_refresh_after_commit
 from vouchers.services.recovery import require_no_overdue_claw_back
 from vouchers.states import ORDER_TRANSITIONS, REDEMPTION_TRANSITIONS, move_state
-
-LIVE_STATES = (
-    Redemption.State.REQUESTED,
-    Redemption.State.APPROVED,
-    Redemption.State.PAID,
-    Redemption.State.CLAWED_BACK,
-    Redemption.State.SUSPENDED,
-    Redemption.State.VOIDED,
-    Redemption.State.WITHDRAWN,
-)
 
 
 @service_transaction
@@ -248,7 +239,7 @@ def _require_unclaimed(*, delivery: Delivery, order: ServiceOrder) -> None:
     """An invoice is one invoice by its code and number (a 数电票 by its number); a contract
     number is one contract within its institution: another institution's "HT-2024-001" is not
     this one."""
-    live = Redemption.objects.filter(state__in=LIVE_STATES)
+    live = Redemption.objects.filter(CLAIMS_ITS_INVOICE)
     if live.filter(invoice_key=delivery.invoice_key).exists():
         raise DuplicateClaim(
             "该发票已申请过兑付，同一发票只能兑付一次", code="invoice_already_redeemed"

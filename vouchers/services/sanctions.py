@@ -25,11 +25,13 @@ from accounts.errors import InvalidInput
 from accounts.models import Organisation, User
 from accounts.permissions import require_region
 from accounts.transactions import service_transaction
-from vouchers.errors import Blacklisted, refuse
+from vouchers.errors import Blacklisted, Refused, refuse
+from vouchers.ledger.errors import InsufficientBalance
 from vouchers.ledger.services import ledger_post
 from vouchers.locks import lock_batches, lock_orders, lock_redemptions, lock_vouchers
 from vouchers.models import Blacklisting, PaymentBatch, Redemption, ServiceOrder, Voucher
 from vouchers.movements import (
+    hold_spec,
     release_hold,
     return_key,
     return_to_budget,
@@ -62,8 +64,13 @@ def reason_required(reason: str, message: str | Promise) -> str:
     return reason.strip()
 
 
-def destination_of(destination: str) -> str:
-    if destination not in Destination.values:
+# Where an ended claim or order sends its money. Back to the order's hold is open only to the
+# withdrawal of an approved claim on its own (redemption_withdraw): the order stays alive.
+ENDING_DESTINATIONS = (Destination.VOUCHER, Destination.BUDGET)
+
+
+def destination_of(destination: str, allowed: Iterable[str] = ENDING_DESTINATIONS) -> str:
+    if destination not in allowed:
         raise InvalidInput(_("请选择款项去向"), code="invalid_destination",
                            extra={"field": "destination"})
     return destination
@@ -150,7 +157,9 @@ def redemption_withdraw_locked(
     """Building block: an approved (or suspended approved) claim is withdrawn before payment.
 
     The posted amount comes back from the payee's payable account to the voucher by a
-    compensating entry; the order ends (作废终止). The claim leaves its open batch.
+    compensating entry; the order ends (作废终止), or, with `destination` hold, is delivered
+    again under a new hold of its voucher portion, to be claimed anew (the withdrawn claim
+    frees its invoice and contract). The claim leaves its open batch.
     """
     amount_fen = redemption.approved_fen
     if amount_fen is None:  # unreachable: an approved claim has its approved amount
@@ -163,10 +172,16 @@ def redemption_withdraw_locked(
     )
     if batch is not None:
         leave_batch(batch=batch, amount_fen=amount_fen, actor=actor, now=now)
-    order_before = move_state(order, target=_O.VOIDED, transitions=ORDER_TRANSITIONS,
-                              closed_at=now, reason=reason, redeemed_fen=None)
     voucher = order.voucher
     ledger_post(transfers=[withdraw_spec(redemption, voucher)], now=now, actor=actor)
+    if destination == Destination.HOLD:
+        order_before = _hold_again(order, actor=actor, now=now)
+        _audit_claim(actor, redemption, before, action="redemption_withdrawn", reason=reason,
+                     now=now, amount_fen=amount_fen, batch=batch, order_state=order_before,
+                     order_after=order.state)
+        return
+    order_before = move_state(order, target=_O.VOIDED, transitions=ORDER_TRANSITIONS,
+                              closed_at=now, reason=reason, redeemed_fen=None)
     key = withdraw_key(redemption)
     if voucher.state != Voucher.State.ACTIVE:
         return_to_budget(voucher=voucher, amount_fen=amount_fen, key=return_key(key), now=now,
@@ -175,7 +190,28 @@ def redemption_withdraw_locked(
         _to_budget(voucher=voucher, amount_fen=amount_fen, key=key, destination=destination,
                    now=now, actor=actor)
     _audit_claim(actor, redemption, before, action="redemption_withdrawn", reason=reason, now=now,
-                 amount_fen=amount_fen, batch=batch, order_state=order_before)
+                 amount_fen=amount_fen, batch=batch, order_state=order_before,
+                 order_after=order.state)
+
+
+def _hold_again(order: ServiceOrder, *, actor: User | None, now: datetime) -> str:
+    """The withdrawn claim's order is delivered again, its voucher portion held anew under the
+    next round's key. Refused if the voucher cannot hold it: no longer active, or what an
+    approval below the requested amount released has been spent since."""
+    voucher = order.voucher
+    if voucher.state != Voucher.State.ACTIVE:
+        refuse("voucher_not_active",
+               format_lazy(_("创新券{state}，款项不能退回订单预留，请选择退回项目预算"),
+                           state=voucher.get_state_display()),
+               field="destination")
+    before = move_state(order, target=_O.DELIVERED, transitions=ORDER_TRANSITIONS,
+                        redeemed_fen=None, closed_at=None, hold_round=order.hold_round + 1)
+    try:
+        ledger_post(transfers=[hold_spec(order, voucher)], now=now, actor=actor)
+    except InsufficientBalance as error:
+        raise Refused(_("创新券可用余额不足以重新预留该订单，请选择退回创新券或项目预算"),
+                      code="voucher_exhausted", extra={"field": "destination"}) from error
+    return before
 
 
 def leave_batch(
@@ -199,8 +235,11 @@ def leave_batch(
 def _audit_claim(
     actor: User | None, redemption: Redemption, before: str, *, action: str, reason: str,
     now: datetime, amount_fen: int, batch: PaymentBatch | None = None, order_state: str = "",
+    order_after: str = "",
 ) -> None:
     after: dict[str, object] = {"state": redemption.state}
+    if order_after:
+        after["order_state"] = order_after
     if redemption.returned_to:
         after["destination"] = redemption.returned_to
     if batch is not None:
@@ -356,15 +395,17 @@ def redemption_withdraw(
 ) -> Redemption:
     """The issuing reviewer withdraws an approved claim before it is paid (state withdrawn).
 
-    The payable amount is reversed by a compensating entry to the voucher and, if
-    `destination` is the budget (or the voucher is no longer active), on to the program
-    budget. The order ends (作废终止): the same invoice and contract cannot be claimed again.
-    A claim in an open batch leaves it. Refusal codes: not_withdrawable (not approved, e.g.
-    already paid: claw it back instead).
+    The payable amount is reversed by a compensating entry to the voucher and then, as
+    `destination` says: hold (the order is delivered again and held anew, and a corrected
+    claim may be made, even with the same invoice and contract), voucher (the order ends,
+    作废终止, and the invoice and contract stay claimed), or budget (as voucher, and on to the
+    program budget; so too when the voucher is no longer active). A claim in an open batch
+    leaves it. Refusal codes: not_withdrawable (not approved, e.g. already paid: claw it back
+    instead), voucher_not_active and voucher_exhausted (back to the hold only).
     """
     _require_decider(actor, redemption.program.region_id, now=now)
     reason = reason_required(reason, _("撤回已批准的兑付必须填写原因"))
-    destination = destination_of(destination)
+    destination = destination_of(destination, allowed=Destination.values)
     locked = lock_sanctioned(orders=[], redemptions=[redemption.pk])
     (redemption,) = locked.redemptions
     if redemption.state != _R.APPROVED:

@@ -20,10 +20,10 @@ from accounts.models import AuditEntry, User
 from config.db_routers import streaming
 from vouchers import selectors
 from vouchers.forms import CancelForm, DeliveryForm, EvidenceForm
-from vouchers.models import Delivery, Redemption, ServiceOrder
+from vouchers.models import Delivery, ServiceOrder
 from vouchers.rating_selectors import order_rating
 from vouchers.services import deliveries, redemptions
-from vouchers.todo import todo_item
+from vouchers.todo import CLAIMED, todo_item
 from vouchers.views.common import (
     Row,
     Summary,
@@ -84,7 +84,7 @@ def order_detail(request, pk: int):
     own = user.organisation_id
     is_enterprise = user.role == User.Role.ENTERPRISE and order.enterprise_id == own
     is_institution = user.role == User.Role.INSTITUTION and order.institution_id == own
-    requested = order.redemptions.exclude(state=Redemption.State.REJECTED).exists()
+    requested = order.redemptions.filter(state__in=CLAIMED).exists()
     rating = order_rating(order=order)
     return render(request, "vouchers/orders/detail.html", {
         "order": order,

@@ -12,7 +12,7 @@ from accounts.errors import ApplicationError
 from accounts.forms import add_application_error
 from accounts.selectors import audit_trail_for
 from vouchers import material_selectors, review_selectors, selectors
-from vouchers.forms import ApplicationDecisionForm, ClawBackForm, DecisionForm, StopForm
+from vouchers.forms import ApplicationDecisionForm, ClawBackForm, DecisionForm, WithdrawForm
 from vouchers.forms.tiers import BulkReviewForm
 from vouchers.models import Program, Redemption
 from vouchers.record_selectors import record_of
@@ -220,7 +220,7 @@ def _page(request, redemption, form, is_reviewer, claw_back_form=None, withdraw_
     if claw_back_form is None and is_reviewer and redemption.state == Redemption.State.PAID:
         claw_back_form = ClawBackForm()
     if withdraw_form is None and is_reviewer and redemption.state == Redemption.State.APPROVED:
-        withdraw_form = StopForm(auto_id="id_withdraw_%s")
+        withdraw_form = WithdrawForm(auto_id="id_withdraw_%s")
     return render(request, "vouchers/reviews/redemption_detail.html", {
         "redemption": redemption,
         "order": order,

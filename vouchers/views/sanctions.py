@@ -14,7 +14,7 @@ from accounts.errors import ApplicationError
 from accounts.forms import add_application_error
 from accounts.selectors import audit_trail_for
 from vouchers import visibility
-from vouchers.forms import StopForm, SuspensionDecisionForm, VoucherRevokeForm
+from vouchers.forms import SuspensionDecisionForm, VoucherRevokeForm, WithdrawForm
 from vouchers.models import Redemption, ServiceOrder, Voucher
 from vouchers.services import sanctions
 from vouchers.services import vouchers as voucher_services
@@ -92,17 +92,21 @@ def redemption_withdraw(request, pk: int):
     reviewable = visibility.redemptions_visible_to(actor=request.user,
                                                    action="redemption.review")
     redemption = get_object_or_404(reviewable, pk=pk, state=_R.APPROVED)
-    form = StopForm(request.POST)
+    form = WithdrawForm(request.POST)
     if form.is_valid() and not is_confirmed(request) and not wants_edit(request):
+        destination = redemption.Destination(form.cleaned_data["destination"])
+        consequences = [_("应付款项以冲正记录退回，原批准记录保留；兑付移出未支付的批次。")]
+        if destination == redemption.Destination.HOLD:
+            consequences.append(_("订单恢复为已交付，创新券支付部分重新预留；收款方可更正后以同一发票和合同再次申请兑付。"))
+        else:
+            consequences.append(_("订单作废终止，同一发票和合同不能再次申请兑付。"))
         return confirm_page(request, Summary(
             title=_("确认撤回已批准的兑付"), button=_("确认撤回"), destructive=True,
             rows=[Row(_("收款方"), redemption.payee.name),
                   money(_("核定金额"), redemption.approved_fen),
-                  Row(_("款项去向"), redemption.Destination(form.cleaned_data["destination"])
-                      .label),
+                  Row(_("款项去向"), destination.label),
                   Row(_("撤回原因"), form.cleaned_data["reason"])],
-            consequences=[_("应付款项以冲正记录退回，原批准记录保留；兑付移出未支付的批次，订单作废终止，"
-                            "同一发票和合同不能再次申请兑付。")],
+            consequences=consequences,
         ))
     if form.is_valid() and is_confirmed(request):
         def perform() -> str:

@@ -15,7 +15,7 @@ from tests.vouchers.concurrency.test_races import race
 from vouchers.ledger.models import Account
 from vouchers.ledger.selectors import ledger_verify
 from vouchers.models import PaymentBatch, Redemption, Voucher
-from vouchers.services import oversight, redemptions, settlements, vouchers
+from vouchers.services import oversight, redemptions, sanctions, settlements, vouchers
 
 pytestmark = [
     pytest.mark.postgres,
@@ -126,4 +126,36 @@ def test_a_blacklisting_racing_a_payment_either_pays_or_suspends():
         assert set(outcomes) <= {"ok", "blacklisted", "illegal_transition"}
         assert (batch.state, claim.state, claim.suspended_from) == (
             PaymentBatch.State.CANCELLED, "suspended", "approved")
+    assert ledger_verify().ok
+
+
+def test_a_withdrawal_back_to_the_hold_racing_a_revocation_ends_the_order_either_way():
+    """Withdrawn first, the order is held again and the revocation voids the new hold;
+    revoked first, the claim is already withdrawn and the withdrawal is refused."""
+    reviewer, program, _finance, enterprise, institution = _parties()
+    other_reviewer = build.authority("JS")
+    outcomes: Counter = Counter()
+    claims = []
+    for _ in range(ROUNDS):
+        voucher, claim = _claim(program, reviewer, enterprise, institution)
+        redemptions.redemption_approve(actor=reviewer, redemption=claim, now=NOW)
+        claims.append(claim)
+        outcomes += race([
+            lambda voucher=voucher: vouchers.voucher_revoke(
+                actor=reviewer, voucher=voucher, reason="骗补", now=NOW),
+            lambda claim=claim: sanctions.redemption_withdraw(
+                actor=other_reviewer, redemption=claim, reason="更正", destination="hold",
+                now=NOW),
+        ])
+
+    assert outcomes["ok"] + outcomes["not_withdrawable"] == 2 * ROUNDS
+    assert outcomes["ok"] >= ROUNDS  # the revocation always succeeds
+    for claim in claims:
+        claim.refresh_from_db()
+        assert claim.state == "withdrawn"
+        assert claim.order.state == "voided"
+    held_again = Redemption.objects.filter(pk__in=[c.pk for c in claims], returned_to="hold")
+    assert held_again.count() == outcomes["ok"] - ROUNDS
+    budget = Account.objects.get(pk=program.budget_account_id)
+    assert budget.available_fen == program.budget_fen
     assert ledger_verify().ok

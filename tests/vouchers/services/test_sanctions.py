@@ -248,6 +248,102 @@ def test_withdrawal_is_refused(world, voucher, actor, reason, destination, code)
     assert state(claim) == _R.APPROVED
 
 
+def test_withdrawal_back_to_the_hold_lets_the_payee_claim_the_order_again(
+    world, voucher, ledger_clean
+):
+    """The reviewer finds a wrong figure on an approved claim before payment: withdrawn back
+    to the hold, the order is delivered again and held anew, and the corrected claim, on the
+    same invoice and contract, goes through review and payment like the first."""
+    withdrawn = approved_redemption(world, voucher, 10_000_00)  # 5,000 payable
+    batch = batch_of(world)
+    payable = Account.objects.get(pk=withdrawn.order.payable_account_id)
+
+    sanctions.redemption_withdraw(actor=world.reviewer, redemption=withdrawn,
+                                  reason="核定金额有误，退回更正", destination="hold", now=NOW)
+
+    withdrawn.refresh_from_db()
+    order = withdrawn.order
+    order.refresh_from_db()
+    assert (withdrawn.state, withdrawn.returned_to, withdrawn.batch_id) == (
+        _R.WITHDRAWN, "hold", None)
+    assert (order.state, order.hold_round, order.redeemed_fen, order.closed_at) == (
+        _O.DELIVERED, 1, None, None)
+    assert state(batch) == PaymentBatch.State.CANCELLED
+    assert balances(voucher) == (VOUCHER_FEN - 5_000_00, 5_000_00, 0)
+    payable.refresh_from_db()
+    assert (payable.balance_fen, payable.credits_pending_fen) == (0, 5_000_00)
+    assert budget_available(world) == BUDGET_FEN - VOUCHER_FEN
+    line = AuditEntry.objects.get(action="redemption_withdrawn")
+    assert (line.before, line.after, line.amount_fen) == (
+        {"state": "approved", "order_state": "redeemed"},
+        {"state": "withdrawn", "order_state": "delivered", "destination": "hold",
+         "left_batch": batch.number}, 5_000_00)
+
+    again = build.request_redemption(order, world.institution)
+    assert (again.invoice_key, again.contract_key) == (withdrawn.invoice_key,
+                                                      withdrawn.contract_key)
+    redemptions.redemption_approve(actor=world.reviewer, redemption=again, now=NOW,
+                                   amount_fen=4_000_00, reason="按更正后的金额核定")
+    pay(world, batch_of(world))
+    assert (state(again), state(order)) == (_R.PAID, _O.REDEEMED)
+    assert balances(voucher) == (VOUCHER_FEN - 4_000_00, 0, 4_000_00)
+    assert Account.objects.get(kind="paid").balance_fen == 4_000_00
+
+
+def test_a_claim_withdrawn_to_the_voucher_keeps_its_invoice_claimed(world, voucher):
+    withdrawn = approved_redemption(world, voucher)
+    sanctions.redemption_withdraw(actor=world.reviewer, redemption=withdrawn, reason="虚假",
+                                  destination="voucher", now=NOW)
+    other = build.place_order(voucher, world.enterprise, world.institution.organisation,
+                              2_000_00)
+    build.delivered_and_confirmed(other, world.institution, world.enterprise,
+                                  invoice=withdrawn.invoice_number)
+    with pytest.raises(ApplicationError) as info:
+        build.request_redemption(other, world.institution)
+    assert info.value.code == "invoice_already_redeemed"
+
+
+def test_a_revoked_voucher_voids_an_order_held_again(world, voucher, ledger_clean):
+    withdrawn = approved_redemption(world, voucher)
+    sanctions.redemption_withdraw(actor=world.reviewer, redemption=withdrawn, reason="更正",
+                                  destination="hold", now=NOW)
+    vouchers.voucher_revoke(actor=world.reviewer, voucher=voucher, reason="骗补", now=NOW)
+    assert state(withdrawn.order) == _O.VOIDED
+    assert balances(voucher) == (0, 0, 0)
+    assert budget_available(world) == BUDGET_FEN
+
+
+def test_back_to_the_hold_is_refused_when_the_voucher_cannot_hold_the_order(
+    world, voucher, refused
+):
+    # Approved at 2,000 of its 5,000: the 3,000 released went to another order since.
+    claim = build.request_redemption(delivered(world, voucher), world.institution)
+    redemptions.redemption_approve(actor=world.reviewer, redemption=claim, now=NOW,
+                                   amount_fen=2_000_00, reason="部分核定")
+    build.place_order(voucher, world.enterprise, world.institution.organisation,
+                      2 * (VOUCHER_FEN - 2_000_00))
+    with refused("voucher_exhausted", claim, claim.order) as info:
+        sanctions.redemption_withdraw(actor=world.reviewer, redemption=claim, reason="更正",
+                                      destination="hold", now=NOW)
+    assert info.value.extra["field"] == "destination"
+
+
+def test_back_to_the_hold_is_refused_once_the_voucher_has_expired(world, voucher, refused):
+    claim = approved_redemption(world, voucher)
+    vouchers.voucher_expire(voucher=voucher, now=voucher.expires_at)
+    with refused("voucher_not_active", claim, claim.order):
+        sanctions.redemption_withdraw(actor=world.reviewer, redemption=claim, reason="更正",
+                                      destination="hold", now=NOW)
+
+
+def test_a_suspended_claim_cannot_be_sent_back_to_the_hold(world, voucher, refused):
+    claim = approved_redemption(world, voucher)
+    blacklist(world, world.institution.organisation)
+    with refused("invalid_destination", claim):
+        sanctions.redemption_suspension_reject(actor=world.reviewer, redemption=claim,
+                                               reason="伪造", destination="hold", now=NOW)
+
+
 # Blacklisting suspends what is already in the pipeline
 
 
