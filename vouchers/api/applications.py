@@ -13,7 +13,7 @@ from accounts.api.permissions import ActionPermission
 from accounts.api.serializers import InputSerializer
 from accounts.uploads import MAX_UPLOAD_BYTES, Upload
 from vouchers.api import selectors
-from vouchers.api.common import fen_field, now, responses, visible_or_404
+from vouchers.api.common import decide, fen_field, now, responses, visible_or_404
 from vouchers.api.filters import ApplicationFilter
 from vouchers.models import Application, ServiceCategory
 from vouchers.services import application_returns
@@ -162,14 +162,10 @@ class ApplicationApproveApi(APIView):
     )
     @idempotent
     def post(self, request, application_id: int):
-        queryset = selectors.applications_visible(actor=request.user)
-        application = visible_or_404(queryset, application_id)
-        data = self.ApplicationApproveInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        services.application_approve(
-            actor=request.user, application=application, now=now(), **data.validated_data
-        )
-        return Response(ApplicationOutputSerializer(_reload(request, application.pk)).data)
+        decide(request, records=selectors.applications_visible(actor=request.user),
+               pk=application_id, service=services.application_approve,
+               record_name="application", body=self.ApplicationApproveInputSerializer)
+        return Response(ApplicationOutputSerializer(_reload(request, application_id)).data)
 
 
 class ApplicationRejectApi(APIView):
@@ -185,14 +181,10 @@ class ApplicationRejectApi(APIView):
     )
     @idempotent
     def post(self, request, application_id: int):
-        queryset = selectors.applications_visible(actor=request.user)
-        application = visible_or_404(queryset, application_id)
-        data = self.ApplicationRejectInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        services.application_reject(
-            actor=request.user, application=application, now=now(), **data.validated_data
-        )
-        return Response(ApplicationOutputSerializer(_reload(request, application.pk)).data)
+        decide(request, records=selectors.applications_visible(actor=request.user),
+               pk=application_id, service=services.application_reject,
+               record_name="application", body=self.ApplicationRejectInputSerializer)
+        return Response(ApplicationOutputSerializer(_reload(request, application_id)).data)
 
 
 class ApplicationReturnApi(APIView):
@@ -210,14 +202,10 @@ class ApplicationReturnApi(APIView):
     )
     @idempotent
     def post(self, request, application_id: int):
-        queryset = selectors.applications_visible(actor=request.user)
-        application = visible_or_404(queryset, application_id)
-        data = self.ApplicationReturnInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        application_returns.application_return(
-            actor=request.user, application=application, now=now(), **data.validated_data
-        )
-        return Response(ApplicationOutputSerializer(_reload(request, application.pk)).data)
+        decide(request, records=selectors.applications_visible(actor=request.user),
+               pk=application_id, service=application_returns.application_return,
+               record_name="application", body=self.ApplicationReturnInputSerializer)
+        return Response(ApplicationOutputSerializer(_reload(request, application_id)).data)
 
 
 class ApplicationResubmitApi(APIView):

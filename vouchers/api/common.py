@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
+from typing import Any
 
 from django.db.models import Model, QuerySet
 from django.shortcuts import get_object_or_404
@@ -55,6 +57,23 @@ def visible_or_404(queryset: QuerySet, pk: int) -> Model:
 def now() -> datetime:
     """The clock is read here, at the edge, and passed into the services."""
     return timezone.now()
+
+
+def decide(
+    request, *, records: QuerySet, pk: int, service: Callable[..., Any], record_name: str,
+    body: type[serializers.Serializer] | None = None,
+) -> Any:
+    """One decision on one record (approve, reject, return, recommend, withdraw, lift...):
+    the record among those the caller sees (404 otherwise), the body checked by `body` (none:
+    no fields), then one service call with the caller and the clock. Returns what the service
+    returns."""
+    record = visible_or_404(records, pk)
+    fields: dict[str, Any] = {}
+    if body is not None:
+        data = body(data=request.data)
+        data.is_valid(raise_exception=True)
+        fields = data.validated_data
+    return service(actor=request.user, now=now(), **{record_name: record}, **fields)
 
 
 # Kept for the views that name their problem statuses; the schema class (accounts.api.schema)

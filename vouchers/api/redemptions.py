@@ -15,6 +15,7 @@ from vouchers.api import selectors
 from vouchers.api.common import (
     INVOICE_CODE_HELP,
     INVOICE_NUMBER_HELP,
+    decide,
     fen_field,
     now,
     responses,
@@ -115,14 +116,10 @@ class RedemptionApproveApi(APIView):
     )
     @idempotent
     def post(self, request, redemption_id: int):
-        queryset = selectors.redemptions_visible(actor=request.user)
-        redemption = visible_or_404(queryset, redemption_id)
-        data = self.RedemptionApproveInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        services.redemption_approve(
-            actor=request.user, redemption=redemption, now=now(), **data.validated_data
-        )
-        return Response(RedemptionOutputSerializer(_reload(request, redemption.pk)).data)
+        decide(request, records=selectors.redemptions_visible(actor=request.user),
+               pk=redemption_id, service=services.redemption_approve,
+               record_name="redemption", body=self.RedemptionApproveInputSerializer)
+        return Response(RedemptionOutputSerializer(_reload(request, redemption_id)).data)
 
 
 class RedemptionRejectApi(APIView):
@@ -138,11 +135,7 @@ class RedemptionRejectApi(APIView):
     )
     @idempotent
     def post(self, request, redemption_id: int):
-        queryset = selectors.redemptions_visible(actor=request.user)
-        redemption = visible_or_404(queryset, redemption_id)
-        data = self.RedemptionRejectInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        services.redemption_reject(
-            actor=request.user, redemption=redemption, now=now(), **data.validated_data
-        )
-        return Response(RedemptionOutputSerializer(_reload(request, redemption.pk)).data)
+        decide(request, records=selectors.redemptions_visible(actor=request.user),
+               pk=redemption_id, service=services.redemption_reject,
+               record_name="redemption", body=self.RedemptionRejectInputSerializer)
+        return Response(RedemptionOutputSerializer(_reload(request, redemption_id)).data)

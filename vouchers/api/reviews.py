@@ -14,7 +14,7 @@ from accounts.api.permissions import ActionPermission
 from accounts.api.serializers import InputSerializer
 from accounts.errors import NotFound
 from vouchers.api import selectors
-from vouchers.api.common import fen_field, now, responses, visible_or_404
+from vouchers.api.common import decide, fen_field, now, responses, visible_or_404
 from vouchers.api.programs import ProgramOutputSerializer
 from vouchers.models import BulkReview, BulkReviewItem, Recommendation
 from vouchers.review_selectors import bulk_review_progress, bulk_reviews_visible_to
@@ -60,12 +60,10 @@ class ApplicationRecommendApi(APIView):
                                        400, 403, 404, 409, 422))
     @idempotent
     def post(self, request, application_id: int):
-        application = visible_or_404(selectors.applications_visible(actor=request.user),
-                                     application_id)
-        data = RecommendInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        recommendation = recommendations.application_recommend(
-            actor=request.user, application=application, now=now(), **data.validated_data)
+        recommendation = decide(
+            request, records=selectors.applications_visible(actor=request.user),
+            pk=application_id, service=recommendations.application_recommend,
+            record_name="application", body=RecommendInputSerializer)
         return Response(RecommendationOutputSerializer(recommendation).data,
                         status=status.HTTP_201_CREATED)
 
@@ -95,12 +93,10 @@ class RedemptionRecommendApi(APIView):
                                        400, 403, 404, 409, 422))
     @idempotent
     def post(self, request, redemption_id: int):
-        redemption = visible_or_404(selectors.redemptions_visible(actor=request.user),
-                                    redemption_id)
-        data = RecommendInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        recommendation = recommendations.redemption_recommend(
-            actor=request.user, redemption=redemption, now=now(), **data.validated_data)
+        recommendation = decide(
+            request, records=selectors.redemptions_visible(actor=request.user),
+            pk=redemption_id, service=recommendations.redemption_recommend,
+            record_name="redemption", body=RecommendInputSerializer)
         return Response(RecommendationOutputSerializer(recommendation).data,
                         status=status.HTTP_201_CREATED)
 

@@ -4,6 +4,8 @@ the order and redemption lists with `?state=suspended`."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
@@ -16,7 +18,7 @@ from accounts.api.permissions import ActionPermission
 from accounts.api.serializers import InputSerializer
 from accounts.models import Organisation
 from vouchers.api import selectors
-from vouchers.api.common import now, responses, visible_or_404
+from vouchers.api.common import decide, now, responses, visible_or_404
 from vouchers.api.orders import OrderOutputSerializer
 from vouchers.api.redemptions import RedemptionOutputSerializer
 from vouchers.api.vouchers import VoucherOutputSerializer
@@ -58,18 +60,20 @@ class BlacklistingOutputSerializer(serializers.Serializer):
     created_at = serializers.DateTimeField()
 
 
-def _redemption(request, redemption_id: int) -> Redemption:
-    return visible_or_404(selectors.redemptions_visible(actor=request.user), redemption_id)
+def _redemption_answer(request, redemption_id: int, service: Callable[..., object],
+                       body: type[InputSerializer] | None = None) -> Response:
+    records = selectors.redemptions_visible(actor=request.user)
+    decide(request, records=records, pk=redemption_id, service=service,
+           record_name="redemption", body=body)
+    return Response(RedemptionOutputSerializer(records.get(pk=redemption_id)).data)
 
 
-def _redemption_data(request, redemption_id: int) -> dict:
-    return RedemptionOutputSerializer(
-        selectors.redemptions_visible(actor=request.user).get(pk=redemption_id)
-    ).data
-
-
-def _order_data(request, order_id: int) -> dict:
-    return OrderOutputSerializer(selectors.orders_visible(actor=request.user).get(pk=order_id)).data
+def _order_answer(request, order_id: int, service: Callable[..., object],
+                  body: type[InputSerializer] | None = None) -> Response:
+    records = selectors.orders_visible(actor=request.user)
+    decide(request, records=records, pk=order_id, service=service, record_name="order",
+           body=body)
+    return Response(OrderOutputSerializer(records.get(pk=order_id)).data)
 
 
 class VoucherRevokeApi(APIView):
@@ -134,12 +138,8 @@ class RedemptionWithdrawApi(APIView):
     )
     @idempotent
     def post(self, request, redemption_id: int):
-        redemption = _redemption(request, redemption_id)
-        data = WithdrawInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        sanctions.redemption_withdraw(actor=request.user, redemption=redemption, now=now(),
-                                      **data.validated_data)
-        return Response(_redemption_data(request, redemption.pk))
+        return _redemption_answer(request, redemption_id, sanctions.redemption_withdraw,
+                                  WithdrawInputSerializer)
 
 
 class RedemptionSuspensionLiftApi(APIView):
@@ -150,10 +150,7 @@ class RedemptionSuspensionLiftApi(APIView):
                    responses=responses({200: RedemptionOutputSerializer}, 403, 404, 409))
     @idempotent
     def post(self, request, redemption_id: int):
-        redemption = _redemption(request, redemption_id)
-        sanctions.redemption_suspension_lift(actor=request.user, redemption=redemption,
-                                             now=now())
-        return Response(_redemption_data(request, redemption.pk))
+        return _redemption_answer(request, redemption_id, sanctions.redemption_suspension_lift)
 
 
 class RedemptionSuspensionRejectApi(APIView):
@@ -167,12 +164,8 @@ class RedemptionSuspensionRejectApi(APIView):
     )
     @idempotent
     def post(self, request, redemption_id: int):
-        redemption = _redemption(request, redemption_id)
-        data = StopInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        sanctions.redemption_suspension_reject(actor=request.user, redemption=redemption,
-                                               now=now(), **data.validated_data)
-        return Response(_redemption_data(request, redemption.pk))
+        return _redemption_answer(request, redemption_id, sanctions.redemption_suspension_reject,
+                                  StopInputSerializer)
 
 
 class OrderSuspensionLiftApi(APIView):
@@ -182,9 +175,7 @@ class OrderSuspensionLiftApi(APIView):
     @extend_schema(request=None, responses=responses({200: OrderOutputSerializer}, 403, 404, 409))
     @idempotent
     def post(self, request, order_id: int):
-        order = visible_or_404(selectors.orders_visible(actor=request.user), order_id)
-        sanctions.order_suspension_lift(actor=request.user, order=order, now=now())
-        return Response(_order_data(request, order.pk))
+        return _order_answer(request, order_id, sanctions.order_suspension_lift)
 
 
 class OrderSuspensionRejectApi(APIView):
@@ -198,9 +189,5 @@ class OrderSuspensionRejectApi(APIView):
     )
     @idempotent
     def post(self, request, order_id: int):
-        order = visible_or_404(selectors.orders_visible(actor=request.user), order_id)
-        data = StopInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        sanctions.order_suspension_reject(actor=request.user, order=order, now=now(),
-                                          **data.validated_data)
-        return Response(_order_data(request, order.pk))
+        return _order_answer(request, order_id, sanctions.order_suspension_reject,
+                             StopInputSerializer)
