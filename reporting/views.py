@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from django.contrib import messages
 from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -171,46 +174,42 @@ def run_download(request, pk: int, fmt: str):
 @action_required("treasury.import")
 @require_POST
 def treasury_upload(request):
-    form = TreasuryImportForm(request.POST, request.FILES)
-    if form.is_valid():
-        upload = form.cleaned_data["file"]
-        try:
-            created = treasury_import.treasury_payments_import(
-                actor=request.user, region=request.user.organisation.region, name=upload.name,
-                content=upload.read(), now=timezone.now(),
-            )
-        except ApplicationError as error:
-            add_application_error(form, error)
-            for row in error.extra.get("errors", []):
-                form.add_error("file", _("第%(line)s行：%(reason)s") % row)
-        else:
-            count = {"count": len(created)}
-            messages.success(request, _("已导入%(count)s条国库支付记录。") % count)
-            return redirect("reporting:index")
-    return _page(request, import_form=form)
+    def imported(created) -> str:
+        return _("已导入%(count)s条国库支付记录。") % {"count": len(created)}
+
+    return _treasury_file_upload(request, TreasuryImportForm, "import_form",
+                                 treasury_import.treasury_payments_import, imported)
 
 
 @action_required("treasury.import")
 @require_POST
 def repayment_upload(request):
-    form = RepaymentImportForm(request.POST, request.FILES)
+    def recorded(result) -> str:
+        counts = {"count": len(result.recorded), "again": result.already_imported}
+        return _("已登记%(count)s笔追回款退回（%(again)s笔此前已导入，未重复登记）。") % counts
+
+    return _treasury_file_upload(request, RepaymentImportForm, "repayment_form",
+                                 repayment_import.treasury_repayments_import, recorded)
+
+
+def _treasury_file_upload(request, form_class, form_name: str,
+                          importer: Callable[..., Any], success: Callable[[Any], str]):
+    """A treasury file (payments or receipts) imported into the caller's region: a refused
+    file names each refused line on the form, and the page is shown again with it."""
+    form = form_class(request.POST, request.FILES)
     if form.is_valid():
         upload = form.cleaned_data["file"]
         try:
-            result = repayment_import.treasury_repayments_import(
-                actor=request.user, region=request.user.organisation.region, name=upload.name,
-                content=upload.read(), now=timezone.now(),
-            )
+            result = importer(actor=request.user, region=request.user.organisation.region,
+                              name=upload.name, content=upload.read(), now=timezone.now())
         except ApplicationError as error:
             add_application_error(form, error)
             for row in error.extra.get("errors", []):
                 form.add_error("file", _("第%(line)s行：%(reason)s") % row)
         else:
-            counts = {"count": len(result.recorded), "again": result.already_imported}
-            message = _("已登记%(count)s笔追回款退回（%(again)s笔此前已导入，未重复登记）。")
-            messages.success(request, message % counts)
+            messages.success(request, success(result))
             return redirect("reporting:index")
-    return _page(request, repayment_form=form)
+    return _page(request, **{form_name: form})
 
 
 @action_required("reconciliation.resolve")
