@@ -40,7 +40,8 @@ def test_a_vat_invoice_typed_in_full_width_is_logged_and_shown_in_both_parts(cli
         "3100231130", "12345678", "3100231130:12345678"
     )
     page = client.get(reverse("vouchers:order_detail", args=[order.pk])).content.decode()
-    assert "<td>3100231130</td><td>12345678</td>" in page
+    assert ('<td data-label="发票代码">3100231130</td>'
+            '<td data-label="发票号码">12345678</td>') in page
 
 
 def test_a_digital_invoice_needs_no_code(client, world):
