@@ -22,7 +22,7 @@ from celery import current_app
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import connection, transaction
-from django.db.models import F
+from django.db.models import F, OuterRef, QuerySet, Subquery
 from django.urls import reverse
 
 from accounts.errors import InvalidInput
@@ -50,7 +50,7 @@ def notify(
         raise ValueError(f"unknown notification kind {kind!r}")
     if not connection.in_atomic_block:
         raise RuntimeError("notify() joins the transaction of the change it reports")
-    users = {user.pk: user for user in recipients if user.is_active}
+    users = {user.pk: user for user in _with_email_choice(recipients, kind) if user.is_active}
     if not users:
         return 0
     wanted = _by_email(kind, users.values())
@@ -72,10 +72,22 @@ def notify(
     return len(rows)
 
 
+def _with_email_choice(recipients: Iterable[User], kind: str) -> Iterable[User]:
+    """Recipients given as a query read each one's e-mail choice for `kind` in that query
+    (one statement, not two); `email_choice` is None where the user never chose."""
+    if not isinstance(recipients, QuerySet):
+        return recipients
+    choice = NotificationPreference.objects.filter(kind=kind, user=OuterRef("pk"))
+    return recipients.annotate(email_choice=Subquery(choice.values("by_email")[:1]))
+
+
 def _by_email(kind: str, users: Iterable[User]) -> dict[int, bool]:
     users = list(users)
-    chosen = dict(NotificationPreference.objects.filter(
-        kind=kind, user__in=users).values_list("user_id", "by_email"))
+    if all(hasattr(user, "email_choice") for user in users):
+        chosen = {user.pk: user.email_choice for user in users if user.email_choice is not None}
+    else:
+        chosen = dict(NotificationPreference.objects.filter(
+            kind=kind, user__in=users).values_list("user_id", "by_email"))
     default = KINDS[kind].by_email_by_default
     return {user.pk: bool(user.email) and chosen.get(user.pk, default) for user in users}
 

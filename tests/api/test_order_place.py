@@ -38,7 +38,7 @@ def test_a_placed_order_answers_as_its_detail_does(parties):
     )
 
 
-def test_placing_an_order_is_one_transaction_of_17_statements(parties):
+def test_placing_an_order_is_one_transaction_of_15_statements(parties):
     # Given an enterprise that already placed one order (its payable account exists)
     voucher = build.issue_voucher(
         parties.program, parties.enterprise, 100_000_00, reviewer=parties.reviewer
@@ -55,13 +55,13 @@ def test_placing_an_order_is_one_transaction_of_17_statements(parties):
                              format="json", HTTP_IDEMPOTENCY_KEY="second")
 
     # Then the claim, the service and the stored answer are one transaction (in a test, the
-    # savepoint standing for BEGIN ... COMMIT) with no savepoint inside, 17 statements within
+    # savepoint standing for BEGIN ... COMMIT) with no savepoint inside, 15 statements within
     assert placed.status_code == 201, placed.json()
     statements = [query["sql"] for query in context.captured_queries]
     assert statements[0].startswith("SAVEPOINT")
     assert statements[-1].startswith("RELEASE SAVEPOINT")
     inside = statements[1:-1]
     assert not [sql for sql in inside if "SAVEPOINT" in sql]
-    assert len(inside) == 17
+    assert len(inside) == 15
     assert inside[0].startswith('INSERT INTO "accounts_idempotencyrecord"')
     assert inside[-1].startswith('UPDATE "accounts_idempotencyrecord"')

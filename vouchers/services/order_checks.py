@@ -40,6 +40,7 @@ class OrderParties:
     institution: Organisation
     category: ServiceCategory
     contract_key: str
+    payee: Organisation  # the institution (通兑) or the enterprise (通用): the program says
 
 
 def order_facts(parties: OrderParties) -> dict[str, Any]:
@@ -77,10 +78,20 @@ def order_facts(parties: OrderParties) -> dict[str, Any]:
                     - F("debits_pending_fen")
                 )[:1]
             ),
+            # The payee's payable account of the program if it exists (with its usual limits,
+            # none); otherwise None, and the order opens it (movements.payable_account).
+            payable_account_id=Subquery(
+                Account.objects.filter(
+                    kind=Account.Kind.PAYABLE, owner_type="program_payee",
+                    owner_id=f"{program.pk}:{parties.payee.pk}",
+                    debits_must_not_exceed_credits=False, credits_must_not_exceed_debits=False,
+                ).values("pk")[:1]
+            ),
         )
         .values(
             "enterprise_blacklisted", "institution_blacklisted", "serves_city", "related_party",
             "rule_id", "rule_ratio_bp", "offered", "contract_in_use", "available_fen",
+            "payable_account_id",
         )
         .get()
     )

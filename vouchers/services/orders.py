@@ -75,8 +75,12 @@ def order_place(
     voucher = lock_voucher_with_program(voucher.pk)
     program = voucher.program
     contract_key = fold(contract_number)
+    # 通兑: the enterprise pays its share, the voucher pays the institution the rest.
+    # 通用: the enterprise pays the whole fee and the voucher reimburses it.
+    by_institution = program.payee_mode == Program.PayeeMode.INSTITUTION
+    payee = institution if by_institution else enterprise
     parties = OrderParties(voucher=voucher, enterprise=enterprise, institution=institution,
-                           category=category, contract_key=contract_key)
+                           category=category, contract_key=contract_key, payee=payee)
     # Every rule's facts in one read after the lock, refused in the rules' order.
     facts = order_facts(parties)
     rule = require_orderable(parties, facts, now)
@@ -85,12 +89,7 @@ def order_place(
     portion = min(portion, facts["available_fen"])
     if portion <= 0:
         refuse("voucher_exhausted", "创新券可用余额不足")
-    # 通兑: the enterprise pays its share, the voucher pays the institution the rest.
-    # 通用: the enterprise pays the whole fee and the voucher reimburses it.
-    if program.payee_mode == Program.PayeeMode.INSTITUTION:
-        payee, enterprise_paid_fen = institution, total_fee_fen - portion
-    else:
-        payee, enterprise_paid_fen = enterprise, total_fee_fen
+    enterprise_paid_fen = total_fee_fen - portion if by_institution else total_fee_fen
     order = ServiceOrder.objects.create(
         voucher=voucher,
         enterprise=enterprise,
@@ -104,7 +103,8 @@ def order_place(
         voucher_fen=portion,
         enterprise_share_fen=total_fee_fen - portion,
         enterprise_paid_fen=enterprise_paid_fen,
-        payable_account=payable_account(program, payee, now=now),
+        payable_account_id=(facts["payable_account_id"]
+                            or payable_account(program, payee, now=now).pk),
         state=ServiceOrder.State.PLACED,
         placed_by=actor,
         placed_at=now,
