@@ -72,19 +72,25 @@ def notify(
     return len(rows)
 
 
+_NOT_READ = object()  # a recipient read without its e-mail choice
+
+
 def _with_email_choice(recipients: Iterable[User], kind: str) -> Iterable[User]:
     """Recipients given as a query read each one's e-mail choice for `kind` in that query
     (one statement, not two); `email_choice` is None where the user never chose."""
     if not isinstance(recipients, QuerySet):
         return recipients
     choice = NotificationPreference.objects.filter(kind=kind, user=OuterRef("pk"))
-    return recipients.annotate(email_choice=Subquery(choice.values("by_email")[:1]))
+    annotated: QuerySet[User] = recipients.annotate(
+        email_choice=Subquery(choice.values("by_email")[:1]))
+    return annotated
 
 
 def _by_email(kind: str, users: Iterable[User]) -> dict[int, bool]:
     users = list(users)
-    if all(hasattr(user, "email_choice") for user in users):
-        chosen = {user.pk: user.email_choice for user in users if user.email_choice is not None}
+    choices = {user.pk: vars(user).get("email_choice", _NOT_READ) for user in users}
+    if _NOT_READ not in choices.values():  # each read with its choice (_with_email_choice)
+        chosen = {pk: choice for pk, choice in choices.items() if choice is not None}
     else:
         chosen = dict(NotificationPreference.objects.filter(
             kind=kind, user__in=users).values_list("user_id", "by_email"))
