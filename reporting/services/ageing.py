@@ -7,6 +7,7 @@ Four tables, each by days since the record's start in the buckets of `vouchers.a
   request; amount requested);
 - approved, not paid: redemptions approved by then and not paid by the treasury by then
   (since the request; amount approved);
+- (a claim voided or withdrawn by a sanction is in neither from the moment it was stopped);
 - held, not delivered: orders placed by then whose hold was neither posted nor released by
   then and with no delivery logged by then (since placement; the voucher portion held).
 
@@ -40,7 +41,9 @@ AGEING_TITLES = {
 def reconciliation_ageing(*, region: Region, on: date) -> dict[str, list[dict[str, Any]]]:
     """The four ageing tables of `region` as of the end of `on` (Beijing)."""
     end = day_end(on)
-    redemptions = Redemption.objects.filter(program__region=region, requested_at__lte=end)
+    # A claim voided or withdrawn by a sanction (stopped_at) was open until then, never after.
+    redemptions = (Redemption.objects.filter(program__region=region, requested_at__lte=end)
+                   .exclude(stopped_at__lte=end))
     decided = Q(reviewed_at__lte=end)
     requested = redemptions.exclude(decided)
     approved = redemptions.filter(decided).exclude(state=Redemption.State.REJECTED).exclude(

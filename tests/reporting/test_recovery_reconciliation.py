@@ -18,6 +18,7 @@ from vouchers.ageing import age_in_days, bucket_for
 from vouchers.ledger.models import Account
 from vouchers.ledger.services import TransferSpec, ledger_post
 from vouchers.models import ClawBackRepayment
+from vouchers.services import sanctions, vouchers
 
 pytestmark = pytest.mark.django_db
 Kind = Discrepancy.Kind
@@ -133,6 +134,25 @@ def test_claims_and_holds_are_aged_as_of_the_period_end(world, voucher):
     assert _bucket(ageing, "claims_approved") == {"31_90": (1, 3_000_00)}
     before = reconciliation_ageing(region=world.program.region, on=date(2024, 2, 29))
     assert all(row["count"] == 0 for table in before.values() for row in table)
+
+
+def test_a_claim_stopped_by_a_sanction_leaves_the_ageing_from_its_stop(world, voucher):
+    """A withdrawn approval and a voided request were open until they were stopped (10 March),
+    then neither awaits review nor payment again."""
+    withdrawn = approved_redemption(world, voucher, 6_000_00)
+    other = build.issue_voucher(world.program, world.enterprise, 10_000_00,
+                                reviewer=world.reviewer)
+    voided = build.request_redemption(_confirmed(world, other, 4_000_00), world.institution)
+    stopped = NOW + timedelta(days=9)
+    sanctions.redemption_withdraw(actor=world.reviewer, redemption=withdrawn, reason="虚假",
+                                  destination="budget", now=stopped)
+    vouchers.voucher_revoke(actor=world.reviewer, voucher=other, reason="骗补", now=stopped)
+    region = world.program.region
+    before = reconciliation_ageing(region=region, on=date(2024, 3, 9))
+    assert _bucket(before, "claims_approved") == {"0_30": (1, 3_000_00)}
+    assert _bucket(before, "claims_requested") == {"0_30": (1, voided.requested_fen)}
+    after = reconciliation_ageing(region=region, on=date(2024, 3, 10))
+    assert _bucket(after, "claims_approved") == _bucket(after, "claims_requested") == {}
 
 
 def _confirmed(world, voucher, fee):
