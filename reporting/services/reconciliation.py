@@ -204,17 +204,19 @@ def _region_postings(region: Region, date_from: date, date_to: date) -> QuerySet
 def _postings_without_record(
     region: Region, date_from: date, date_to: date, due_days: int
 ) -> list[Finding]:
-    def matching(states: tuple[str, ...]) -> QuerySet[Redemption]:
-        return Redemption.objects.annotate(text_pk=_text_pk()).filter(
-            text_pk=OuterRef("business_id"), state__in=states, approved_fen=OuterRef("amount_fen")
-        )
+    def matching(states: tuple[str, ...] | None) -> QuerySet[Redemption]:
+        claims = Redemption.objects.annotate(text_pk=_text_pk()).filter(
+            text_pk=OuterRef("business_id"), approved_fen=OuterRef("amount_fen"))
+        return claims if states is None else claims.filter(state__in=states)
 
     approvals = Q(phase=Transfer.Phase.POST_PENDING, has_approval=False)
     payments = Q(phase=Transfer.Phase.POSTED, credit_account__kind=Account.Kind.PAID,
                  has_payment=False)
     rows = (
         _region_postings(region, date_from, date_to)
-        .annotate(has_approval=Exists(matching(REDEEMED_STATES)),
+        # An approval's record is the claim's approved amount, whatever came after it: a
+        # claim withdrawn before payment, or suspended by a blacklisting, was approved.
+        .annotate(has_approval=Exists(matching(None)),
                   has_payment=Exists(matching(PAID_STATES)))
         .filter(approvals | payments)
         .order_by("pk")

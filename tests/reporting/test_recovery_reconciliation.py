@@ -18,7 +18,7 @@ from vouchers.ageing import age_in_days, bucket_for
 from vouchers.ledger.models import Account
 from vouchers.ledger.services import TransferSpec, ledger_post
 from vouchers.models import ClawBackRepayment
-from vouchers.services import sanctions, vouchers
+from vouchers.services import oversight, sanctions, vouchers
 
 pytestmark = pytest.mark.django_db
 Kind = Discrepancy.Kind
@@ -153,6 +153,23 @@ def test_a_claim_stopped_by_a_sanction_leaves_the_ageing_from_its_stop(world, vo
     assert _bucket(before, "claims_requested") == {"0_30": (1, voided.requested_fen)}
     after = reconciliation_ageing(region=region, on=date(2024, 3, 10))
     assert _bucket(after, "claims_approved") == _bucket(after, "claims_requested") == {}
+
+
+def test_the_approval_of_a_withdrawn_or_suspended_claim_is_a_posting_with_its_record(
+    world, voucher
+):
+    """The capture of a claim approved and then withdrawn, or suspended by a blacklisting,
+    still has its record: the claim's approved amount."""
+    withdrawn = approved_redemption(world, voucher, 6_000_00)
+    suspended = approved_redemption(world, voucher, 4_000_00)
+    sanctions.redemption_withdraw(actor=world.reviewer, redemption=withdrawn, reason="更正",
+                                  destination="hold", now=NOW)
+    oversight.organisation_blacklist(actor=world.reviewer, reason="伪造报告", now=NOW,
+                                     organisation=world.institution.organisation)
+    suspended.refresh_from_db()
+    assert suspended.state == "suspended"
+    assert [pair for pair in kinds(world, date(2024, 3, 31))
+            if pair[0] in (Kind.POSTING_WITHOUT_RECORD, Kind.RECORD_WITHOUT_POSTING)] == []
 
 
 def _confirmed(world, voucher, fee):
