@@ -39,20 +39,32 @@ def _claim(program, reviewer, enterprise, institution) -> tuple[Voucher, Redempt
     return voucher, build.request_redemption(order, institution)
 
 
-def test_a_revocation_racing_an_approval_leaves_no_money_payable():
+def _revocation_races(other_move, *, approved: bool):
+    """ROUNDS rounds, each a new voucher with one claim (approved first if asked): its
+    revocation races `other_move(claim, actor)` by a second reviewer. Returns the program,
+    the outcomes and the claims."""
     reviewer, program, _finance, enterprise, institution = _parties()
     other_reviewer = build.authority("JS")
     outcomes: Counter = Counter()
     claims = []
     for _ in range(ROUNDS):
         voucher, claim = _claim(program, reviewer, enterprise, institution)
+        if approved:
+            redemptions.redemption_approve(actor=reviewer, redemption=claim, now=NOW)
         claims.append(claim)
         outcomes += race([
             lambda voucher=voucher: vouchers.voucher_revoke(
                 actor=reviewer, voucher=voucher, reason="骗补", now=NOW),
-            lambda claim=claim: redemptions.redemption_approve(
-                actor=other_reviewer, redemption=claim, now=NOW),
+            lambda claim=claim: other_move(claim, other_reviewer),
         ])
+    return program, outcomes, claims
+
+
+def test_a_revocation_racing_an_approval_leaves_no_money_payable():
+    program, outcomes, claims = _revocation_races(
+        lambda claim, actor: redemptions.redemption_approve(
+            actor=actor, redemption=claim, now=NOW),
+        approved=False)
 
     # The revocation always succeeds; the approval only if it committed first.
     assert outcomes["ok"] >= ROUNDS
@@ -132,21 +144,10 @@ def test_a_blacklisting_racing_a_payment_either_pays_or_suspends():
 def test_a_withdrawal_back_to_the_hold_racing_a_revocation_ends_the_order_either_way():
     """Withdrawn first, the order is held again and the revocation voids the new hold;
     revoked first, the claim is already withdrawn and the withdrawal is refused."""
-    reviewer, program, _finance, enterprise, institution = _parties()
-    other_reviewer = build.authority("JS")
-    outcomes: Counter = Counter()
-    claims = []
-    for _ in range(ROUNDS):
-        voucher, claim = _claim(program, reviewer, enterprise, institution)
-        redemptions.redemption_approve(actor=reviewer, redemption=claim, now=NOW)
-        claims.append(claim)
-        outcomes += race([
-            lambda voucher=voucher: vouchers.voucher_revoke(
-                actor=reviewer, voucher=voucher, reason="骗补", now=NOW),
-            lambda claim=claim: sanctions.redemption_withdraw(
-                actor=other_reviewer, redemption=claim, reason="更正", destination="hold",
-                now=NOW),
-        ])
+    program, outcomes, claims = _revocation_races(
+        lambda claim, actor: sanctions.redemption_withdraw(
+            actor=actor, redemption=claim, reason="更正", destination="hold", now=NOW),
+        approved=True)
 
     assert outcomes["ok"] + outcomes["not_withdrawable"] == 2 * ROUNDS
     assert outcomes["ok"] >= ROUNDS  # the revocation always succeeds
