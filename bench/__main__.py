@@ -25,6 +25,7 @@ BENCHMARKS = {
     "pages": "bench.pages",
     "as_of": "bench.as_of_balances",
     "bulk_review": "bench.bulk_review",
+    "partitioning": "bench.partitioning",
 }
 
 

@@ -39,7 +39,7 @@ def _sizes(smoke: bool) -> list[int]:
     return [int(part) for part in text.split(",") if part.strip()]
 
 
-def _accounts() -> list[int]:
+def bench_accounts() -> list[int]:
     from vouchers.ledger.models import Account
 
     Account.objects.bulk_create(
@@ -56,12 +56,13 @@ def _line(pk: int, debit: int, credit: int, amount: int, phase: str, hold: str,
     return "\t".join(str(cell) for cell in cells) + "\n"
 
 
-def _rows(count: int, first_id: int, accounts: list[int], rng: random.Random):
-    """Tab-separated journal rows, ids from `first_id`, times non-decreasing over the year."""
+def _rows(count: int, first_id: int, accounts: list[int], rng: random.Random,
+          start: datetime, span: timedelta):
+    """Tab-separated journal rows, ids from `first_id`, times non-decreasing over `span`."""
     hot, open_holds = accounts[0], []
-    step = YEAR / count
+    step = span / count
     for n in range(count):
-        pk, at = first_id + n, YEAR_START + step * n
+        pk, at = first_id + n, start + step * n
         if open_holds and rng.random() < 0.08:
             hold_pk, debit, credit, amount = open_holds.pop(rng.randrange(len(open_holds)))
             phase = "post_pending" if rng.random() < 0.6 else "void_pending"
@@ -78,13 +79,15 @@ def _rows(count: int, first_id: int, accounts: list[int], rng: random.Random):
         yield _line(pk, debit, credit, amount, phase, "\\N", at)
 
 
-def _grow(to: int, have: int, accounts: list[int], rng: random.Random) -> None:
+def grow_journal(to: int, have: int, accounts: list[int], rng: random.Random, *,
+                 start: datetime = YEAR_START, span: timedelta = YEAR) -> None:
+    """The journal from `have` to `to` transfers by COPY, the new ones spread over `span`."""
     columns = ("id, idempotency_key, debit_account_id, credit_account_id, amount_fen, phase, "
                "pending_transfer_id, created_at, business_type, business_id, memo")
     with connection.cursor() as cursor:
         cursor.execute("SET session_replication_role = replica")
         with cursor.cursor.copy(f"COPY ledger_transfer ({columns}) FROM STDIN") as copy:
-            for row in _rows(to - have, have + 1, accounts, rng):
+            for row in _rows(to - have, have + 1, accounts, rng, start, span):
                 copy.write(row)
         cursor.execute("SET session_replication_role = DEFAULT")
         cursor.execute("ANALYZE ledger_transfer")
@@ -117,7 +120,7 @@ def _indexes(account_id: int, moment: datetime) -> str:
 
 def run(*, smoke: bool) -> list[Table]:
     rng = random.Random(20251231)  # noqa: S311 - reproducible data, not secrecy
-    accounts = _accounts()
+    accounts = bench_accounts()
     ordinary = accounts[len(accounts) // 2]
     table = Table(
         "Balances as of a moment (account_balances_as_of, median of 15, ms)",
@@ -127,7 +130,7 @@ def run(*, smoke: bool) -> list[Table]:
     have = 0
     for size in _sizes(smoke):
         started = time.monotonic()
-        _grow(size, have, accounts, rng)
+        grow_journal(size, have, accounts, rng)
         have = size
         print(f"  {size:,} transfers written in {time.monotonic() - started:.0f} s", flush=True)
         middle, end = YEAR_START + YEAR / 2, YEAR_START + YEAR

@@ -43,4 +43,7 @@ def test_the_benchmarks_run_in_smoke_mode_without_writing_the_docs(tmp_path):
     assert "API under gunicorn" in result.stdout
     assert "Application window" in result.stdout
     assert "Pages (" in result.stdout
+    assert "Balances as of a moment" in result.stdout
+    assert "Bulk review" in result.stdout
+    assert "Partitioning the journal by year" in result.stdout
     assert (doc.read_text() if doc.exists() else None) == before
