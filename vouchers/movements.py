@@ -18,6 +18,7 @@ the caller's transaction.
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TypedDict
 
 from django.db.models import F
 
@@ -72,12 +73,23 @@ def voucher_account_open(*, code: str, now: datetime) -> Account:
     )
 
 
+class AccountIdentity(TypedDict):
+    kind: str
+    owner_type: str
+    owner_id: str
+
+
+def payable_account_identity(program: Program, payee: Organisation) -> AccountIdentity:
+    """What names the program's payable account for a payee (kind and owner); it has no
+    limits."""
+    return {"kind": Account.Kind.PAYABLE, "owner_type": "program_payee",
+            "owner_id": f"{program.pk}:{payee.pk}"}
+
+
 def payable_account(program: Program, payee: Organisation, *, now: datetime) -> Account:
     return account_open(
         now=now,
-        kind=Account.Kind.PAYABLE,
-        owner_type="program_payee",
-        owner_id=f"{program.pk}:{payee.pk}",
+        **payable_account_identity(program, payee),
         name=f"{program.region.name}{program.year}应付{payee.name}"[:128],
     )
 

@@ -38,7 +38,7 @@ class ReasonInputSerializer(InputSerializer):
 
 class StopInputSerializer(InputSerializer):
     reason = serializers.CharField(max_length=2000)
-    destination = serializers.ChoiceField(choices=sanctions.ENDING_DESTINATIONS,
+    destination = serializers.ChoiceField(choices=Redemption.ENDING_DESTINATIONS,
                                           help_text=DESTINATION_HELP)
 
 

@@ -301,16 +301,13 @@ class VoucherRevokeForm(OnceForm):
     reason = reason_field(_("作废原因"))
 
 
-_ENDING = [(value, label) for value, label in Redemption.Destination.choices
-           if value != Redemption.Destination.HOLD]
-
-
 class StopForm(OnceForm):
     """End a suspended claim or order: why, and where the money goes."""
 
     reason = reason_field(_("原因"))
     destination = forms.ChoiceField(
-        label=_("款项去向"), choices=_ENDING,
+        label=_("款项去向"),
+        choices=[(value, value.label) for value in Redemption.ENDING_DESTINATIONS],
         initial=Redemption.Destination.BUDGET, widget=forms.RadioSelect,
         help_text=_("退回创新券：企业可再用于其他订单（创新券已失效的仍退回项目预算）；"
                     "退回项目预算：收回未发放预算。"),
@@ -321,14 +318,14 @@ class WithdrawForm(StopForm):
     """Withdraw an approved claim before payment: the money may also go back to the order's
     hold, for a corrected claim on the same order."""
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        destination = self.fields["destination"]
-        destination.choices = Redemption.Destination.choices
-        destination.help_text = _(
+    destination = forms.ChoiceField(
+        label=_("款项去向"), choices=Redemption.Destination.choices,
+        initial=Redemption.Destination.BUDGET, widget=forms.RadioSelect,
+        help_text=_(
             "退回创新券：订单作废终止，企业可将款项用于其他订单（创新券已失效的仍退回项目预算）；"
             "退回项目预算：订单作废终止，收回未发放预算；"
-            "退回订单预留：订单恢复为已交付，款项重新预留，收款方可更正后再次申请兑付（同一发票和合同）。")
+            "退回订单预留：订单恢复为已交付，款项重新预留，收款方可更正后再次申请兑付（同一发票和合同）。"),
+    )
 
 
 class SuspensionDecisionForm(StopForm):

@@ -42,6 +42,10 @@ class Redemption(InvoiceDisplay, models.Model):
         # Withdrawing an approved claim only: the order is held again, to be claimed anew.
         HOLD = "hold", _("退回订单预留")
 
+    # Where an ended claim or order sends its money. Back to the order's hold is open only to
+    # the withdrawal of an approved claim on its own: the order stays alive.
+    ENDING_DESTINATIONS = (Destination.VOUCHER, Destination.BUDGET)
+
     order = models.ForeignKey(ServiceOrder, on_delete=models.PROTECT, related_name="redemptions")
     delivery = models.ForeignKey(Delivery, on_delete=models.PROTECT, related_name="+")
     program = models.ForeignKey(Program, on_delete=models.PROTECT, related_name="redemptions")

@@ -28,6 +28,7 @@ from vouchers.models import (
     ServiceOrder,
     Voucher,
 )
+from vouchers.movements import payable_account_identity
 from vouchers.services.oversight import refuse_blacklisted
 
 OPEN_STATES = (ServiceOrder.State.PLACED, ServiceOrder.State.DELIVERED)
@@ -82,8 +83,7 @@ def order_facts(parties: OrderParties) -> dict[str, Any]:
             # none); otherwise None, and the order opens it (movements.payable_account).
             payable_account_id=Subquery(
                 Account.objects.filter(
-                    kind=Account.Kind.PAYABLE, owner_type="program_payee",
-                    owner_id=f"{program.pk}:{parties.payee.pk}",
+                    **payable_account_identity(program, parties.payee),
                     debits_must_not_exceed_credits=False, credits_must_not_exceed_debits=False,
                 ).values("pk")[:1]
             ),

@@ -64,12 +64,9 @@ def reason_required(reason: str, message: str | Promise) -> str:
     return reason.strip()
 
 
-# Where an ended claim or order sends its money. Back to the order's hold is open only to the
-# withdrawal of an approved claim on its own (redemption_withdraw): the order stays alive.
-ENDING_DESTINATIONS = (Destination.VOUCHER, Destination.BUDGET)
-
-
-def destination_of(destination: str, allowed: Iterable[str] = ENDING_DESTINATIONS) -> str:
+def destination_of(
+    destination: str, allowed: Iterable[str] = Redemption.ENDING_DESTINATIONS
+) -> str:
     if destination not in allowed:
         raise InvalidInput(_("请选择款项去向"), code="invalid_destination",
                            extra={"field": "destination"})
@@ -176,19 +173,16 @@ def redemption_withdraw_locked(
     ledger_post(transfers=[withdraw_spec(redemption, voucher)], now=now, actor=actor)
     if destination == Destination.HOLD:
         order_before = _hold_again(order, actor=actor, now=now)
-        _audit_claim(actor, redemption, before, action="redemption_withdrawn", reason=reason,
-                     now=now, amount_fen=amount_fen, batch=batch, order_state=order_before,
-                     order_after=order.state)
-        return
-    order_before = move_state(order, target=_O.VOIDED, transitions=ORDER_TRANSITIONS,
-                              closed_at=now, reason=reason, redeemed_fen=None)
-    key = withdraw_key(redemption)
-    if voucher.state != Voucher.State.ACTIVE:
-        return_to_budget(voucher=voucher, amount_fen=amount_fen, key=return_key(key), now=now,
-                         actor=actor)
     else:
-        _to_budget(voucher=voucher, amount_fen=amount_fen, key=key, destination=destination,
-                   now=now, actor=actor)
+        order_before = move_state(order, target=_O.VOIDED, transitions=ORDER_TRANSITIONS,
+                                  closed_at=now, reason=reason, redeemed_fen=None)
+        key = withdraw_key(redemption)
+        if voucher.state != Voucher.State.ACTIVE:
+            return_to_budget(voucher=voucher, amount_fen=amount_fen, key=return_key(key),
+                             now=now, actor=actor)
+        else:
+            _to_budget(voucher=voucher, amount_fen=amount_fen, key=key, destination=destination,
+                       now=now, actor=actor)
     _audit_claim(actor, redemption, before, action="redemption_withdrawn", reason=reason, now=now,
                  amount_fen=amount_fen, batch=batch, order_state=order_before,
                  order_after=order.state)
